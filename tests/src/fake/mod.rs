@@ -1,0 +1,1 @@
+//! Fake Strava and fake MTPW (owned by the fake-services work).

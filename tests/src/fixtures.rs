@@ -1,0 +1,1 @@
+//! Writes realistic MTP sequence folders, good and broken, for tests and benchmarks.
