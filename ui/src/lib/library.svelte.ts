@@ -1,0 +1,67 @@
+// The library as the UI knows it: the last scan, its folders, and the actions that change them.
+
+import { addPaths, chooseFolders, removeRoot, scanLibrary } from "./api";
+import type { DropOutcome } from "./bindings/DropOutcome";
+import type { LibraryRoot } from "./bindings/LibraryRoot";
+import type { SequenceSummary } from "./bindings/SequenceSummary";
+import type { SkippedItem } from "./bindings/SkippedItem";
+import { userMessage } from "./format";
+import { dropNotices } from "./messages";
+import { notices } from "./notices.svelte";
+
+class Library {
+  sequences = $state<SequenceSummary[]>([]);
+  roots = $state<LibraryRoot[]>([]);
+  skipped = $state<SkippedItem[]>([]);
+  /** True until the first scan answered. */
+  loading = $state(true);
+  /** True while any scan runs. */
+  scanning = $state(false);
+  /** Why the last scan failed, for the user. */
+  error = $state<string | null>(null);
+
+  /** Reads every library folder again (cached sequences are cheap). */
+  async refresh(): Promise<void> {
+    this.scanning = true;
+    try {
+      const scan = await scanLibrary();
+      this.sequences = scan.sequences;
+      this.roots = scan.roots;
+      this.skipped = scan.skipped;
+      this.error = null;
+    } catch (error) {
+      this.error = userMessage(error);
+    } finally {
+      this.loading = false;
+      this.scanning = false;
+    }
+  }
+
+  /** Shows what happened to dropped or chosen folders, then rescans. */
+  async accept(outcome: DropOutcome): Promise<void> {
+    notices.show(dropNotices(outcome));
+    if (outcome.added.length > 0) await this.refresh();
+  }
+
+  /** "Add folder…": the native picker, then the same decision as a drop. */
+  async addFolders(): Promise<void> {
+    try {
+      const paths = await chooseFolders();
+      if (paths.length === 0) return;
+      await this.accept(await addPaths(paths));
+    } catch (error) {
+      notices.show([{ tone: "error", text: userMessage(error) }]);
+    }
+  }
+
+  async removeFolder(path: string): Promise<void> {
+    try {
+      await removeRoot(path);
+      await this.refresh();
+    } catch (error) {
+      notices.show([{ tone: "error", text: userMessage(error) }]);
+    }
+  }
+}
+
+export const library = new Library();

@@ -1,0 +1,34 @@
+// Library search: every word typed must appear in one of a sequence's visible fields.
+
+import type { SequenceSummary } from "./bindings/SequenceSummary";
+
+/** Lower case without accents, so "Córdoba" matches "cordoba". */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLowerCase();
+}
+
+/** The text a sequence can be found by: names, description, transport, tags and date. */
+export function searchText(sequence: SequenceSummary): string {
+  return fold(
+    [
+      sequence.name,
+      sequence.dirName,
+      sequence.description ?? "",
+      sequence.transportType ?? "",
+      sequence.transportMethod ?? "",
+      sequence.strava.activityType ?? "",
+      sequence.captureDate ?? "",
+      ...sequence.tags,
+    ].join("\n"),
+  );
+}
+
+/** The sequences matching `query` (all of its words), in their original order. */
+export function filterSequences(sequences: SequenceSummary[], query: string): SequenceSummary[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return sequences;
+  return sequences.filter((sequence) => {
+    const text = searchText(sequence);
+    return words.every((word) => text.includes(word));
+  });
+}
