@@ -1,0 +1,50 @@
+//! Reads a GPX file into track points with the `gpx` crate.
+
+use std::error::Error as _;
+use std::io::ErrorKind;
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use super::{TrackError, TrackPoint};
+
+/// Reads every track point of every track and segment; `file` names the file in messages.
+pub fn read_track(path: &Path, file: &str) -> Result<Vec<TrackPoint>, TrackError> {
+    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
+        ErrorKind::NotFound => TrackError::Missing { file: file.into() },
+        _ => TrackError::Unreadable {
+            file: file.into(),
+            source,
+        },
+    })?;
+    let document = ::gpx::read(bytes.as_slice()).map_err(|err| TrackError::Invalid {
+        file: file.into(),
+        detail: describe(&err),
+    })?;
+    Ok(document
+        .tracks
+        .iter()
+        .flat_map(|track| &track.segments)
+        .flat_map(|segment| &segment.points)
+        .map(|waypoint| {
+            let point = waypoint.point();
+            TrackPoint {
+                lat: point.y(),
+                lon: point.x(),
+                time: waypoint.time.map(OffsetDateTime::from),
+            }
+        })
+        .collect())
+}
+
+/// The error and its causes, e.g. "error while parsing XML: 1:1 Unexpected characters".
+fn describe(err: &::gpx::errors::GpxError) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,113 @@
+//! Finds the sequence candidates of a root: the root itself if it is a sequence folder, else its child folders.
+
+use std::fs::FileType;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use super::{display_name, own_file};
+use crate::SkippedItem;
+
+/// The folders to read as sequences, and the entries that were skipped with a reason.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    pub folders: Vec<PathBuf>,
+    pub skipped: Vec<SkippedItem>,
+}
+
+/// A folder is a sequence folder when it holds `<its name>.json`.
+pub fn is_sequence_folder(dir: &Path) -> bool {
+    own_file(dir, ".json").is_some_and(|json| std::fs::symlink_metadata(json).is_ok())
+}
+
+/// The candidates under `root` (hidden `.` entries are ignored); an unreadable root yields none.
+pub fn list_candidates(root: &Path) -> Candidates {
+    let mut found = Candidates::default();
+    if is_sequence_folder(root) {
+        found.folders.push(root.to_path_buf());
+        return found;
+    }
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        if is_hidden(&entry.file_name()) {
+            continue;
+        }
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) => classify(root, path, kind, &mut found),
+            Err(err) => found
+                .skipped
+                .push(skip(&path, format!("cannot be read: {err}"))),
+        }
+    }
+    found.folders.sort();
+    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
+fn classify(root: &Path, path: PathBuf, kind: FileType, found: &mut Candidates) {
+    if kind.is_dir() {
+        found.folders.push(path);
+    } else if kind.is_symlink() {
+        match follow_symlink(root, &path) {
+            Ok(()) => found.folders.push(path),
+            Err(reason) => found.skipped.push(skip(&path, reason)),
+        }
+    } else if kind.is_file() {
+        let reason = format!("‘{}’ is a file, not a sequence folder", display_name(&path));
+        found.skipped.push(skip(&path, reason));
+    } else {
+        let reason = format!("‘{}’ is not a folder", display_name(&path));
+        found.skipped.push(skip(&path, reason));
+    }
+}
+
+/// Ok when the symlink leads to a folder that does not contain the root; else why it is skipped.
+fn follow_symlink(root: &Path, link: &Path) -> Result<(), String> {
+    let name = display_name(link);
+    let target = std::fs::read_link(link)
+        .map(|t| t.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match std::fs::metadata(link) {
+        Err(err) if err.kind() == ErrorKind::NotFound => Err(format!(
+            "‘{name}’ is a broken symlink: ‘{target}’ does not exist"
+        )),
+        Err(err) if is_loop(&err) => Err(format!("‘{name}’ is a symlink loop")),
+        Err(err) => Err(format!(
+            "‘{name}’ is a symlink that cannot be followed: {err}"
+        )),
+        Ok(meta) if !meta.is_dir() => {
+            Err(format!("‘{name}’ links to a file, not a sequence folder"))
+        }
+        Ok(_) => {
+            let inside = std::fs::canonicalize(link).ok();
+            let root = std::fs::canonicalize(root).ok();
+            match (inside, root) {
+                (Some(inside), Some(root)) if root.starts_with(&inside) => Err(format!(
+                    "‘{name}’ is a symlink loop: it points back to a folder that contains it"
+                )),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+fn is_loop(err: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    const ELOOP: i32 = 40;
+    #[cfg(not(target_os = "linux"))]
+    const ELOOP: i32 = 62;
+    err.raw_os_error() == Some(ELOOP)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+fn skip(path: &Path, reason: String) -> SkippedItem {
+    SkippedItem {
+        path: path.to_string_lossy().into_owned(),
+        reason,
+    }
+}

@@ -1,0 +1,23 @@
+//! The sequence library: roots, the sequence folders under them, what each one holds, and drops.
+
+mod candidates;
+mod desktop_uploader;
+mod drop;
+mod naming;
+mod paths;
+mod read;
+mod roots;
+mod scan;
+pub mod sequence_json;
+mod stamp;
+pub mod transport;
+
+pub use candidates::{is_sequence_folder, list_candidates, Candidates};
+pub use desktop_uploader::STATUS_FILE;
+pub use drop::classify_dropped;
+pub use naming::display_sequence_name;
+pub use paths::{display_name, folder_of_id, own_file, path_bytes, path_from_bytes, sequence_id};
+pub use read::{read_sequence, SequenceRead};
+pub use roots::{describe_root, Root};
+pub use scan::{scan_library, sort_newest_first};
+pub use stamp::{FileStamp, FolderStamp};
