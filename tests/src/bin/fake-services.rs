@@ -1,1 +1,85 @@
-fn main() {}
+//! `fake-services`: runs the fake Strava and fake MTPW until killed, printing their endpoints as one JSON line.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use mtp_testkit::fake::{Approval, FakeServices, ProcessingDelay, ServicesConfig};
+
+const USAGE: &str = "usage: fake-services [--strava-port P] [--mtpw-port Q] [--auto-approve] \
+[--time-scale S] [--processing-delay-ms N] [--callback-domain D] [--seed N]";
+
+/// Why the command line was refused.
+#[derive(Debug, thiserror::Error)]
+enum ArgError {
+    #[error("{0} needs a value")]
+    MissingValue(String),
+    #[error("invalid value for {flag}: {value}")]
+    BadValue { flag: String, value: String },
+    #[error("unknown argument {0}")]
+    Unknown(String),
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<ServicesConfig, ArgError> {
+    let mut config = ServicesConfig::default();
+    let mut args = args.into_iter();
+    while let Some(flag) = args.next() {
+        if flag == "--auto-approve" {
+            config.strava.approval = Approval::auto();
+            config.mtpw.auto_approve = true;
+            continue;
+        }
+        let value = args
+            .next()
+            .ok_or_else(|| ArgError::MissingValue(flag.clone()))?;
+        let bad = || ArgError::BadValue {
+            flag: flag.clone(),
+            value: value.clone(),
+        };
+        match flag.as_str() {
+            "--strava-port" => config.strava_port = value.parse().map_err(|_| bad())?,
+            "--mtpw-port" => config.mtpw_port = value.parse().map_err(|_| bad())?,
+            "--time-scale" => {
+                let scale: f64 = value.parse().map_err(|_| bad())?;
+                if !(scale.is_finite() && scale > 0.0) {
+                    return Err(bad());
+                }
+                config.strava.time_scale = scale;
+            }
+            "--processing-delay-ms" => {
+                let ms: u64 = value.parse().map_err(|_| bad())?;
+                config.strava.processing = ProcessingDelay::Fixed(Duration::from_millis(ms));
+            }
+            "--callback-domain" => config.strava.callback_domain = value,
+            "--seed" => {
+                let seed: u64 = value.parse().map_err(|_| bad())?;
+                config.strava.seed = seed;
+                config.mtpw.seed = seed;
+            }
+            _ => return Err(ArgError::Unknown(flag)),
+        }
+    }
+    Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("fake-services: {err}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let services = match FakeServices::start(config).await {
+        Ok(services) => services,
+        Err(err) => {
+            eprintln!("fake-services: cannot listen: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", services.endpoints_json());
+    if let Err(err) = tokio::signal::ctrl_c().await {
+        eprintln!("fake-services: {err}");
+    }
+    ExitCode::SUCCESS
+}

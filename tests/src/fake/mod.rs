@@ -1,1 +1,18 @@
-//! Fake Strava and fake MTPW (owned by the fake-services work).
+//! Fake Strava and fake Map the Paths Web, in-process or as the `fake-services` binary.
+
+pub mod clock;
+pub mod faults;
+pub mod http;
+pub mod inspect;
+pub mod strava;
+
+pub use faults::{FaultKind, FaultRule};
+pub use strava::config::{
+    Approval, CustomSchemes, ProcessingDelay, RateLimits, Stage, StravaConfig,
+};
+pub use strava::FakeStrava;
+pub mod mtpw;
+pub mod services;
+
+pub use mtpw::{FakeMtpw, MtpwConfig};
+pub use services::{FakeServices, ServicesConfig};
