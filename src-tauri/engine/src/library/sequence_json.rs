@@ -135,10 +135,12 @@ pub fn read_from<R: std::io::Read>(
             file: file.into(),
             source: err.into(),
         }),
-        (None, Err(err)) if found.inside_sequence => Err(SequenceJsonError::BadSequence {
-            file: file.into(),
-            detail: err.to_string(),
-        }),
+        (None, Err(err)) if found.inside_sequence && err.is_data() => {
+            Err(SequenceJsonError::BadSequence {
+                file: file.into(),
+                detail: err.to_string(),
+            })
+        }
         (None, Err(err)) => Err(SequenceJsonError::Invalid {
             file: file.into(),
             detail: err.to_string(),
@@ -226,10 +228,12 @@ mod tests {
             read("{}").unwrap_err().to_string(),
             "walk.json has no `sequence` object"
         );
-        assert!(read("not json")
-            .unwrap_err()
-            .to_string()
-            .starts_with("walk.json is not valid JSON: expected value at line 1"));
+        let not_json = read("this is not json").unwrap_err().to_string();
+        assert!(
+            not_json.starts_with("walk.json is not valid JSON: expected")
+                && not_json.contains("line 1"),
+            "{not_json}"
+        );
         assert!(read("[1]")
             .unwrap_err()
             .to_string()
