@@ -82,7 +82,7 @@ impl SequenceSpec {
                 place.to_lowercase().replace(' ', "-"),
                 method.to_lowercase(),
             ],
-            camera: if i % 2 == 0 {
+            camera: if i.is_multiple_of(2) {
                 "GoPro MAX"
             } else {
                 "Insta360 One X2"

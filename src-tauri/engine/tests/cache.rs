@@ -97,7 +97,7 @@ fn scanning_never_changes_the_users_folders() {
     let before = (fingerprint(&root), fingerprint(&other));
 
     let engine = setup.engine();
-    engine.add_paths(&[other.clone()]).unwrap();
+    engine.add_paths(std::slice::from_ref(&other)).unwrap();
     let scan = engine.scan().unwrap();
     for s in &scan.sequences {
         engine.sequence_detail(&s.id).unwrap();

@@ -137,7 +137,7 @@ fn a_root_that_disappears_is_listed_with_its_problem() {
     let a = setup.folder("a");
     fixtures::write_library(&a, 1, 5, 1).unwrap();
     let engine = setup.engine();
-    engine.add_paths(&[a.clone()]).unwrap();
+    engine.add_paths(std::slice::from_ref(&a)).unwrap();
     std::fs::remove_dir_all(&a).unwrap();
     let scan = engine.scan().unwrap();
     assert_eq!(

@@ -51,7 +51,7 @@ pub fn sequence_id(dir: &Path) -> String {
 
 /// The folder a [`sequence_id`] stands for, or None if it is not one.
 pub fn folder_of_id(id: &str) -> Option<PathBuf> {
-    if id.is_empty() || id.len() % 2 != 0 {
+    if id.is_empty() || !id.len().is_multiple_of(2) {
         return None;
     }
     let bytes = (0..id.len())

@@ -12,6 +12,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::library::{path_bytes, path_from_bytes, FolderStamp, SequenceRead};
 use crate::{EngineError, SequenceSummary};
 
+/// A cached summary with its preview polyline.
+pub type CachedDetail = (SequenceSummary, Vec<[f64; 2]>);
+
 /// The file name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "mtp-strava-uploader.sqlite3";
 
@@ -117,7 +120,7 @@ impl Store {
         &self,
         folder: &Path,
         stamp: &FolderStamp,
-    ) -> Result<Option<(SequenceSummary, Vec<[f64; 2]>)>, EngineError> {
+    ) -> Result<Option<CachedDetail>, EngineError> {
         self.cached(folder, stamp, true)
     }
 
@@ -126,7 +129,7 @@ impl Store {
         folder: &Path,
         stamp: &FolderStamp,
         with_preview: bool,
-    ) -> Result<Option<(SequenceSummary, Vec<[f64; 2]>)>, EngineError> {
+    ) -> Result<Option<CachedDetail>, EngineError> {
         let conn = self.conn()?;
         let sql = if with_preview {
             "SELECT summary, preview FROM sequence_cache WHERE folder = ?1 AND json_size = ?2 AND json_mtime_ns = ?3 AND gpx_size = ?4 AND gpx_mtime_ns = ?5 AND status_size = ?6 AND status_mtime_ns = ?7"
