@@ -1,15 +1,14 @@
-//! `make bench`: scans 1,000 generated sequences of 500 photos; cold scan, rescan and a naive parse, side by side.
+//! `make bench`: 1,000 generated sequences of 500 photos; listing, track check, rescan and a naive parse.
 //!
 //! Each phase runs in its own child process (this binary, re-run with `--phase`), so every
-//! cold scan starts from a fresh process and each phase reports its own peak RSS (VmHWM).
+//! cold listing starts from a fresh process and each phase reports its own peak RSS (VmHWM).
 //! The disk cache is warm: the library is written once, then read by every phase.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use mtp_engine::library::sequence_json::read_sequence_record;
-use mtp_engine::{gpx, Engine, EngineConfig};
+use mtp_engine::{Engine, EngineConfig, LibraryScan, SequenceStatus};
 use rayon::prelude::*;
 
 const SEQUENCES: usize = 1000;
@@ -47,32 +46,31 @@ fn coordinate() {
     println!("each phase: {REPETITIONS} repetitions in a fresh child process, median reported\n");
 
     let cold = child("cold", &library, &tmp.path().join("cold-data"));
+    let check = child("check", &library, &tmp.path().join("check-data"));
     let rescan = child("rescan", &library, &tmp.path().join("rescan-data"));
     let naive = child("naive", &library, &tmp.path().join("unused"));
-    let json_only = child("sequence-json", &library, &tmp.path().join("unused"));
-    let gpx_only = child("gpx", &library, &tmp.path().join("unused"));
 
-    println!("{:<34} {:>10} {:>14}", "phase", "median", "peak RSS");
+    println!("{:<46} {:>10} {:>10}", "phase", "median", "peak RSS");
     for (name, result) in [
-        ("cold scan (empty store)", &cold),
-        ("rescan (unchanged library)", &rescan),
-        ("naive serde_json::Value parse", &naive),
-        ("  part: `sequence`-only JSON read", &json_only),
-        ("  part: GPX read+validate (gpx)", &gpx_only),
+        ("cold listing scan (empty store, no GPX parse)", &cold),
+        ("first-time track check (all 1,000 GPX)", &check),
+        ("rescan (unchanged, fully checked library)", &rescan),
+        ("naive serde_json::Value parse of the JSON", &naive),
     ] {
         println!(
-            "{name:<34} {:>8.0} ms {:>11} MB",
+            "{name:<46} {:>7.0} ms {:>7} MB",
             result.0 * 1000.0,
             result.1 / 1024
         );
     }
     println!(
-        "\nnaive parse / cold scan = {:.1}x   (target: cold < 1500 ms, ratio >= 3x, rescan < 200 ms)",
+        "\nnaive parse / cold listing = {:.1}x   (targets: listing < 1500 ms, ratio >= 3x, rescan < 200 ms)",
         naive.0 / cold.0
     );
     println!(
-        "naive parse / `sequence`-only JSON read = {:.1}x   (the JSON half of the scan)",
-        naive.0 / json_only.0
+        "library shown after {:.0} ms; every track checked after {:.1} s (listing + check), once per new or changed sequence",
+        cold.0 * 1000.0,
+        cold.0 + check.0
     );
 }
 
@@ -103,38 +101,19 @@ fn child(phase: &str, library: &Path, data: &Path) -> (f64, u64) {
 fn run_phase(phase: &str, library: &Path, data: &Path) {
     let times: Vec<Duration> = match phase {
         "cold" => (0..REPETITIONS)
-            .map(|rep| {
-                let engine = open(library, &data.join(format!("rep{rep}")));
-                let (took, read) = timed_scan(&engine);
-                assert_eq!(read, SEQUENCES as u32, "a cold scan reads every sequence");
-                took
-            })
+            .map(|rep| cold_listing(&open(library, &data.join(format!("rep{rep}")))))
+            .collect(),
+        "check" => (0..REPETITIONS)
+            .map(|rep| first_check(&open(library, &data.join(format!("rep{rep}")))))
             .collect(),
         "rescan" => {
             let engine = open(library, data);
-            timed_scan(&engine);
-            (0..REPETITIONS)
-                .map(|_| {
-                    let (took, read) = timed_scan(&engine);
-                    assert_eq!(read, 0, "a rescan of an unchanged library reads nothing");
-                    took
-                })
-                .collect()
+            engine.scan_and_check().expect("scan and check");
+            (0..REPETITIONS).map(|_| rescan(&engine)).collect()
         }
         "naive" => {
             let files = json_files(library);
             (0..REPETITIONS).map(|_| naive_parse(&files)).collect()
-        }
-        "sequence-json" => {
-            let files = json_files(library);
-            (0..REPETITIONS).map(|_| sequence_only(&files)).collect()
-        }
-        "gpx" => {
-            let files: Vec<PathBuf> = json_files(library)
-                .iter()
-                .map(|f| f.with_extension("gpx"))
-                .collect();
-            (0..REPETITIONS).map(|_| gpx_only(&files)).collect()
         }
         other => panic!("unknown phase {other}"),
     };
@@ -153,12 +132,52 @@ fn open(library: &Path, data: &Path) -> Engine {
     Engine::open(config).expect("open engine")
 }
 
-fn timed_scan(engine: &Engine) -> (Duration, u32) {
+/// `scan()` on an empty store: every sequence listed from its JSON, every track pending.
+fn cold_listing(engine: &Engine) -> Duration {
+    let (took, scan) = timed_scan(engine);
+    assert_eq!(
+        scan.read_count, SEQUENCES as u32,
+        "a cold scan reads every JSON"
+    );
+    assert_eq!(scan.pending_tracks, SEQUENCES as u32, "every track waits");
+    took
+}
+
+/// `check_tracks()` after a cold listing (the listing itself is not timed).
+fn first_check(engine: &Engine) -> Duration {
+    engine.scan().expect("scan");
+    let started = Instant::now();
+    let checked = engine
+        .check_tracks(|summary| {
+            let status = summary.status;
+            assert!(!matches!(
+                status,
+                SequenceStatus::Checking | SequenceStatus::Invalid
+            ));
+        })
+        .expect("check tracks");
+    let took = started.elapsed();
+    assert_eq!(checked, SEQUENCES as u32);
+    took
+}
+
+/// `scan()` of the unchanged, fully checked library.
+fn rescan(engine: &Engine) -> Duration {
+    let (took, scan) = timed_scan(engine);
+    assert_eq!(
+        scan.read_count, 0,
+        "a rescan of an unchanged library reads nothing"
+    );
+    assert_eq!(scan.pending_tracks, 0, "nothing left to check");
+    took
+}
+
+fn timed_scan(engine: &Engine) -> (Duration, LibraryScan) {
     let started = Instant::now();
     let scan = engine.scan().expect("scan");
     let took = started.elapsed();
     assert_eq!(scan.sequences.len(), SEQUENCES);
-    (took, scan.read_count)
+    (took, scan)
 }
 
 /// What a library would cost without the `sequence`-only reader: parse every JSON fully, in parallel too.
@@ -173,35 +192,6 @@ fn naive_parse(files: &[PathBuf]) -> Duration {
         })
         .sum();
     assert_eq!(names, files.len());
-    started.elapsed()
-}
-
-/// The scan's own JSON reader alone: `sequence` only, stopping before `photo`.
-fn sequence_only(files: &[PathBuf]) -> Duration {
-    let started = Instant::now();
-    let names: usize = files
-        .par_iter()
-        .map(|file| {
-            let record = read_sequence_record(file, "bench.json").expect("read sequence");
-            usize::from(record.uploader_sequence_name.is_some())
-        })
-        .sum();
-    assert_eq!(names, files.len());
-    started.elapsed()
-}
-
-/// The scan's GPX half alone: read with the gpx crate and validate.
-fn gpx_only(files: &[PathBuf]) -> Duration {
-    let started = Instant::now();
-    let points: usize = files
-        .par_iter()
-        .map(|file| {
-            let points = gpx::read_track(file, "bench.gpx").expect("read gpx");
-            gpx::validate(&points, "bench.gpx").expect("valid gpx");
-            points.len()
-        })
-        .sum();
-    assert_eq!(points, files.len() * PHOTOS);
     started.elapsed()
 }
 

@@ -9,15 +9,17 @@ pub mod library;
 pub mod model;
 mod store;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub use config::EngineConfig;
 pub use error::EngineError;
 pub use model::*;
 
 use library::{
-    classify_dropped, describe_root, folder_of_id, list_candidates, read_sequence, FolderStamp,
-    Root,
+    check_folders, classify_dropped, describe_root, folder_of_id, list_candidates, read_sequence,
+    sort_newest_first, FolderStamp, Root,
 };
 use store::Store;
 
@@ -25,13 +27,19 @@ use store::Store;
 pub struct Engine {
     config: EngineConfig,
     store: Store,
+    /// The folders the last scan listed whose GPX track has not been checked yet.
+    pending_tracks: Mutex<Vec<PathBuf>>,
 }
 
 impl Engine {
     /// Opens (or creates) the store in `config.data_dir`.
     pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
         let store = Store::open(&config.data_dir)?;
-        Ok(Self { config, store })
+        Ok(Self {
+            config,
+            store,
+            pending_tracks: Mutex::new(Vec::new()),
+        })
     }
 
     /// The configuration the engine was opened with.
@@ -85,12 +93,47 @@ impl Engine {
         }
     }
 
-    /// Lists every sequence under every root, reading only what changed since the last scan.
+    /// Lists every sequence under every root at once, without parsing any GPX: unchanged
+    /// sequences come from the cache; new or changed ones are listed from their JSON with
+    /// status `Checking` until [`Engine::check_tracks`] has checked their track.
     pub fn scan(&self) -> Result<LibraryScan, EngineError> {
-        library::scan_library(&self.store, &self.library_roots()?)
+        let outcome = library::scan_library(&self.store, &self.library_roots()?)?;
+        *self.pending() = outcome.pending;
+        Ok(outcome.scan)
     }
 
-    /// One sequence with its preview polyline; cheap when the folder is unchanged since it was read.
+    /// Checks the GPX track of every sequence the last scan left `Checking` (in parallel),
+    /// caches each result and hands its final summary to `on_checked` as soon as it is done.
+    /// Returns how many were checked; 0 at once when nothing is pending.
+    pub fn check_tracks(
+        &self,
+        on_checked: impl Fn(SequenceSummary) + Sync,
+    ) -> Result<u32, EngineError> {
+        let folders = std::mem::take(&mut *self.pending());
+        check_folders(&self.store, folders, &on_checked)
+    }
+
+    /// [`Engine::scan`] then [`Engine::check_tracks`]: the library with every summary final
+    /// (for tests and headless use; the app shows the scan first and the checks as they come).
+    pub fn scan_and_check(&self) -> Result<LibraryScan, EngineError> {
+        let mut scan = self.scan()?;
+        let checked = Mutex::new(HashMap::new());
+        self.check_tracks(|summary| {
+            lock(&checked).insert(summary.id.clone(), summary);
+        })?;
+        let mut checked = checked.into_inner().unwrap_or_else(PoisonError::into_inner);
+        for summary in &mut scan.sequences {
+            if let Some(done) = checked.remove(&summary.id) {
+                *summary = done;
+            }
+        }
+        sort_newest_first(&mut scan.sequences);
+        scan.pending_tracks = 0;
+        Ok(scan)
+    }
+
+    /// One sequence with its preview polyline and validation result; cheap when the folder is
+    /// unchanged since it was read in full, else (also while its track check is pending) read now.
     pub fn sequence_detail(&self, id: &str) -> Result<SequenceDetail, EngineError> {
         let unknown = || EngineError::UnknownSequence { id: id.into() };
         let folder = folder_of_id(id).ok_or_else(unknown)?;
@@ -106,13 +149,17 @@ impl Engine {
         if let Some((summary, preview)) = self.store.cached_detail(&folder, &stamp)? {
             return Ok(SequenceDetail { summary, preview });
         }
+        // Not cached: new, changed, or still waiting for its track check. Read it in full now.
         let read = read_sequence(&folder);
-        self.store
-            .save_reads(&[(folder.clone(), stamp, read.clone())])?;
+        self.store.save_read(&folder, &stamp, &read)?;
         Ok(SequenceDetail {
             summary: read.summary,
             preview: read.preview,
         })
+    }
+
+    fn pending(&self) -> MutexGuard<'_, Vec<PathBuf>> {
+        lock(&self.pending_tracks)
     }
 
     fn library_roots(&self) -> Result<Vec<Root>, EngineError> {
@@ -149,6 +196,11 @@ impl Engine {
                     .any(|f| f == folder)
         }))
     }
+}
+
+/// Plain data behind a lock (paths, checked summaries) stays usable after a panic elsewhere.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub enum SequenceStatus {
     UploadedByDesktop,
     /// Something is wrong with its files; `problems` says what.
     Invalid,
+    /// Listed from its JSON; its GPX track is being checked.
+    Checking,
 }
 
 /// Whether a sequence may go to Strava, and as what.
@@ -134,6 +136,8 @@ pub struct LibraryScan {
     pub skipped: Vec<SkippedItem>,
     /// How many sequences were read from disk in this scan (the rest came from the cache).
     pub read_count: u32,
+    /// How many sequences still need their GPX track checked (`Engine::check_tracks` does it).
+    pub pending_tracks: u32,
 }
 
 /// A sequence with everything the detail view shows.

@@ -12,17 +12,17 @@ fn a_rescan_reads_nothing_and_a_touched_sequence_is_read_again() {
     let root = setup.default_root();
     let dirs = fixtures::write_library(&root, 5, 20, 3).unwrap();
     let engine = setup.engine();
-    let first = engine.scan().unwrap();
+    let first = engine.scan_and_check().unwrap();
     assert_eq!(first.read_count, 5);
 
-    let second = engine.scan().unwrap();
+    let second = engine.scan_and_check().unwrap();
     assert_eq!(second.read_count, 0);
     assert_eq!(second.sequences, first.sequences);
 
     // A new Engine over the same store still has the cache.
     drop(engine);
     let engine = setup.engine();
-    assert_eq!(engine.scan().unwrap().read_count, 0);
+    assert_eq!(engine.scan_and_check().unwrap().read_count, 0);
 
     let gpx = dirs[2].join(format!(
         "{}.gpx",
@@ -30,15 +30,15 @@ fn a_rescan_reads_nothing_and_a_touched_sequence_is_read_again() {
     ));
     let text = std::fs::read_to_string(&gpx).unwrap();
     std::fs::write(&gpx, text.replace("</gpx>", "</gpx>\n")).unwrap();
-    assert_eq!(engine.scan().unwrap().read_count, 1);
-    assert_eq!(engine.scan().unwrap().read_count, 0);
+    assert_eq!(engine.scan_and_check().unwrap().read_count, 1);
+    assert_eq!(engine.scan_and_check().unwrap().read_count, 0);
 
     std::fs::write(
         dirs[4].join("upload_strava.json"),
         r#"{"sequence":"x","status":"PENDING","data":5}"#,
     )
     .unwrap();
-    let scan = engine.scan().unwrap();
+    let scan = engine.scan_and_check().unwrap();
     assert_eq!(scan.read_count, 1);
     let changed = scan
         .sequences
@@ -55,7 +55,7 @@ fn details_come_with_a_capped_preview_and_unknown_ids_are_refused() {
     fixtures::write_sequence(&root, &SequenceSpec::sample(0, 900)).unwrap();
     fixtures::write_sequence(&setup.folder("outside"), &SequenceSpec::sample(1, 5)).unwrap();
     let engine = setup.engine();
-    let scan = engine.scan().unwrap();
+    let scan = engine.scan_and_check().unwrap();
     let summary = &scan.sequences[0];
     let detail = engine.sequence_detail(&summary.id).unwrap();
     assert_eq!(&detail.summary, summary);
@@ -98,11 +98,11 @@ fn scanning_never_changes_the_users_folders() {
 
     let engine = setup.engine();
     engine.add_paths(std::slice::from_ref(&other)).unwrap();
-    let scan = engine.scan().unwrap();
+    let scan = engine.scan_and_check().unwrap();
     for s in &scan.sequences {
         engine.sequence_detail(&s.id).unwrap();
     }
-    engine.scan().unwrap();
+    engine.scan_and_check().unwrap();
 
     assert_eq!((fingerprint(&root), fingerprint(&other)), before);
 }

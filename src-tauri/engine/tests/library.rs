@@ -1,4 +1,4 @@
-//! Scanning a library of generated sequence folders: fields, statuses, and every bad case with its reason.
+//! Scanning and checking a library of generated sequence folders: fields, statuses, and every bad case with its reason.
 
 mod common;
 
@@ -22,7 +22,7 @@ fn every_bad_case_has_its_own_reason_and_the_good_sequences_still_list() {
     for kind in Broken::ALL {
         fixtures::write_broken(&root, *kind).unwrap();
     }
-    let scan = setup.engine().scan().unwrap();
+    let scan = setup.engine().scan_and_check().unwrap();
 
     for dir in &good {
         let name = dir.file_name().unwrap().to_str().unwrap();
@@ -132,7 +132,7 @@ fn fields_come_from_the_sequence_object_and_secrets_never_leave() {
     spec.destination_secrets = true;
     fixtures::write_sequence(&root, &spec).unwrap();
 
-    let scan = setup.engine().scan().unwrap();
+    let scan = setup.engine().scan_and_check().unwrap();
     let s = by_dir(&scan.sequences, &spec.dir_name);
     assert_eq!(s.name, "Chamonix Ski 0003 Part 2");
     assert!(spec.dir_name.ends_with("_part_2"));
@@ -177,7 +177,7 @@ fn statuses_follow_eligibility_and_the_desktop_uploader() {
     for spec in [&ride, &car, &uploaded, &true_mtp, &no_method] {
         fixtures::write_sequence(&root, spec).unwrap();
     }
-    let scan = setup.engine().scan().unwrap();
+    let scan = setup.engine().scan_and_check().unwrap();
 
     let s = by_dir(&scan.sequences, &ride.dir_name);
     assert_eq!(
@@ -221,7 +221,7 @@ fn names_fall_back_to_the_folder_and_sorting_is_newest_first() {
     for spec in [&unnamed, &last, &newer] {
         fixtures::write_sequence(&root, spec).unwrap();
     }
-    let scan = setup.engine().scan().unwrap();
+    let scan = setup.engine().scan_and_check().unwrap();
     let names: Vec<&str> = scan.sequences.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
@@ -245,7 +245,7 @@ fn duration_and_distance_fall_back_to_the_track() {
         r#"{"sequence": {"uploader_transport_method": "Walk"}}"#,
     )
     .unwrap();
-    let scan = setup.engine().scan().unwrap();
+    let scan = setup.engine().scan_and_check().unwrap();
     let s = by_dir(&scan.sequences, &spec.dir_name);
     assert_eq!(s.duration_sec, Some(20.0));
     let track = s.track.as_ref().unwrap();
@@ -266,7 +266,7 @@ fn a_root_that_is_itself_a_sequence_folder_lists_that_sequence() {
     let dir = fixtures::write_sequence(&setup.folder("elsewhere"), &spec).unwrap();
     let engine = setup.engine();
     engine.add_paths(&[dir]).unwrap();
-    let scan = engine.scan().unwrap();
+    let scan = engine.scan_and_check().unwrap();
     assert_eq!(scan.sequences.len(), 1);
     assert_eq!(scan.sequences[0].dir_name, spec.dir_name);
 }

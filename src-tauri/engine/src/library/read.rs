@@ -1,11 +1,11 @@
-//! Reads one sequence folder (its JSON `sequence`, GPX and uploader status) into a summary and preview.
+//! Reads one sequence folder: a quick listing from its JSON and status file, or in full with its GPX track.
 
 use std::path::Path;
 
 use super::desktop_uploader::{desktop_status, StatusFileError, STATUS_FILE};
 use super::sequence_json::{read_sequence_record, Flexible, SequenceRecord};
 use super::transport::eligibility;
-use super::{display_name, display_sequence_name, own_file, sequence_id};
+use super::{display_name, display_sequence_name, own_file, sequence_id, FolderStamp};
 use crate::gpx::{self, TrackError};
 use crate::{Problem, SequenceStatus, SequenceSummary, StravaEligibility, TrackStats};
 
@@ -17,49 +17,114 @@ pub struct SequenceRead {
     pub cacheable: bool,
 }
 
-/// Reads the folder; never fails: anything wrong becomes a [`Problem`] on the summary.
+/// A sequence listed without parsing its GPX.
+#[derive(Debug, Clone)]
+pub enum Listing {
+    /// Nothing is left to read (no GPX): exactly what [`read_sequence`] would give.
+    Final(SequenceRead),
+    /// The GPX exists and still has to be checked; the summary has no track and is
+    /// `Checking` (or already `Invalid` when the JSON or status file has a problem).
+    Pending(SequenceSummary),
+}
+
+/// Lists the folder from its JSON and status file; `stamp` says whether the GPX exists.
+pub fn list_sequence(dir: &Path, stamp: &FolderStamp) -> Listing {
+    let mut facts = read_json(dir);
+    if stamp.gpx.is_missing() {
+        let gpx_file = facts.gpx_file.clone();
+        let missing = TrackError::Missing {
+            file: gpx_file.clone(),
+        };
+        facts.note(&gpx_file, missing.to_string(), false);
+        return Listing::Final(finish(dir, facts, None, Vec::new(), false));
+    }
+    Listing::Pending(finish(dir, facts, None, Vec::new(), true).summary)
+}
+
+/// Reads the folder in full, GPX parsed and validated; never fails: anything wrong becomes a [`Problem`].
 pub fn read_sequence(dir: &Path) -> SequenceRead {
-    let dir_name = display_name(dir);
-    let json_file = format!("{dir_name}.json");
-    let gpx_file = format!("{dir_name}.gpx");
-    let mut problems = Vec::new();
-    let mut cacheable = true;
-
-    let record = match own_file(dir, ".json").map(|p| read_sequence_record(&p, &json_file)) {
-        Some(Ok(record)) => Some(record),
-        Some(Err(err)) => {
-            cacheable &= !err.is_io();
-            problems.push(problem(&json_file, err.to_string()));
-            None
-        }
-        None => None,
-    };
-
+    let mut facts = read_json(dir);
+    let gpx_file = facts.gpx_file.clone();
     let (track, preview) = match own_file(dir, ".gpx").map(|p| read_track(&p, &gpx_file)) {
         Some(Ok(found)) => found,
         Some(Err(err)) => {
-            cacheable &= !err.is_io();
-            problems.push(problem(&gpx_file, err.to_string()));
+            facts.note(&gpx_file, err.to_string(), err.is_io());
             (None, Vec::new())
         }
         None => (None, Vec::new()),
     };
+    finish(dir, facts, track, preview, false)
+}
 
-    let desktop_uploader = match desktop_status(dir, record.as_ref()) {
+/// What a folder's JSON said, and the problems found so far.
+struct Facts {
+    dir_name: String,
+    gpx_file: String,
+    record: Option<SequenceRecord>,
+    problems: Vec<Problem>,
+    cacheable: bool,
+}
+
+impl Facts {
+    /// Records a problem with `file`; an I/O failure makes the result worth reading again next scan.
+    fn note(&mut self, file: &str, message: String, is_io: bool) {
+        self.cacheable &= !is_io;
+        self.problems.push(problem(file, message));
+    }
+}
+
+/// Reads the `sequence` object of `<dir>.json`.
+fn read_json(dir: &Path) -> Facts {
+    let dir_name = display_name(dir);
+    let json_file = format!("{dir_name}.json");
+    let mut facts = Facts {
+        gpx_file: format!("{dir_name}.gpx"),
+        dir_name,
+        record: None,
+        problems: Vec::new(),
+        cacheable: true,
+    };
+    match own_file(dir, ".json").map(|p| read_sequence_record(&p, &json_file)) {
+        Some(Ok(record)) => facts.record = Some(record),
+        Some(Err(err)) => facts.note(&json_file, err.to_string(), err.is_io()),
+        None => {}
+    }
+    facts
+}
+
+/// Adds the uploader status and builds the summary; `checking` marks a track still to be checked.
+fn finish(
+    dir: &Path,
+    mut facts: Facts,
+    track: Option<TrackStats>,
+    preview: Vec<[f64; 2]>,
+    checking: bool,
+) -> SequenceRead {
+    let desktop_uploader = match desktop_status(dir, facts.record.as_ref()) {
         Ok(status) => status,
         Err(err) => {
-            cacheable &= !matches!(err, StatusFileError::Unreadable(_));
-            problems.push(problem(STATUS_FILE, err.to_string()));
+            let is_io = matches!(err, StatusFileError::Unreadable(_));
+            facts.note(STATUS_FILE, err.to_string(), is_io);
             None
         }
     };
-
+    let Facts {
+        dir_name,
+        record,
+        problems,
+        cacheable,
+        ..
+    } = facts;
     let record = record.unwrap_or_default();
     let strava = eligibility(
         record.uploader_transport_type.as_deref(),
         record.uploader_transport_method.as_deref(),
     );
-    let status = status_of(&problems, desktop_uploader.is_some(), &strava);
+    let status = if checking && problems.is_empty() {
+        SequenceStatus::Checking
+    } else {
+        status_of(&problems, desktop_uploader.is_some(), &strava)
+    };
     let summary = SequenceSummary {
         id: sequence_id(dir),
         path: dir.to_string_lossy().into_owned(),
@@ -158,6 +223,36 @@ fn problem(file: &str, message: String) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mtp_testkit::fixtures::{self, Broken};
+
+    #[test]
+    fn a_final_listing_is_exactly_what_the_full_read_gives() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = fixtures::write_broken(root.path(), Broken::MissingGpx).unwrap();
+        let Listing::Final(listed) = list_sequence(&dir, &FolderStamp::of(&dir)) else {
+            panic!("a sequence without a GPX has nothing left to check");
+        };
+        let full = read_sequence(&dir);
+        assert_eq!(
+            (listed.summary, listed.cacheable),
+            (full.summary, full.cacheable)
+        );
+    }
+
+    #[test]
+    fn a_pending_listing_is_the_full_read_without_its_track() {
+        let root = tempfile::tempdir().unwrap();
+        let spec = fixtures::SequenceSpec::sample(0, 15);
+        let dir = fixtures::write_sequence(root.path(), &spec).unwrap();
+        let Listing::Pending(listed) = list_sequence(&dir, &FolderStamp::of(&dir)) else {
+            panic!("a sequence with a GPX waits for its check");
+        };
+        let mut full = read_sequence(&dir).summary;
+        assert_eq!(full.status, SequenceStatus::Ready);
+        full.status = SequenceStatus::Checking;
+        full.track = None;
+        assert_eq!(listed, full);
+    }
 
     #[test]
     fn uuids_are_recognised_strictly() {

@@ -45,6 +45,11 @@ impl FileStamp {
         mtime_ns: -2,
     };
 
+    /// True when the file does not exist.
+    pub fn is_missing(&self) -> bool {
+        *self == Self::MISSING
+    }
+
     fn of(path: &Path) -> Self {
         match std::fs::metadata(path) {
             Ok(meta) => FileStamp {

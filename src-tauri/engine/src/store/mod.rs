@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::library::{path_bytes, path_from_bytes, FolderStamp, SequenceRead};
-use crate::{EngineError, SequenceSummary};
+use crate::{EngineError, SequenceStatus, SequenceSummary};
 
 /// A cached summary with its preview polyline.
 pub type CachedDetail = (SequenceSummary, Vec<[f64; 2]>);
@@ -166,30 +166,54 @@ impl Store {
     ) -> Result<(), EngineError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction().map_err(|e| self.fail(e))?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO sequence_cache (folder, json_size, json_mtime_ns, gpx_size, gpx_mtime_ns, status_size, status_mtime_ns, summary, preview)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                )
-                .map_err(|e| self.fail(e))?;
-            for (folder, stamp, read) in reads.iter().filter(|(_, _, read)| read.cacheable) {
-                let summary = serde_json::to_string(&read.summary).unwrap_or_default();
-                stmt.execute(params![
-                    path_bytes(folder),
-                    stamp.json.size,
-                    stamp.json.mtime_ns,
-                    stamp.gpx.size,
-                    stamp.gpx.mtime_ns,
-                    stamp.status.size,
-                    stamp.status.mtime_ns,
-                    summary,
-                    encode_preview(&read.preview)
-                ])
-                .map_err(|e| self.fail(e))?;
-            }
+        for (folder, stamp, read) in reads {
+            self.insert_read(&tx, folder, stamp, read)?;
         }
         tx.commit().map_err(|e| self.fail(e))
+    }
+
+    /// Saves one freshly read sequence (the lock is held for this one write only).
+    pub fn save_read(
+        &self,
+        folder: &Path,
+        stamp: &FolderStamp,
+        read: &SequenceRead,
+    ) -> Result<(), EngineError> {
+        let conn = self.conn()?;
+        self.insert_read(&conn, folder, stamp, read)
+    }
+
+    /// Writes one cache row, unless the read is not cacheable or (never expected) not final.
+    fn insert_read(
+        &self,
+        conn: &Connection,
+        folder: &Path,
+        stamp: &FolderStamp,
+        read: &SequenceRead,
+    ) -> Result<(), EngineError> {
+        if !read.cacheable || read.summary.status == SequenceStatus::Checking {
+            return Ok(());
+        }
+        let mut stmt = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO sequence_cache (folder, json_size, json_mtime_ns, gpx_size, gpx_mtime_ns, status_size, status_mtime_ns, summary, preview)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .map_err(|e| self.fail(e))?;
+        let summary = serde_json::to_string(&read.summary).unwrap_or_default();
+        stmt.execute(params![
+            path_bytes(folder),
+            stamp.json.size,
+            stamp.json.mtime_ns,
+            stamp.gpx.size,
+            stamp.gpx.mtime_ns,
+            stamp.status.size,
+            stamp.status.mtime_ns,
+            summary,
+            encode_preview(&read.preview)
+        ])
+        .map_err(|e| self.fail(e))?;
+        Ok(())
     }
 
     /// Drops cache rows of folders that are no longer in the library.

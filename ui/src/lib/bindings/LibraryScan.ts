@@ -14,4 +14,8 @@ sequences: Array<SequenceSummary>, skipped: Array<SkippedItem>,
 /**
  * How many sequences were read from disk in this scan (the rest came from the cache).
  */
-readCount: number, };
+readCount: number, 
+/**
+ * How many sequences still need their GPX track checked (`Engine::check_tracks` does it).
+ */
+pendingTracks: number, };

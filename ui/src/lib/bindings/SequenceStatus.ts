@@ -3,4 +3,4 @@
 /**
  * The status chip of a sequence in the library.
  */
-export type SequenceStatus = "ready" | "notEligible" | "uploadedByDesktop" | "invalid";
+export type SequenceStatus = "ready" | "notEligible" | "uploadedByDesktop" | "invalid" | "checking";
