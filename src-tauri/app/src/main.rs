@@ -1,1 +1,47 @@
-fn main() {}
+//! MTP Strava Uploader: the Tauri 2 shell. Glue only: plugins, commands over the engine, and
+//! the window's drag and drop. Domain logic lives in `mtp-engine`.
+
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod checks;
+mod commands;
+mod deep_link;
+mod drop;
+mod engine_state;
+mod events;
+
+use engine_state::EngineState;
+
+fn main() {
+    let engine = EngineState::open_from_env();
+
+    let app = tauri::Builder::default()
+        // Single-instance comes first: a second launch (for example by a deep link) hands its
+        // arguments to this process and exits, before any other plugin touches anything.
+        .plugin(tauri_plugin_single_instance::init(deep_link::on_second_instance))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(engine)
+        .invoke_handler(tauri::generate_handler![
+            commands::library_roots,
+            commands::scan_library,
+            commands::add_paths,
+            commands::remove_root,
+            commands::sequence_detail,
+        ])
+        .on_window_event(drop::on_window_event)
+        .setup(|app| {
+            deep_link::setup(app.handle());
+            Ok(())
+        })
+        .build(tauri::generate_context!("../../tauri.conf.json"));
+
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(err) => {
+            eprintln!("MTP Strava Uploader could not start: {err}");
+            std::process::exit(1);
+        }
+    }
+}
