@@ -7,6 +7,7 @@ import type { DropOutcome } from "./bindings/DropOutcome";
 import type { LibraryRoot } from "./bindings/LibraryRoot";
 import type { LibraryScan } from "./bindings/LibraryScan";
 import type { SequenceDetail } from "./bindings/SequenceDetail";
+import type { SequenceSummary } from "./bindings/SequenceSummary";
 
 /** Every library folder. */
 export function libraryRoots(): Promise<LibraryRoot[]> {
@@ -16,6 +17,11 @@ export function libraryRoots(): Promise<LibraryRoot[]> {
 /** Every sequence, newest first, without track previews. */
 export function scanLibrary(): Promise<LibraryScan> {
   return invoke("scan_library");
+}
+
+/** Final summaries of sequences whose track was checked after a scan (they arrive in batches). */
+export function listenToCheckedTracks(handler: (summaries: SequenceSummary[]) => void): Promise<UnlistenFn> {
+  return listen<SequenceSummary[]>("tracks-checked", (event) => handler(event.payload));
 }
 
 /** Adds folders: the same decision the window makes for dropped paths. */

@@ -37,6 +37,12 @@ class Library {
     }
   }
 
+  /** Replaces `checking` summaries with the final ones the engine sends after a scan. */
+  applyChecked(summaries: SequenceSummary[]): void {
+    const byId = new Map(summaries.map((summary) => [summary.id, summary]));
+    this.sequences = this.sequences.map((sequence) => byId.get(sequence.id) ?? sequence);
+  }
+
   /** Shows what happened to dropped or chosen folders, then rescans. */
   async accept(outcome: DropOutcome): Promise<void> {
     notices.show(dropNotices(outcome));

@@ -11,8 +11,8 @@ describe("dropNotices", () => {
       rejected: [],
     });
     expect(notices).toEqual([
-      { tone: "success", text: "Added “rides” (12 sequences)." },
-      { tone: "success", text: "Added “one_walk” (1 sequence)." },
+      { tone: "success", text: "Added ‘rides’ (12 sequences)." },
+      { tone: "success", text: "Added ‘one_walk’ (1 sequence)." },
     ]);
   });
 
@@ -21,7 +21,7 @@ describe("dropNotices", () => {
       added: [{ path: "/home/ana/MTP/sequences", sequenceCount: 3, alreadyKnown: true }],
       rejected: [],
     });
-    expect(notice).toEqual({ tone: "info", text: "“sequences” is already in your library." });
+    expect(notice).toEqual({ tone: "info", text: "‘sequences’ is already in your library." });
   });
 
   it("keeps a reason that already names the path", () => {
@@ -37,7 +37,15 @@ describe("dropNotices", () => {
       added: [],
       rejected: [{ path: "/tmp/holiday", reason: "This folder holds no sequences." }],
     });
-    expect(notice?.text).toBe("“holiday”: This folder holds no sequences.");
+    expect(notice?.text).toBe("‘holiday’: This folder holds no sequences.");
+  });
+
+  it("ends the engine's reason as a sentence", () => {
+    const [notice] = dropNotices({
+      added: [],
+      rejected: [{ path: "/tmp/cats", reason: "‘cats’ is not a sequence folder and contains no sequence folders" }],
+    });
+    expect(notice?.text).toBe("‘cats’ is not a sequence folder and contains no sequence folders.");
   });
 
   it("says something when nothing happened", () => {
@@ -51,5 +59,6 @@ describe("statusLabel", () => {
     expect(statusLabel("notEligible")).toBe("Not for Strava");
     expect(statusLabel("uploadedByDesktop")).toBe("Uploaded by Desktop");
     expect(statusLabel("invalid")).toBe("Needs attention");
+    expect(statusLabel("checking")).toBe("Checking…");
   });
 });

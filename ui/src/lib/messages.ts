@@ -15,9 +15,9 @@ export interface Notice {
 export function dropNotices(outcome: DropOutcome): Notice[] {
   const added = outcome.added.map((root): Notice => {
     const name = baseName(root.path);
-    if (root.alreadyKnown) return { tone: "info", text: `“${name}” is already in your library.` };
+    if (root.alreadyKnown) return { tone: "info", text: `‘${name}’ is already in your library.` };
     const count = formatCount(root.sequenceCount, "sequence", "sequences");
-    return { tone: "success", text: `Added “${name}” (${count}).` };
+    return { tone: "success", text: `Added ‘${name}’ (${count}).` };
   });
   const rejected = outcome.rejected.map(
     (item): Notice => ({ tone: "error", text: namingSentence(baseName(item.path), item.reason) }),
@@ -28,9 +28,10 @@ export function dropNotices(outcome: DropOutcome): Notice[] {
   return [...added, ...rejected];
 }
 
-/** The engine's reason, prefixed with the name when the reason does not already say it. */
+/** The engine's reason as a sentence, prefixed with the name when the reason does not say it. */
 function namingSentence(name: string, reason: string): string {
-  return reason.includes(name) ? reason : `“${name}”: ${reason}`;
+  const text = reason.includes(name) ? reason : `‘${name}’: ${reason}`;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** The text of a status chip. */
@@ -44,6 +45,8 @@ export function statusLabel(status: SequenceStatus): string {
       return "Uploaded by Desktop";
     case "invalid":
       return "Needs attention";
+    case "checking":
+      return "Checking…";
   }
 }
 
@@ -58,5 +61,7 @@ export function statusHint(status: SequenceStatus): string {
       return "MTP Desktop Uploader already uploaded this sequence to Strava.";
     case "invalid":
       return "Something is wrong with its files: open it to see what.";
+    case "checking":
+      return "Its GPX track is being checked.";
   }
 }
