@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs the GUI end-to-end suite (tests/tests/gui.rs) against the real app binary:
+# a temporary HOME with generated sequences, Xvfb, a D-Bus session with an unlocked
+# gnome-keyring, tauri-driver + WebKitWebDriver. Screenshots go to target/screenshots/.
+#
+#   tests/e2e/run-gui.sh [path/to/mtp-strava-uploader]     (default target/debug/mtp-strava-uploader)
+#
+# Fails loudly on any error and stops everything it started on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+app="$(realpath -m "${1:-${MTP_GUI_APP:-$root/target/debug/mtp-strava-uploader}}")"
+shots="$root/target/screenshots"
+
+fail() { echo "run-gui: $*" >&2; exit 1; }
+
+# --- inside the D-Bus session: keyring, Xvfb, tauri-driver, the tests ---------------------------
+if [ "${MTP_GUI_INSIDE_DBUS:-}" = 1 ]; then
+  pids=()
+  cleanup() {
+    local status=$?
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    exit "$status"
+  }
+  trap cleanup EXIT INT TERM
+
+  # The keyring the app will use for tokens: started and unlocked with a throwaway password.
+  eval "$(echo -n gui-test | gnome-keyring-daemon --unlock --components=secrets)"
+  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+
+  # A free X display.
+  display=99
+  while [ -e "/tmp/.X${display}-lock" ] || [ -e "/tmp/.X11-unix/X${display}" ]; do display=$((display + 1)); done
+  Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$MTP_GUI_LOGS/xvfb.log" 2>&1 &
+  pids+=($!)
+  export DISPLAY=":$display"
+  for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; [ -e "/tmp/.X11-unix/X${display}" ] && break; sleep 0.1; done
+  [ -e "/tmp/.X11-unix/X${display}" ] || fail "Xvfb did not start (see $MTP_GUI_LOGS/xvfb.log)"
+
+  # Free ports for tauri-driver and the native driver behind it.
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$TAURI_DRIVER" --port "$port" --native-port "$native_port" --native-driver "$(command -v WebKitWebDriver)" \
+    >"$MTP_GUI_LOGS/tauri-driver.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || fail "tauri-driver did not listen on $port (see $MTP_GUI_LOGS/tauri-driver.log)"
+  export MTP_GUI_WEBDRIVER="http://127.0.0.1:$port"
+
+  status=0
+  (cd "$root" && cargo test -p mtp-testkit --test gui -- --ignored --test-threads=1) || status=$?
+  import -display "$DISPLAY" -window root "$shots/gui-xvfb-screen.png" 2>/dev/null \
+    || echo "run-gui: could not take the full-screen screenshot" >&2
+  exit "$status"
+fi
+
+# --- outside: checks, the temporary HOME, fixtures, then re-run inside dbus-run-session ---------
+[ -x "$app" ] || fail "no app binary at $app (build it: cargo build -p mtp-strava-uploader)"
+for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon import python3; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (run .ci/install-deps)"
+done
+TAURI_DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+[ -x "$TAURI_DRIVER" ] || fail "tauri-driver is missing (cargo install tauri-driver --version 2.1.0 --locked)"
+
+# Build the test binary first, with the real HOME (cargo's caches live there).
+(cd "$root" && cargo test -p mtp-testkit --test gui --no-run) || fail "the GUI suite does not build"
+gen_fixtures=""
+if (cd "$root" && cargo build -q -p mtp-testkit --bin gen-fixtures 2>/dev/null); then
+  gen_fixtures="$root/target/debug/gen-fixtures"
+fi
+
+tmp="$(mktemp -d -t mtp-gui.XXXXXX)"
+keep_tmp="${MTP_GUI_KEEP_HOME:-}"
+trap '[ -n "$keep_tmp" ] || rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/home/MTP/sequences" "$tmp/home/.local/share" "$tmp/home/.config" "$tmp/data" "$tmp/logs" "$shots"
+rm -f "$shots"/gui-*.png
+
+# The demo set from the fixture generator, when it can make one; the suite adds its own known
+# sequences either way.
+if [ -n "$gen_fixtures" ] && "$gen_fixtures" --out "$tmp/home/MTP/sequences" --demo >"$tmp/logs/gen-fixtures.log" 2>&1; then
+  echo "run-gui: generated $(ls "$tmp/home/MTP/sequences" | wc -l) demo sequence folders"
+else
+  echo "run-gui: gen-fixtures not available; the suite writes its own sequences" >&2
+fi
+
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+export HOME="$tmp/home" XDG_DATA_HOME="$tmp/home/.local/share" XDG_CONFIG_HOME="$tmp/home/.config"
+export XDG_CACHE_HOME="$tmp/home/.cache" MTP_DATA_DIR="$tmp/data"
+export MTP_GUI_APP="$app" MTP_GUI_SCREENSHOTS="$shots" MTP_GUI_LOGS="$tmp/logs" TAURI_DRIVER
+export MTP_GUI_INSIDE_DBUS=1
+# WebKit in a container: no GPU, no sandbox helper processes that need namespaces.
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1
+
+status=0
+dbus-run-session -- "$0" "$app" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "run-gui: FAILED (exit $status). Logs:" >&2
+  for log in "$tmp/logs"/*.log; do echo "--- $log" >&2; tail -n 40 "$log" >&2; done
+  keep_tmp=1
+  echo "run-gui: kept $tmp for inspection" >&2
+  exit "$status"
+fi
+echo "run-gui: passed; screenshots in $shots"

@@ -1,0 +1,647 @@
+//! GUI end-to-end suite: the real app binary, driven through tauri-driver and WebKitWebDriver.
+//!
+//! Run it with `tests/e2e/run-gui.sh`, which provides Xvfb, a D-Bus session with an unlocked
+//! keyring, a temporary HOME and tauri-driver. Each test starts the app (a new WebDriver
+//! session), checks what a user would see, and saves a screenshot of the display under
+//! target/screenshots/.
+//!
+//! Environment (set by the runner; defaults suit a manual run from the workspace):
+//! - `MTP_GUI_APP`: the app binary (default `target/debug/mtp-strava-uploader`).
+//! - `MTP_GUI_WEBDRIVER`: tauri-driver's URL (default `http://127.0.0.1:4444`).
+//! - `MTP_GUI_SCREENSHOTS`: where screenshots go (default `target/screenshots`).
+//! - `HOME`: the temporary home; sequences live under `$HOME/MTP/sequences`.
+
+use std::error::Error;
+use std::fs;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
+
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The app is single-instance: tests take turns, one app (one session) at a time.
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn the_library_lists_every_sequence_with_its_count() -> TestResult {
+    with_app("library", |app| async move {
+        let expected = sequence_folder_count(&library_dir()?)?;
+        let count = wait_for_count(&app, expected).await?;
+        assert_eq!(count, format!("{expected} sequences"));
+        let names = visible_names(&app).await?;
+        assert_eq!(names.len(), expected, "rows shown: {names:?}");
+        for known in KNOWN_SEQUENCES {
+            assert!(
+                names.iter().any(|n| n == known.name),
+                "{} missing from {names:?}",
+                known.name
+            );
+        }
+        // newest first: the 2024 ride comes before the 2023 walk
+        let position = |name: &str| names.iter().position(|n| n == name);
+        assert!(position("Morning Ride Lisbon") < position("Ridge Walk Snowdon"));
+        let chips = app
+            .find_all(Locator::Css("[data-testid=status-chip]"))
+            .await?;
+        assert_eq!(chips.len(), expected);
+        let marks = app
+            .find_all(Locator::Css("[data-testid=eligibility-mark]"))
+            .await?;
+        assert_eq!(marks.len(), expected);
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn searching_filters_the_list() -> TestResult {
+    with_app("search", |app| async move {
+        let total = sequence_folder_count(&library_dir()?)?;
+        wait_for_count(&app, total).await?;
+        let search = app
+            .find(Locator::Css("[data-testid=library-search]"))
+            .await?;
+        search.send_keys("annecy").await?;
+        wait_for_js(
+            &app,
+            "rows shown for 'annecy'",
+            "return document.querySelectorAll('[data-testid=sequence-row]').length === 1",
+        )
+        .await?;
+        assert_eq!(
+            visible_names(&app).await?,
+            vec!["Lake Paddle Annecy".to_string()]
+        );
+        let count = text_of(&app, "[data-testid=library-count]").await?;
+        assert_eq!(count, format!("1 of {total} sequences"));
+        search.clear().await?;
+        search.send_keys("no such sequence").await?;
+        app.wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css("[data-testid=no-match]"))
+            .await?;
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
+    with_app("detail", |app| async move {
+        open_sequence(&app, "Morning Ride Lisbon").await?;
+        let line = app
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css("[data-testid=track-line]"))
+            .await?;
+        let path = line.attr("d").await?.unwrap_or_default();
+        let segments = path.matches('L').count();
+        assert!(
+            segments >= 50,
+            "the track has only {segments} segments: {path}"
+        );
+        assert_eq!(
+            text_of(&app, "[data-testid=detail-name]").await?,
+            "Morning Ride Lisbon"
+        );
+        assert!(text_of(&app, "[data-testid=stat-strava]")
+            .await?
+            .contains("Ride"));
+        assert!(app
+            .find(Locator::Css("[data-testid=validation-ok]"))
+            .await
+            .is_ok());
+        let duration = text_of(&app, "[data-testid=stat-duration]").await?;
+        assert!(duration.contains("min"), "duration shown as {duration:?}");
+        screenshot("detail-track")?;
+        // Escape returns to the list
+        let escape = fantoccini::key::Key::Escape.to_string();
+        app.active_element().await?.send_keys(&escape).await?;
+        app.wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css("[data-testid=sequence-list]"))
+            .await?;
+        wait_for_js(
+            &app,
+            "the list after Escape",
+            "return !document.querySelector('[data-testid=detail-view]')",
+        )
+        .await?;
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn a_broken_sequence_shows_its_reason() -> TestResult {
+    with_app("broken", |app| async move {
+        let row = row_for(&app, "Broken Times Trail").await?;
+        let chip = row.find(Locator::Css("[data-testid=status-chip]")).await?;
+        assert_eq!(chip.attr("data-status").await?.as_deref(), Some("invalid"));
+        row.click().await?;
+        let problem = app
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css("[data-testid=problem-item]"))
+            .await?;
+        let text = problem.text().await?;
+        assert!(
+            text.contains("broken_times_trail.gpx"),
+            "the problem does not name the GPX file: {text}"
+        );
+        assert!(
+            text.to_lowercase().contains("time"),
+            "the problem does not say what is wrong: {text}"
+        );
+        assert_no_debug_text(&app).await?;
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
+    with_app("add-folder", |app| async move {
+        let total = sequence_folder_count(&library_dir()?)?;
+        wait_for_count(&app, total).await?;
+        let elsewhere = home()?.join("Elsewhere");
+        let ride = write_sequence(&elsewhere, &EXTRA_SEQUENCE)?;
+        let not_a_sequence = elsewhere.join("holiday_photos");
+        fs::create_dir_all(&not_a_sequence)?;
+        let file = elsewhere.join("notes.txt");
+        fs::write(&file, "not a sequence")?;
+
+        // The same command the window's drop handler uses.
+        let paths = [&ride, &not_a_sequence, &file].map(|p| p.display().to_string());
+        let outcome = invoke(&app, "add_paths", json!({ "paths": paths })).await?;
+        let added = outcome["added"].as_array().cloned().unwrap_or_default();
+        assert_eq!(added.len(), 1, "outcome: {outcome}");
+        assert_eq!(added[0]["sequenceCount"], 1, "outcome: {outcome}");
+        let rejected = outcome["rejected"].to_string();
+        assert!(
+            rejected.contains("holiday_photos"),
+            "the refusal does not name the folder: {outcome}"
+        );
+        assert!(
+            rejected.contains("notes.txt"),
+            "the refusal does not name the file: {outcome}"
+        );
+
+        app.find(Locator::Css("[data-testid=refresh]"))
+            .await?
+            .click()
+            .await?;
+        let listed = wait_for_count(&app, total + 1).await;
+        let names = visible_names(&app).await?;
+        let folders = text_of(&app, "[data-testid=library-folders]").await?;
+        screenshot("add-folder-listed")?;
+
+        // Leave the library as the other tests expect it, then judge.
+        let root = added[0]["path"].as_str().unwrap_or_default().to_string();
+        invoke(&app, "remove_root", json!({ "path": root })).await?;
+        app.find(Locator::Css("[data-testid=refresh]"))
+            .await?
+            .click()
+            .await?;
+        assert_eq!(listed?, format!("{} sequences", total + 1));
+        assert!(
+            names.iter().any(|n| n == EXTRA_SEQUENCE.name),
+            "names: {names:?}"
+        );
+        assert!(
+            folders.contains(&EXTRA_SEQUENCE.dir()),
+            "library folders: {folders}"
+        );
+        wait_for_count(&app, total).await?;
+        Ok(app)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the app
+// ---------------------------------------------------------------------------------------------
+
+/// Writes the known sequences, starts the app, runs `steps`, saves a screenshot named `name`
+/// (also when a step fails) and always ends the session, which closes the app.
+fn with_app<F, Fut>(name: &str, steps: F) -> TestResult
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = TestResult<Client>> + Send + 'static,
+{
+    let _turn = ONE_APP_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    write_known_library(&library_dir()?)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let app = start_app().await?;
+        let probe = app.clone();
+        // On its own task, so a failed assertion still ends the session (and the app).
+        let outcome = tokio::spawn(steps(app)).await;
+        let shot = screenshot(name);
+        let closed = probe.close().await;
+        match outcome {
+            Ok(result) => drop(result?),
+            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            Err(failed) => return Err(failed.into()),
+        }
+        closed?;
+        shot
+    })
+}
+
+/// A WebDriver session on the app binary, with the library on screen.
+async fn start_app() -> TestResult<Client> {
+    let application = app_binary()?;
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "tauri:options".into(),
+        json!({ "application": application }),
+    );
+    let webdriver = webdriver_url();
+    let mut builder = ClientBuilder::new(HttpConnector::new());
+    builder.capabilities(capabilities);
+    let app = tokio::time::timeout(STARTUP_TIMEOUT, builder.connect(&webdriver))
+        .await
+        .map_err(|_| {
+            format!(
+                "the app did not start within {STARTUP_TIMEOUT:?} (tauri-driver at {webdriver})"
+            )
+        })??;
+    app.update_timeouts(TimeoutConfiguration::new(
+        Some(UI_TIMEOUT),
+        Some(STARTUP_TIMEOUT),
+        Some(Duration::ZERO),
+    ))
+    .await?;
+    app.wait()
+        .at_most(STARTUP_TIMEOUT)
+        .for_element(Locator::Css("[data-testid=app-root]"))
+        .await?;
+    Ok(app)
+}
+
+fn app_binary() -> TestResult<PathBuf> {
+    let path = std::env::var_os("MTP_GUI_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_dir().join("target/debug/mtp-strava-uploader"));
+    if !path.is_file() {
+        return Err(format!(
+            "the app binary {} does not exist: build it first",
+            path.display()
+        )
+        .into());
+    }
+    Ok(path.canonicalize()?)
+}
+
+fn webdriver_url() -> String {
+    std::env::var("MTP_GUI_WEBDRIVER").unwrap_or_else(|_| "http://127.0.0.1:4444".to_string())
+}
+
+fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn home() -> TestResult<PathBuf> {
+    let home = std::env::var_os("HOME").ok_or("HOME is not set")?;
+    Ok(PathBuf::from(home))
+}
+
+fn library_dir() -> TestResult<PathBuf> {
+    Ok(home()?.join("MTP").join("sequences"))
+}
+
+/// Saves what the X display shows as target/screenshots/gui-<name>.png.
+///
+/// WebKitWebDriver's own screenshot command hangs under Xvfb (WebKitGTK 2.50, no GPU), so the
+/// picture comes from the display itself: exactly what a user would see, window frame included.
+fn screenshot(name: &str) -> TestResult {
+    let dir = std::env::var_os("MTP_GUI_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_dir().join("target/screenshots"));
+    fs::create_dir_all(&dir)?;
+    let display = std::env::var("DISPLAY").map_err(|_| "DISPLAY is not set")?;
+    let file = dir.join(format!("gui-{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-display", &display, "-window", "root"])
+        .arg(&file)
+        .status()?;
+    if !status.success() {
+        return Err(format!("import could not save {}", file.display()).into());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the UI
+// ---------------------------------------------------------------------------------------------
+
+/// Waits until the library shows `expected` sequences, and returns the count text.
+async fn wait_for_count(app: &Client, expected: usize) -> TestResult<String> {
+    let check = format!(
+        "const c = document.querySelector('[data-testid=library-count]'); \
+         return !!c && c.dataset.total === '{expected}' && \
+         document.querySelectorAll('[data-testid=sequence-row]').length === {expected};"
+    );
+    wait_for_js(app, &format!("{expected} sequences in the library"), &check).await?;
+    text_of(app, "[data-testid=library-count]").await
+}
+
+/// Polls a JavaScript predicate until it returns true, or fails after [`UI_TIMEOUT`].
+async fn wait_for_js(app: &Client, what: &str, predicate: &str) -> TestResult {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        if app.execute(predicate, vec![]).await? == Value::Bool(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// The text of the first element matching `css` (from the DOM, see [`visible_names`]).
+async fn text_of(app: &Client, css: &str) -> TestResult<String> {
+    let script =
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;";
+    match app.execute(script, vec![json!(css)]).await? {
+        Value::String(text) => Ok(text.split_whitespace().collect::<Vec<_>>().join(" ")),
+        _ => Err(format!("nothing matches {css}").into()),
+    }
+}
+
+/// The names in the list, in order. Read from the DOM: rows scrolled out of view are not
+/// rendered (content-visibility), so WebDriver's visible text would be empty for them.
+async fn visible_names(app: &Client) -> TestResult<Vec<String>> {
+    let names = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=sequence-name]')].map((e) => e.textContent.trim());",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
+}
+
+/// The row of the sequence named `name`, scrolled into view.
+async fn row_for(app: &Client, name: &str) -> TestResult<fantoccini::elements::Element> {
+    let script = "const row = [...document.querySelectorAll('[data-testid=sequence-row]')] \
+                    .find((r) => r.querySelector('[data-testid=sequence-name]').textContent.trim() === arguments[0]); \
+                  if (!row) return null; \
+                  row.scrollIntoView({ block: 'center' }); \
+                  return row.dataset.sequenceId;";
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        if let Value::String(id) = app.execute(script, vec![json!(name)]).await? {
+            let css = format!(
+                "[data-sequence-id=\"{}\"]",
+                id.replace('\\', "\\\\").replace('"', "\\\"")
+            );
+            return Ok(app.find(Locator::Css(&css)).await?);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no row named {name:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn open_sequence(app: &Client, name: &str) -> TestResult {
+    row_for(app, name).await?.click().await?;
+    app.wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(Locator::Css("[data-testid=detail-view]"))
+        .await?;
+    Ok(())
+}
+
+/// Calls one of the app's commands the way the UI does, and returns its JSON result.
+async fn invoke(app: &Client, command: &str, args: Value) -> TestResult<Value> {
+    let script = "const [command, args, done] = arguments; \
+                  window.__TAURI_INTERNALS__.invoke(command, args) \
+                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: String(err) }));";
+    let answer = app
+        .execute_async(script, vec![json!(command), args])
+        .await?;
+    if let Some(err) = answer.get("err") {
+        return Err(format!("{command} failed: {err}").into());
+    }
+    Ok(answer.get("ok").cloned().unwrap_or(Value::Null))
+}
+
+/// Users never see raw JSON or Rust debug text.
+async fn assert_no_debug_text(app: &Client) -> TestResult {
+    let text = app.find(Locator::Css("body")).await?.text().await?;
+    for marker in [
+        "{\"",
+        "Some(",
+        "None",
+        "Err(",
+        "Ok(",
+        "undefined",
+        "NaN",
+        "[object",
+    ] {
+        assert!(
+            !text.contains(marker),
+            "the window shows {marker:?}:\n{text}"
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The library on disk
+// ---------------------------------------------------------------------------------------------
+
+/// A sequence the tests know by name.
+struct KnownSequence {
+    name: &'static str,
+    transport: (&'static str, &'static str),
+    created: &'static str,
+    /// Where the track is, and how many points it has.
+    centre: (f64, f64),
+    points: usize,
+    /// Leave out the time of one track point (the GPX is then invalid).
+    drop_a_time: bool,
+}
+
+impl KnownSequence {
+    /// MTP Desktop Uploader's folder name: lower case, spaces as underscores.
+    fn dir(&self) -> String {
+        self.name.to_lowercase().replace(' ', "_")
+    }
+}
+
+const KNOWN_SEQUENCES: [KnownSequence; 5] = [
+    KnownSequence {
+        name: "Morning Ride Lisbon",
+        transport: ("Earth", "Bicycle"),
+        created: "2024-06-02T07:12:00",
+        centre: (38.7223, -9.1393),
+        points: 240,
+        drop_a_time: false,
+    },
+    KnownSequence {
+        name: "Lake Paddle Annecy",
+        transport: ("Water", "Paddleboard"),
+        created: "2024-05-18T10:03:00",
+        centre: (45.8566, 6.1690),
+        points: 160,
+        drop_a_time: false,
+    },
+    KnownSequence {
+        name: "Ridge Walk Snowdon",
+        transport: ("Earth", "Walk"),
+        created: "2023-09-09T09:30:00",
+        centre: (53.0685, -4.0763),
+        points: 120,
+        drop_a_time: false,
+    },
+    KnownSequence {
+        name: "Coast Road Drive",
+        transport: ("Earth", "Car"),
+        created: "2023-07-01T16:45:00",
+        centre: (43.2965, 5.3698),
+        points: 90,
+        drop_a_time: false,
+    },
+    KnownSequence {
+        name: "Broken Times Trail",
+        transport: ("Earth", "Walk"),
+        created: "2022-04-10T08:00:00",
+        centre: (46.5197, 6.6323),
+        points: 60,
+        drop_a_time: true,
+    },
+];
+
+const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
+    name: "Extra Ride Portugal",
+    transport: ("Earth", "Bicycle"),
+    created: "2021-03-03T11:00:00",
+    centre: (41.1579, -8.6291),
+    points: 80,
+    drop_a_time: false,
+};
+
+/// Writes the known sequences that are not there yet (other sequences, e.g. from
+/// `gen-fixtures --demo`, are left alone).
+fn write_known_library(dir: &Path) -> TestResult {
+    for sequence in &KNOWN_SEQUENCES {
+        if !dir.join(sequence.dir()).exists() {
+            write_sequence(dir, sequence)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `<dir>/<dir>.json` and `<dir>/<dir>.gpx` as MTP Desktop Uploader does; returns the folder.
+fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf> {
+    let dir_name = sequence.dir();
+    let folder = parent.join(&dir_name);
+    fs::create_dir_all(&folder)?;
+    let duration = (sequence.points as u64 - 1) * 5;
+    let record = json!({
+        "sequence": {
+            "id": format!("00000000-0000-4000-8000-{:012}", sequence.points),
+            "uploader_sequence_name": sequence.name,
+            "uploader_sequence_description": format!("{} (GUI test fixture)", sequence.name),
+            "uploader_transport_type": sequence.transport.0,
+            "uploader_transport_method": sequence.transport.1,
+            "uploader_tags": ["gui-test"],
+            "created": sequence.created,
+            "earliest_time": sequence.created,
+            "durationsec": duration,
+            "distance_km": 3.2,
+            "uploader_camera": "GoPro MAX"
+        },
+        "photo": {}
+    });
+    fs::write(
+        folder.join(format!("{dir_name}.json")),
+        serde_json::to_vec_pretty(&record)?,
+    )?;
+    fs::write(folder.join(format!("{dir_name}.gpx")), gpx_track(sequence))?;
+    Ok(folder)
+}
+
+/// A GPX 1.1 track: a wobbly loop around the centre, one point every five seconds.
+fn gpx_track(sequence: &KnownSequence) -> String {
+    let (lat0, lon0) = sequence.centre;
+    let start = &sequence.created[..19];
+    let mut points = String::new();
+    for i in 0..sequence.points {
+        let angle = i as f64 / sequence.points as f64 * std::f64::consts::TAU;
+        let radius = 0.01 * (1.0 + 0.3 * (3.0 * angle).sin());
+        let lat = lat0 + radius * angle.sin();
+        let lon = lon0 + 1.6 * radius * angle.cos() + 0.004 * angle;
+        let time = if sequence.drop_a_time && i == sequence.points / 2 {
+            String::new()
+        } else {
+            format!("<time>{}Z</time>", add_seconds(start, i as u64 * 5))
+        };
+        points.push_str(&format!(
+            "      <trkpt lat=\"{lat:.7}\" lon=\"{lon:.7}\"><ele>{:.1}</ele>{time}</trkpt>\n",
+            100.0 + 20.0 * angle.sin()
+        ));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <gpx version=\"1.1\" creator=\"mtp-testkit gui suite\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n\
+         \x20 <trk>\n    <name>{}</name>\n    <trkseg>\n{points}    </trkseg>\n  </trk>\n</gpx>\n",
+        sequence.name
+    )
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` plus some seconds (the fixtures stay within one day).
+fn add_seconds(start: &str, seconds: u64) -> String {
+    let field = |range: std::ops::Range<usize>| start[range].parse::<u64>().unwrap_or(0);
+    let total = field(11..13) * 3600 + field(14..16) * 60 + field(17..19) + seconds;
+    format!(
+        "{}T{:02}:{:02}:{:02}",
+        &start[..10],
+        total / 3600 % 24,
+        total / 60 % 60,
+        total % 60
+    )
+}
+
+/// How many sequences the library lists for a root: every visible sub-folder (one without its
+/// `<dir>.json` is listed too, as needing attention).
+fn sequence_folder_count(dir: &Path) -> TestResult<usize> {
+    let mut count = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let visible = !entry.file_name().to_string_lossy().starts_with('.');
+        if visible && entry.path().is_dir() {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+#[test]
+fn the_fixture_clock_adds_seconds() {
+    assert_eq!(
+        add_seconds("2024-06-02T07:12:00", 65),
+        "2024-06-02T07:13:05"
+    );
+}
