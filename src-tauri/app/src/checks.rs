@@ -66,7 +66,9 @@ impl Batches {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (Vec<SequenceSummary>, Instant)> {
-        self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn emit(&self, batch: Vec<SequenceSummary>) {

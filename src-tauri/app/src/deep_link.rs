@@ -26,7 +26,10 @@ pub fn setup(app: &AppHandle) {
     }
     let handle = app.clone();
     app.deep_link().on_open_url(move |event| {
-        event.urls().iter().for_each(|url| forward(&handle, url.as_str()));
+        event
+            .urls()
+            .iter()
+            .for_each(|url| forward(&handle, url.as_str()));
     });
 }
 

@@ -19,7 +19,9 @@ fn main() {
     let app = tauri::Builder::default()
         // Single-instance comes first: a second launch (for example by a deep link) hands its
         // arguments to this process and exits, before any other plugin touches anything.
-        .plugin(tauri_plugin_single_instance::init(deep_link::on_second_instance))
+        .plugin(tauri_plugin_single_instance::init(
+            deep_link::on_second_instance,
+        ))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(engine)
