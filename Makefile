@@ -1,12 +1,17 @@
 # MTP Strava Uploader. `make run` launches the app, `make test` runs every check.
 # On Debian 12 as root both install what is missing first (.ci/install-deps).
+#
+# One build serves everything: `make test` compiles each dependency once for the tests, the
+# GUI suite and `make run` (dev-dependencies add no features, checked by
+# tests/build/check-one-build.sh), plus once more in check mode for clippy.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
-APP_BIN := target/debug/mtp-strava-uploader
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+APP_BIN := $(TARGET_DIR)/debug/mtp-strava-uploader
 
-.PHONY: help deps ui run test lint ui-check rust-test gui-test bindings bench demo icons
+.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,8 +22,11 @@ deps: ## Install missing system packages, tauri-driver and the UI's npm packages
 ui: deps ## Build the UI into ui/dist (the app embeds it)
 	cd ui && npm run build
 
-run: ui ## Build and launch the app
-	$(CARGO) run -p mtp-strava-uploader
+build: ui ## Build the app, the CLI and the test tools (the same build `make test` uses)
+	$(CARGO) build --workspace --bins
+
+run: build ## Build and launch the app
+	$(APP_BIN)
 
 test: deps ## Run every check: format, lint, UI checks, Rust tests, bindings, GUI end to end
 	$(MAKE) --no-print-directory ui
@@ -28,28 +36,27 @@ test: deps ## Run every check: format, lint, UI checks, Rust tests, bindings, GU
 	$(MAKE) --no-print-directory gui-test
 	@echo "make test: all checks passed"
 
-lint: ## cargo fmt --check and clippy -D warnings
+lint: ## cargo fmt --check, clippy -D warnings, and the one-build check
 	$(CARGO) fmt --all -- --check
+	bash tests/build/check-one-build.sh
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 ui-check: ## svelte-check (strict TypeScript) and the UI unit tests (vitest)
 	cd ui && npm run check && npm test
 
-rust-test: ## Engine, fake-service and contract tests, incl. the bindings staleness check
+rust-test: ## Engine, fake-service, CLI and contract tests, incl. the bindings staleness check
 	$(CARGO) nextest run --workspace --no-fail-fast
 
-gui-test: ## The real app under Xvfb, driven through tauri-driver (screenshots in target/screenshots/)
-	$(CARGO) build -p mtp-strava-uploader -p mtp-testkit --bins
-	bash tests/e2e/run-gui.sh
+gui-test: build ## The real app under Xvfb, driven through tauri-driver (screenshots in target/screenshots/)
+	bash tests/e2e/run-gui.sh $(APP_BIN)
 
 bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
-	UPDATE_BINDINGS=1 $(CARGO) test -p mtp-engine --test bindings
+	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(bindings)'
 
 bench: ## Library scan benchmark: 1,000 sequences x 500 photos (medians, ratio, peak RSS)
 	$(CARGO) bench -p mtp-engine --bench scan
 
-demo: ui ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them
-	$(CARGO) build -p mtp-strava-uploader -p mtp-testkit --bins
+demo: build ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them
 	bash tests/demo.sh
 
 icons: deps ## Regenerate icons/ from icons/source.svg

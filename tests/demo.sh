@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 demo=$(realpath -m "${MTP_DEMO_DIR:-target/demo}")
+bin=$(realpath -m "${CARGO_TARGET_DIR:-target}/debug")
 rm -rf "$demo"
 mkdir -p "$demo/home/MTP/sequences" "$demo/data"
-target/debug/gen-fixtures --out "$demo/home/MTP/sequences" --demo
+"$bin"/gen-fixtures --out "$demo/home/MTP/sequences" --demo
 
 fake_out="$demo/fake-services.json"
-target/debug/fake-services --strava-port 0 --mtpw-port 0 --processing-delay-ms 1500 >"$fake_out" &
+"$bin"/fake-services --strava-port 0 --mtpw-port 0 --processing-delay-ms 1500 >"$fake_out" &
 fake_pid=$!
 trap 'kill "$fake_pid" 2>/dev/null || true' EXIT
 
@@ -32,4 +33,4 @@ export MTP_DATA_DIR="$demo/data"
 
 echo "demo: fake Strava at $MTP_STRAVA_API_BASE, fake MTPW at $MTPW_BASE"
 echo "demo: sample sequences in $demo/home/MTP/sequences"
-HOME="$demo/home" target/debug/mtp-strava-uploader
+HOME="$demo/home" "$bin"/mtp-strava-uploader

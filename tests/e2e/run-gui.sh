@@ -3,13 +3,17 @@
 # a temporary HOME with generated sequences, Xvfb, a D-Bus session with an unlocked
 # gnome-keyring, tauri-driver + WebKitWebDriver. Screenshots go to target/screenshots/.
 #
-#   tests/e2e/run-gui.sh [path/to/mtp-strava-uploader]     (default target/debug/mtp-strava-uploader)
+#   tests/e2e/run-gui.sh [path/to/mtp-strava-uploader]     (default $CARGO_TARGET_DIR/debug/…)
+#
+# Build first with `make build` (cargo build --workspace --bins): the suite and the tools it
+# uses come from the same workspace-wide build as every other test, so nothing recompiles.
 #
 # Fails loudly on any error and stops everything it started on exit.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-app="$(realpath -m "${1:-${MTP_GUI_APP:-$root/target/debug/mtp-strava-uploader}}")"
+target_dir="$(realpath -m "${CARGO_TARGET_DIR:-$root/target}")"
+app="$(realpath -m "${1:-${MTP_GUI_APP:-$target_dir/debug/mtp-strava-uploader}}")"
 shots="$root/target/screenshots"
 
 fail() { echo "run-gui: $*" >&2; exit 1; }
@@ -52,26 +56,26 @@ if [ "${MTP_GUI_INSIDE_DBUS:-}" = 1 ]; then
   export MTP_GUI_WEBDRIVER="http://127.0.0.1:$port"
 
   status=0
-  (cd "$root" && cargo test -p mtp-testkit --test gui -- --ignored --test-threads=1) || status=$?
+  (cd "$root" && cargo nextest run --workspace --run-ignored only -E 'binary(gui)' \
+    --test-threads 1 --no-fail-fast) || status=$?
   import -display "$DISPLAY" -window root "$shots/gui-xvfb-screen.png" 2>/dev/null \
     || echo "run-gui: could not take the full-screen screenshot" >&2
   exit "$status"
 fi
 
 # --- outside: checks, the temporary HOME, fixtures, then re-run inside dbus-run-session ---------
-[ -x "$app" ] || fail "no app binary at $app (build it: cargo build -p mtp-strava-uploader)"
+[ -x "$app" ] || fail "no app binary at $app (build it: make build)"
 for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon import python3; do
   command -v "$tool" >/dev/null || fail "$tool is missing (run .ci/install-deps)"
 done
 TAURI_DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
 [ -x "$TAURI_DRIVER" ] || fail "tauri-driver is missing (cargo install tauri-driver --version 2.1.0 --locked)"
 
-# Build the test binary first, with the real HOME (cargo's caches live there).
-(cd "$root" && cargo test -p mtp-testkit --test gui --no-run) || fail "the GUI suite does not build"
+# Build the suite first, with the real HOME (cargo's caches live there): the same
+# workspace-wide test build as `make rust-test`, so after it this compiles nothing.
+(cd "$root" && cargo nextest run --workspace --no-run) || fail "the GUI suite does not build"
 gen_fixtures=""
-if (cd "$root" && cargo build -q -p mtp-testkit --bin gen-fixtures 2>/dev/null); then
-  gen_fixtures="$root/target/debug/gen-fixtures"
-fi
+[ -x "$target_dir/debug/gen-fixtures" ] && gen_fixtures="$target_dir/debug/gen-fixtures"
 
 tmp="$(mktemp -d -t mtp-gui.XXXXXX)"
 keep_tmp="${MTP_GUI_KEEP_HOME:-}"

@@ -3,3 +3,5 @@
 #[cfg(feature = "fakes")]
 pub mod fake;
 pub mod fixtures;
+#[cfg(feature = "fakes")]
+pub mod webdriver;

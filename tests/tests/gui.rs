@@ -18,9 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use fantoccini::wd::TimeoutConfiguration;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use mtp_testkit::webdriver::{Client, Element, Locator, KEY_ESCAPE};
 use serde_json::{json, Value};
 
 type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
@@ -90,9 +88,7 @@ fn searching_filters_the_list() -> TestResult {
         assert_eq!(count, format!("1 of {total} sequences"));
         search.clear().await?;
         search.send_keys("no such sequence").await?;
-        app.wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css("[data-testid=no-match]"))
+        app.wait_for(Locator::Css("[data-testid=no-match]"), UI_TIMEOUT)
             .await?;
         Ok(app)
     })
@@ -104,9 +100,7 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
     with_app("detail", |app| async move {
         open_sequence(&app, "Morning Ride Lisbon").await?;
         let line = app
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css("[data-testid=track-line]"))
+            .wait_for(Locator::Css("[data-testid=track-line]"), UI_TIMEOUT)
             .await?;
         let path = line.attr("d").await?.unwrap_or_default();
         let segments = path.matches('L').count();
@@ -129,11 +123,8 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
         assert!(duration.contains("min"), "duration shown as {duration:?}");
         screenshot("detail-track")?;
         // Escape returns to the list
-        let escape = fantoccini::key::Key::Escape.to_string();
-        app.active_element().await?.send_keys(&escape).await?;
-        app.wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css("[data-testid=sequence-list]"))
+        app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+        app.wait_for(Locator::Css("[data-testid=sequence-list]"), UI_TIMEOUT)
             .await?;
         wait_for_js(
             &app,
@@ -154,9 +145,7 @@ fn a_broken_sequence_shows_its_reason() -> TestResult {
         assert_eq!(chip.attr("data-status").await?.as_deref(), Some("invalid"));
         row.click().await?;
         let problem = app
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css("[data-testid=problem-item]"))
+            .wait_for(Locator::Css("[data-testid=problem-item]"), UI_TIMEOUT)
             .await?;
         let text = problem.text().await?;
         assert!(
@@ -275,24 +264,16 @@ async fn start_app() -> TestResult<Client> {
         json!({ "application": application }),
     );
     let webdriver = webdriver_url();
-    let mut builder = ClientBuilder::new(HttpConnector::new());
-    builder.capabilities(capabilities);
-    let app = tokio::time::timeout(STARTUP_TIMEOUT, builder.connect(&webdriver))
+    let app = tokio::time::timeout(STARTUP_TIMEOUT, Client::connect(&webdriver, capabilities))
         .await
         .map_err(|_| {
             format!(
                 "the app did not start within {STARTUP_TIMEOUT:?} (tauri-driver at {webdriver})"
             )
         })??;
-    app.update_timeouts(TimeoutConfiguration::new(
-        Some(UI_TIMEOUT),
-        Some(STARTUP_TIMEOUT),
-        Some(Duration::ZERO),
-    ))
-    .await?;
-    app.wait()
-        .at_most(STARTUP_TIMEOUT)
-        .for_element(Locator::Css("[data-testid=app-root]"))
+    app.set_timeouts(UI_TIMEOUT, STARTUP_TIMEOUT, Duration::ZERO)
+        .await?;
+    app.wait_for(Locator::Css("[data-testid=app-root]"), STARTUP_TIMEOUT)
         .await?;
     Ok(app)
 }
@@ -401,7 +382,7 @@ async fn visible_names(app: &Client) -> TestResult<Vec<String>> {
 }
 
 /// The row of the sequence named `name`, scrolled into view.
-async fn row_for(app: &Client, name: &str) -> TestResult<fantoccini::elements::Element> {
+async fn row_for(app: &Client, name: &str) -> TestResult<Element> {
     let script = "const row = [...document.querySelectorAll('[data-testid=sequence-row]')] \
                     .find((r) => r.querySelector('[data-testid=sequence-name]').textContent.trim() === arguments[0]); \
                   if (!row) return null; \
@@ -425,9 +406,7 @@ async fn row_for(app: &Client, name: &str) -> TestResult<fantoccini::elements::E
 
 async fn open_sequence(app: &Client, name: &str) -> TestResult {
     row_for(app, name).await?.click().await?;
-    app.wait()
-        .at_most(UI_TIMEOUT)
-        .for_element(Locator::Css("[data-testid=detail-view]"))
+    app.wait_for(Locator::Css("[data-testid=detail-view]"), UI_TIMEOUT)
         .await?;
     Ok(())
 }
