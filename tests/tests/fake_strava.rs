@@ -1115,6 +1115,18 @@ async fn injected_5xx_come_from_the_edge_without_rate_limit_headers() {
             "{status}: {body}"
         );
     }
+    fake.add_fault(FaultRule::next(
+        "POST /api/v3/oauth/token",
+        FaultKind::Status { status: 502 },
+        1,
+    ));
+    let token_edge = http()
+        .post(format!("{}/api/v3/oauth/token", fake.base_url()))
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(token_edge.status(), StatusCode::BAD_GATEWAY);
+    assert!(!token_edge.headers().contains_key("x-ratelimit-usage"));
     let json_fault = athlete().await.expect("athlete");
     assert_eq!(json_fault.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(json_fault.headers().contains_key("x-ratelimit-usage"));

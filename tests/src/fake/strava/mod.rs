@@ -260,6 +260,14 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 fn route(shared: &Shared, req: &Incoming, fault: Option<&FaultKind>) -> Response {
     let path = req.path.as_str();
+    // The edge answers before the API: no rate-limit headers, on any route.
+    let edge = fault
+        .filter(|f| !matches!(f, FaultKind::RevokeToken))
+        .and_then(|f| fault_error(shared, f, None))
+        .filter(StravaError::is_edge);
+    if let Some(edge) = edge {
+        return edge.into_response();
+    }
     if let Some(api_path) = path.strip_prefix("/api/v3") {
         if api_path == "/oauth/token" && req.method == Method::POST {
             let response = oauth_route(shared, req, fault);
