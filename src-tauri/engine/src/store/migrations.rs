@@ -18,6 +18,12 @@ pub const MIGRATIONS: &[&str] = &[
          summary TEXT NOT NULL,
          preview BLOB NOT NULL
      );",
+    // 3 (sign-in; the lead renumbers at merge): non-secret settings and account records.
+    // Secrets (client secret, tokens) never go here: they live in the OS keyring.
+    "CREATE TABLE settings (
+         key TEXT PRIMARY KEY,
+         value TEXT NOT NULL
+     );",
 ];
 
 /// The schema version this build of the engine knows.
