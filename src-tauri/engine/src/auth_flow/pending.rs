@@ -68,6 +68,7 @@ pub struct SignInTicket {
     pub state: String,
     pub provider: Provider,
     receiver: Option<oneshot::Receiver<Verdict>>,
+    created: Instant,
     owner: Arc<PendingSignIns>,
 }
 
@@ -192,19 +193,21 @@ impl PendingSignIns {
             state,
             provider,
             receiver: Some(receiver),
+            created: Instant::now(),
             owner: Arc::clone(self),
         }
     }
 }
 
 impl SignInTicket {
-    /// Waits for the verdict, at most the state's lifetime.
+    /// Waits for the verdict, at most until the state expires.
     pub async fn verdict(&mut self) -> Result<CallbackGrant, CallbackError> {
         let provider = self.provider;
         let Some(receiver) = self.receiver.take() else {
             return Err(CallbackError::Cancelled { provider });
         };
-        match tokio::time::timeout(self.owner.ttl, receiver).await {
+        let left = self.owner.ttl.saturating_sub(self.created.elapsed());
+        match tokio::time::timeout(left, receiver).await {
             Ok(Ok(verdict)) => verdict,
             Ok(Err(_)) => Err(CallbackError::Cancelled { provider }),
             Err(_) => Err(CallbackError::ExpiredState { provider }),
