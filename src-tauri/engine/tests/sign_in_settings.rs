@@ -255,3 +255,35 @@ fn the_real_keyring_round_trips_when_a_secret_service_is_there() {
     keyring.delete(key).unwrap();
     assert_eq!(keyring.get(key).unwrap(), None);
 }
+
+/// The real keyring through `Accounts`, from async code on a multi-threaded runtime (as in the
+/// app): the blocking keyring calls must neither block the runtime nor panic inside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_keyring_works_from_async_accounts_when_there_is_one() {
+    let service = format!("mtp-strava-uploader-test-async-{}", std::process::id());
+    let keyring = Arc::new(KeyringSecrets::with_service(&service));
+    let accounts = Accounts::new(AccountsParts::in_memory(
+        keyring.clone(),
+        EnvOverrides::none(),
+    ));
+    if let Err(reason) = accounts.check_keyring().await {
+        eprintln!("skipped: {reason}");
+        assert_eq!(reason.code(), "keyring_unavailable");
+        assert!(!accounts.status().await.keyring.available);
+        return;
+    }
+    assert!(accounts.status().await.keyring.available);
+    accounts
+        .set_strava_client_secret(Secret::new("async-round-trip"))
+        .await
+        .unwrap();
+    let settings = accounts.settings().await.unwrap();
+    assert_eq!(settings.strava_client_secret, SecretSource::Keyring);
+    accounts
+        .set_strava_client_secret(Secret::new(""))
+        .await
+        .unwrap();
+    let settings = accounts.settings().await.unwrap();
+    assert_eq!(settings.strava_client_secret, SecretSource::NotSet);
+    assert_eq!(keyring.get(SecretKey::StravaClientSecret).unwrap(), None);
+}
