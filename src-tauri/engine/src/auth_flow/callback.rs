@@ -234,4 +234,44 @@ mod tests {
         .unwrap();
         assert!(!format!("{cb:?}").contains("secretcode"));
     }
+
+    #[test]
+    fn garbage_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(8);
+        let pieces = [
+            "mtp-strava-uploader://",
+            "localhost",
+            "/strava/callback",
+            "/mtpw/callback",
+            "?",
+            "#",
+            "&",
+            "=",
+            "state",
+            "code",
+            "%",
+            "%zz",
+            "%00",
+            "\u{0}",
+            "é",
+            "\u{202e}",
+            "[",
+            "]",
+            ":",
+            "@",
+            "//",
+            "http://127.0.0.1:",
+            "65536",
+            " ",
+            "\n",
+        ];
+        for _ in 0..5_000 {
+            let len = rng.gen_range(0..12);
+            let url: String = (0..len)
+                .map(|_| pieces[rng.gen_range(0..pieces.len())])
+                .collect();
+            let _ = parse_callback(&url, Some("app.mtp.desktop://x/cb"));
+        }
+    }
 }
