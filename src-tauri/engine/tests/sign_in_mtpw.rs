@@ -190,6 +190,7 @@ async fn fragment_refusals() {
 async fn the_redirect_uri_an_operator_registered_is_used_and_routed() {
     let world = World::start().await;
     let registered = "app.mtp.desktop://mtp-strava-uploader/callback";
+    world.mtpw.register_redirect_uri(registered);
     let (base, id) = (world.mtpw.base_url(), world.mtpw.client_id());
     let env = EnvOverrides::from_pairs(&[
         ("MTPW_BASE", &base),

@@ -6,7 +6,7 @@ mod sign_in_support;
 use mtp_engine::accounts::{Accounts, AccountsParts, AuthError};
 use mtp_engine::secrets::{SecretKey, SecretWrite};
 use mtp_engine::settings::{EnvOverrides, Provider, RedirectMode};
-use mtp_testkit::fake::{FaultKind, FaultRule, StravaConfig};
+use mtp_testkit::fake::{FaultKind, FaultRule, RefreshRotation, StravaConfig};
 use sign_in_support::{assert_no_secret, browser, follow, World};
 
 async fn signed_in(config: StravaConfig) -> World {
@@ -264,4 +264,28 @@ async fn nothing_secret_in_debug_output() {
     for text in texts {
         assert_no_secret(&world, &text);
     }
+}
+
+#[tokio::test]
+async fn a_refresh_that_keeps_the_refresh_token_rewrites_only_the_access_token() {
+    let config = StravaConfig {
+        access_token_ttl_secs: 1_800,
+        refresh_rotation: RefreshRotation::Keep,
+        ..StravaConfig::for_tests()
+    };
+    let world = signed_in(config).await;
+    let (old_access, old_refresh, _) = fake_tokens(&world);
+    let writes_before = world.secrets.writes().len();
+    let token = world.accounts.strava_access_token().await.unwrap();
+    let (new_access, new_refresh, _) = fake_tokens(&world);
+    assert_ne!(new_access, old_access);
+    assert_eq!(new_refresh, old_refresh);
+    assert_eq!(token.expose(), new_access);
+    assert_eq!(stored(&world, SecretKey::StravaRefreshToken), old_refresh);
+    assert_eq!(
+        world.secrets.writes()[writes_before..].to_vec(),
+        vec![SecretWrite::Set(SecretKey::StravaAccessToken)]
+    );
+    // And again: the kept refresh token still works.
+    assert!(world.accounts.strava_access_token().await.is_ok());
 }

@@ -26,12 +26,14 @@ impl World {
 
     pub async fn start_with(strava_config: StravaConfig, sign_in_timeout: Duration) -> World {
         let strava = FakeStrava::start(strava_config).await.expect("fake Strava");
-        let mtpw = FakeMtpw::start(MtpwConfig {
+        // Registered as an MTPW operator would for this app: the deep link, and loopback on any port.
+        let mtpw_config = MtpwConfig {
             auto_approve: true,
             ..MtpwConfig::default()
-        })
-        .await
-        .expect("fake MTPW");
+        }
+        .for_redirect_uri("mtp-strava-uploader://localhost/mtpw/callback")
+        .for_redirect_uri("http://127.0.0.1/mtpw/callback");
+        let mtpw = FakeMtpw::start(mtpw_config).await.expect("fake MTPW");
         let secrets = Arc::new(MemorySecrets::new());
         let env = env_for(&strava, &mtpw);
         let accounts = Accounts::new(AccountsParts {
