@@ -19,11 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
          preview BLOB NOT NULL
      );",
     // 3 (sign-in; the lead renumbers at merge): non-secret settings and account records.
-    // Secrets (client secret, tokens) never go here: they live in the OS keyring.
-    "CREATE TABLE settings (
-         key TEXT PRIMARY KEY,
-         value TEXT NOT NULL
-     );",
+    super::settings::CREATE,
 ];
 
 /// The schema version this build of the engine knows.

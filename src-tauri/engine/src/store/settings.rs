@@ -9,6 +9,12 @@ use rusqlite::{params, Connection};
 use super::DATABASE_FILE;
 use crate::settings::{SettingsError, SettingsStore};
 
+/// Migration 3 (sign-in). Secrets (client secret, tokens) never go here: they live in the OS keyring.
+pub const CREATE: &str = "CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);";
+
 /// Its own connection to the store's database (WAL allows several), so sign-in can share it
 /// between tasks without holding the library's connection. Open it after [`super::Store::open`]
 /// has brought the schema up to date.
