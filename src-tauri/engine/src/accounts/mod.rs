@@ -181,3 +181,39 @@ async fn blocking<T: Send + 'static>(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::MemorySecrets;
+    use crate::settings::{Provider, RedirectMode};
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// Tauri's async commands need `Send` futures: every public async method must give one.
+    #[test]
+    fn every_future_is_send() {
+        let accounts = Accounts::new(AccountsParts::in_memory(
+            Arc::new(MemorySecrets::new()),
+            EnvOverrides::none(),
+        ));
+        assert_send(&accounts.check_keyring());
+        assert_send(&accounts.settings());
+        assert_send(&accounts.save_settings(SettingsUpdate::default()));
+        assert_send(&accounts.set_strava_client_secret(Secret::new("")));
+        assert_send(&accounts.start_sign_in(Provider::Strava, RedirectMode::Loopback));
+        assert_send(&accounts.sign_in(Provider::Mtpw, RedirectMode::DeepLink));
+        assert_send(&accounts.status());
+        assert_send(&accounts.disconnect(Provider::Strava));
+        assert_send(&accounts.strava_access_token());
+        assert_send(&accounts.strava_token_after_unauthorized());
+        assert_send(&accounts.mtpw_token());
+        fn wait_is_send(sign_in: SignIn) {
+            assert_send(&sign_in.open_browser());
+            assert_send(&sign_in.wait());
+        }
+        let _ = wait_is_send;
+        fn shareable<T: Send + Sync + Clone + 'static>() {}
+        shareable::<Accounts>();
+    }
+}
