@@ -1,0 +1,52 @@
+//! The [`Engine`] facade: its state, and one `impl Engine` block per feature in its own file
+//! (`roots.rs`, `library.rs`, ...). A new feature adds a new file here with its own block.
+
+mod library;
+mod roots;
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::store::Store;
+use crate::{EngineConfig, EngineError};
+
+/// The one API surface over the library, GPX and store. `Send + Sync`: share it between threads.
+pub struct Engine {
+    config: EngineConfig,
+    store: Store,
+    /// The folders the last scan listed whose GPX track has not been checked yet.
+    pending_tracks: Mutex<Vec<PathBuf>>,
+}
+
+impl Engine {
+    /// Opens (or creates) the store in `config.data_dir`.
+    pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
+        let store = Store::open(&config.data_dir)?;
+        Ok(Self {
+            config,
+            store,
+            pending_tracks: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The configuration the engine was opened with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+}
+
+/// Plain data behind a lock (paths, checked summaries) stays usable after a panic elsewhere.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+}
