@@ -176,7 +176,7 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
 
         // The same command the window's drop handler uses.
         let paths = [&ride, &not_a_sequence, &file].map(|p| p.display().to_string());
-        let outcome = invoke(&app, "add_paths", json!({ "paths": paths })).await?;
+        let outcome = invoke(&app, "add_paths", json!({ "args": { "paths": paths } })).await?;
         let added = outcome["added"].as_array().cloned().unwrap_or_default();
         assert_eq!(added.len(), 1, "outcome: {outcome}");
         assert_eq!(added[0]["sequenceCount"], 1, "outcome: {outcome}");
@@ -201,7 +201,7 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
 
         // Leave the library as the other tests expect it, then judge.
         let root = added[0]["path"].as_str().unwrap_or_default().to_string();
-        invoke(&app, "remove_root", json!({ "path": root })).await?;
+        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
         app.find(Locator::Css("[data-testid=refresh]"))
             .await?
             .click()
@@ -415,7 +415,7 @@ async fn open_sequence(app: &Client, name: &str) -> TestResult {
 async fn invoke(app: &Client, command: &str, args: Value) -> TestResult<Value> {
     let script = "const [command, args, done] = arguments; \
                   window.__TAURI_INTERNALS__.invoke(command, args) \
-                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: String(err) }));";
+                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: JSON.stringify(err) }));";
     let answer = app
         .execute_async(script, vec![json!(command), args])
         .await?;

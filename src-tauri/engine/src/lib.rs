@@ -6,8 +6,10 @@
 pub mod config;
 mod engine;
 pub mod error;
+mod error_code;
 pub mod files;
 pub mod gpx;
+pub mod ipc;
 pub mod library;
 pub mod model;
 mod store;
@@ -15,4 +17,5 @@ mod store;
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use error::EngineError;
+pub use error_code::{ErrorCode, UserError};
 pub use model::*;
