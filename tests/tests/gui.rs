@@ -121,6 +121,8 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
             .is_ok());
         let duration = text_of(&app, "[data-testid=stat-duration]").await?;
         assert!(duration.contains("min"), "duration shown as {duration:?}");
+        // Counted from the JSON's `photo` map when the detail is read: one photo per point.
+        assert_eq!(text_of(&app, "[data-testid=stat-photos]").await?, "240");
         screenshot("detail-track")?;
         // Escape returns to the list
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
@@ -538,6 +540,9 @@ fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf
     let folder = parent.join(&dir_name);
     fs::create_dir_all(&folder)?;
     let duration = (sequence.points as u64 - 1) * 5;
+    let photos: serde_json::Map<String, Value> = (0..sequence.points)
+        .map(|i| (format!("photo-{i:04}"), json!({ "original": {} })))
+        .collect();
     let record = json!({
         "sequence": {
             "id": format!("00000000-0000-4000-8000-{:012}", sequence.points),
@@ -552,7 +557,7 @@ fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf
             "distance_km": 3.2,
             "uploader_camera": "GoPro MAX"
         },
-        "photo": {}
+        "photo": photos,
     });
     fs::write(
         folder.join(format!("{dir_name}.json")),

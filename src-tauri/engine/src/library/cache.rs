@@ -8,6 +8,9 @@ use crate::files::FolderStamp;
 use crate::store::{CacheEntry, Store};
 use crate::EngineError;
 
+/// A cached record with its preview polyline (empty unless asked for).
+pub type Cached = (SequenceRecord, Vec<[f64; 2]>);
+
 /// The cached record of `folder` (with its preview when `with_preview`) if still valid.
 /// A row that no longer parses is simply a miss.
 pub fn cached(
@@ -15,7 +18,7 @@ pub fn cached(
     folder: &Path,
     stamp: &FolderStamp,
     with_preview: bool,
-) -> Result<Option<(SequenceRecord, Vec<[f64; 2]>)>, EngineError> {
+) -> Result<Option<Cached>, EngineError> {
     let row = store.cached_record(folder, stamp, READER_VERSION, with_preview)?;
     Ok(row.and_then(|row| {
         let record = serde_json::from_str(&row.record).ok()?;
