@@ -166,6 +166,10 @@ mod tests {
         let err = read_regular(&link, "zero.gpx", GPX_LIMIT).unwrap_err();
         assert_eq!(err.to_string(), "zero.gpx is a device, not a regular file");
         assert!(!err.is_io());
+        let socket = dir.path().join("sock.json");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let err = read_regular(&socket, "sock.json", JSON_LIMIT).unwrap_err();
+        assert_eq!(err.to_string(), "sock.json is a socket, not a regular file");
     }
 
     #[test]

@@ -55,3 +55,39 @@ pub fn check_folder(store: &Store, folder: &Path) -> Result<SequenceSummary, Eng
     cache::save(store, &[(folder, &stamp, &read)])?;
     Ok(summary_of(folder, &read.record))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Condvar, Mutex};
+    use std::time::Duration;
+
+    #[test]
+    fn one_slow_folder_never_holds_back_the_others() {
+        let root = tempfile::tempdir().unwrap();
+        let folders = mtp_testkit::fixtures::write_library(root.path(), 12, 5, 21).unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let slow = folders[0].to_string_lossy().into_owned();
+        let others_done = Mutex::new(0usize);
+        let all_others = Condvar::new();
+        let waited_ok = Mutex::new(None);
+
+        check_folders(&store, folders.clone(), &|summary: SequenceSummary| {
+            if summary.path == slow {
+                // Stands for a file that takes long to read: it holds its thread until every
+                // other folder has reported, which only works if they did not wait behind it.
+                let done = others_done.lock().unwrap();
+                let (done, timeout) = all_others
+                    .wait_timeout_while(done, Duration::from_secs(20), |n| *n < 11)
+                    .unwrap();
+                *waited_ok.lock().unwrap() = Some(!timeout.timed_out() && *done == 11);
+            } else {
+                *others_done.lock().unwrap() += 1;
+                all_others.notify_all();
+            }
+        })
+        .unwrap();
+        assert_eq!(*waited_ok.lock().unwrap(), Some(true));
+    }
+}
