@@ -60,6 +60,13 @@ fn the_library_lists_every_sequence_with_its_count() -> TestResult {
             .find_all(Locator::Css("[data-testid=eligibility-mark]"))
             .await?;
         assert_eq!(marks.len(), expected);
+        // Not listed as a sequence needing attention, but as skipped under its folder.
+        assert!(!names.iter().any(|n| n.contains("holiday")), "{names:?}");
+        let reasons = text_of(&app, "[data-testid=skipped]").await?;
+        assert!(
+            reasons.contains("has no holiday_photos.json, so it is not a sequence"),
+            "skipped: {reasons}"
+        );
         Ok(app)
     })
 }
@@ -522,6 +529,9 @@ const KNOWN_SEQUENCES: [KnownSequence; 5] = [
     },
 ];
 
+/// A folder in the library with photos but no `<dir>.json`.
+const NOT_A_SEQUENCE: &str = "holiday_photos";
+
 const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
     name: "Extra Ride Portugal",
     transport: ("Earth", "Bicycle"),
@@ -534,6 +544,8 @@ const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
 /// Writes the known sequences that are not there yet (other sequences, e.g. from
 /// `gen-fixtures --demo`, are left alone).
 fn write_known_library(dir: &Path) -> TestResult {
+    // A folder without its `<dir>.json` is not a sequence: listed as skipped, with the reason.
+    fs::create_dir_all(dir.join(NOT_A_SEQUENCE).join("originals"))?;
     for sequence in &KNOWN_SEQUENCES {
         if !dir.join(sequence.dir()).exists() {
             write_sequence(dir, sequence)?;
