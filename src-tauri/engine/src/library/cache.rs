@@ -52,3 +52,41 @@ pub fn save(
         .collect();
     store.save_records(&entries)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::read_sequence;
+    use mtp_testkit::fixtures::{self, SequenceSpec};
+
+    #[test]
+    fn rows_hold_the_record_and_no_derived_status_or_eligibility() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = fixtures::write_sequence(root.path(), &SequenceSpec::sample(0, 8)).unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::open(data.path()).unwrap();
+        let stamp = FolderStamp::of(&dir);
+        let read = read_sequence(&dir);
+        save(&store, &[(&dir, &stamp, &read)]).unwrap();
+
+        let row = store
+            .cached_record(&dir, &stamp, READER_VERSION, true)
+            .unwrap()
+            .unwrap();
+        let stored: serde_json::Value = serde_json::from_str(&row.record).unwrap();
+        for derived in ["status", "strava", "distanceKm", "durationSec", "id"] {
+            assert!(
+                stored.get(derived).is_none(),
+                "{derived} is stored: {stored}"
+            );
+        }
+        assert_eq!(
+            cached(&store, &dir, &stamp, true).unwrap(),
+            Some((read.record, read.preview))
+        );
+        let older = store
+            .cached_record(&dir, &stamp, READER_VERSION - 1, false)
+            .unwrap();
+        assert_eq!(older, None, "a row from another reader version is a miss");
+    }
+}
