@@ -5,6 +5,7 @@ mod candidates;
 mod check;
 mod desktop_uploader;
 mod drop;
+mod listing;
 mod naming;
 mod read;
 mod record;

@@ -7,7 +7,8 @@ use rayon::prelude::*;
 
 use super::cache;
 use super::candidates::list_candidates;
-use super::read::{list_sequence, Listing};
+use super::listing::{list_all, LISTING_BUDGET};
+use super::read::Listing;
 use super::record::FolderRead;
 use super::roots::{describe_root, Root};
 use super::summary::{sort_newest_first, summary_of};
@@ -44,14 +45,8 @@ pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, Engine
     }
     let read_count = count(to_list.len());
 
-    let listed: Vec<(PathBuf, FolderStamp, Listing)> = to_list
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|(folder, stamp)| {
-            let listing = list_sequence(&folder, &stamp);
-            (folder, stamp, listing)
-        })
-        .collect();
+    // A folder too slow to read is listed by name and left to the track check.
+    let listed = list_all(to_list, LISTING_BUDGET);
     let mut finished: Vec<(PathBuf, FolderStamp, FolderRead)> = Vec::new();
     let mut pending = Vec::new();
     for (folder, stamp, listing) in listed {
