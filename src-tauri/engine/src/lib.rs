@@ -7,7 +7,10 @@ pub mod error;
 pub mod gpx;
 pub mod library;
 pub mod model;
+pub mod mtpw;
+pub mod pipeline;
 mod store;
+pub mod strava;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! The SQLite store (WAL, versioned migrations): library roots and the sequence cache.
 
 mod migrations;
+pub mod uploads;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,3 @@
+//! Map the Paths Web: the API client.
+
+pub mod api;
