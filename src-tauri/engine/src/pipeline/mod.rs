@@ -229,7 +229,9 @@ impl Uploader {
                 .collect()
                 .await;
             for result in results {
-                finished.push(result?);
+                let record = result?;
+                // As stored, with its links and attempts.
+                finished.push(self.engine.store.upload(record.id)?.unwrap_or(record));
             }
             states = in_flight.clone();
         }
