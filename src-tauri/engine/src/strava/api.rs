@@ -203,7 +203,7 @@ impl StravaClient {
             &RateLimitHeaders::from_headers(response.headers()),
         );
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
-            self.budget.exhausted(reservation, kind);
+            self.budget.exhausted(reservation);
         }
         read_reply(response).await
     }

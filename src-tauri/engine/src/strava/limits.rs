@@ -86,11 +86,12 @@ impl Clock for SystemClock {
     }
 }
 
-/// Which windows a reservation was counted in, to ignore headers from an older window.
+/// Which windows a request was counted in (to ignore headers from an older window), and its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reservation {
     quarter: i64,
     day: i64,
+    kind: RequestKind,
 }
 
 #[derive(Debug, Default)]
@@ -101,21 +102,33 @@ struct Counters {
     read: WindowPair,
     overall_limit: Option<WindowPair>,
     read_limit: Option<WindowPair>,
+    /// Requests sent and not answered yet: Strava may count them in the next window.
+    in_flight_overall: u64,
+    in_flight_read: u64,
 }
 
 impl Counters {
+    /// Starts new windows when the clock passed a boundary; requests still in flight are
+    /// counted in the new window too (they may reach Strava after the boundary).
     fn roll(&mut self, now: f64) {
         let now = now.floor() as i64;
         let (quarter, day) = (now.div_euclid(QUARTER_HOUR), now.div_euclid(DAY));
         if quarter != self.quarter {
             self.quarter = quarter;
-            self.overall.fifteen_min = 0;
-            self.read.fifteen_min = 0;
+            self.overall.fifteen_min = self.in_flight_overall;
+            self.read.fifteen_min = self.in_flight_read;
         }
         if day != self.day {
             self.day = day;
-            self.overall.daily = 0;
-            self.read.daily = 0;
+            self.overall.daily = self.in_flight_overall;
+            self.read.daily = self.in_flight_read;
+        }
+    }
+
+    fn answered(&mut self, kind: RequestKind) {
+        self.in_flight_overall = self.in_flight_overall.saturating_sub(1);
+        if kind == RequestKind::Read {
+            self.in_flight_read = self.in_flight_read.saturating_sub(1);
         }
     }
 
@@ -142,9 +155,11 @@ impl Counters {
     fn count(&mut self, kind: RequestKind) {
         self.overall.fifteen_min += 1;
         self.overall.daily += 1;
+        self.in_flight_overall += 1;
         if kind == RequestKind::Read {
             self.read.fifteen_min += 1;
             self.read.daily += 1;
+            self.in_flight_read += 1;
         }
     }
 }
@@ -205,6 +220,7 @@ impl Budget {
         Ok(Reservation {
             quarter: counters.quarter,
             day: counters.day,
+            kind,
         })
     }
 
@@ -235,9 +251,11 @@ impl Budget {
         }
     }
 
-    /// Learns limits and usage from a reply to a request counted in `reservation`.
+    /// Learns limits and usage from the reply to a request counted in `reservation`
+    /// (empty headers when no reply came).
     pub fn observe(&self, reservation: Reservation, headers: &RateLimitHeaders) {
         let mut counters = lock(&self.counters);
+        counters.answered(reservation.kind);
         counters.roll(self.clock.now_secs());
         if headers.overall_limit.is_some() {
             counters.overall_limit = headers.overall_limit;
@@ -262,8 +280,9 @@ impl Budget {
         merge(&mut counters.read, headers.read_usage);
     }
 
-    /// A 429 came back: treat the window the request was counted in as full.
-    pub fn exhausted(&self, reservation: Reservation, kind: RequestKind) {
+    /// A 429 came back (after [`Budget::observe`]): treat the window the request was counted in as full.
+    pub fn exhausted(&self, reservation: Reservation) {
+        let kind = reservation.kind;
         let mut counters = lock(&self.counters);
         counters.roll(self.clock.now_secs());
         *lock(&self.learning) = false;
@@ -376,10 +395,41 @@ mod tests {
         assert_eq!(budget.try_reserve(RequestKind::Upload), Err(midnight));
     }
 
+    struct Shared(std::sync::Mutex<f64>);
+    impl Clock for Arc<Shared> {
+        fn now_secs(&self) -> f64 {
+            *self.0.lock().unwrap()
+        }
+        fn real_until(&self, _: f64) -> Duration {
+            Duration::ZERO
+        }
+    }
+
+    #[test]
+    fn requests_in_flight_at_a_boundary_count_in_the_new_window() {
+        let start = 1_700_000_100.0;
+        let clock = Arc::new(Shared(std::sync::Mutex::new(start)));
+        let budget = Budget::new(Arc::new(clock.clone()), 0.0);
+        let first = budget.try_reserve(RequestKind::Upload).unwrap();
+        budget.observe(first, &headers("2,100", "1,1", "2,100", "0,0"));
+        let in_flight = budget.try_reserve(RequestKind::Upload).unwrap();
+        *clock.0.lock().unwrap() = start + QUARTER_HOUR as f64;
+        budget.try_reserve(RequestKind::Upload).unwrap();
+        assert!(
+            budget.try_reserve(RequestKind::Upload).is_err(),
+            "the unanswered request may be counted in the new window"
+        );
+        budget.observe(in_flight, &RateLimitHeaders::default());
+    }
+
     #[test]
     fn usage_from_an_older_window_is_ignored() {
         let budget = Budget::new(Arc::new(Fixed(1_700_001_000.0)), 0.0);
-        let stale = Reservation { quarter: 0, day: 0 };
+        let stale = Reservation {
+            quarter: 0,
+            day: 0,
+            kind: RequestKind::Read,
+        };
         budget.observe(stale, &headers("3,100", "3,3", "3,100", "3,3"));
         assert!(budget.try_reserve(RequestKind::Read).is_ok());
     }

@@ -39,6 +39,8 @@ pub struct FakeTokens {
     pub strava_refresh: Mutex<String>,
     pub mtpw: Mutex<Option<String>>,
     pub refresh_calls: AtomicU32,
+    /// One refresh at a time: each one rotates the refresh token.
+    refreshing: tokio::sync::Mutex<()>,
     oauth_base: String,
     client_id: u64,
     client_secret: String,
@@ -55,6 +57,7 @@ impl FakeTokens {
     }
 
     async fn refresh(&self) -> Result<AccessToken, TokenError> {
+        let _one_at_a_time = self.refreshing.lock().await;
         self.refresh_calls.fetch_add(1, Ordering::SeqCst);
         let refresh = self.strava_refresh.lock().unwrap().clone();
         let form = [
@@ -156,6 +159,7 @@ impl Harness {
             strava_refresh: Mutex::new(issued.refresh_token),
             mtpw: Mutex::new(Some(mtpw_token)),
             refresh_calls: AtomicU32::new(0),
+            refreshing: tokio::sync::Mutex::new(()),
             oauth_base: services.strava.oauth_base(),
             client_id: client.id,
             client_secret: client.secret.clone(),
