@@ -38,6 +38,24 @@ pub struct Timings {
     pub http: HttpTimeouts,
 }
 
+impl Timings {
+    /// Every wait divided by `factor` (tests and demos; a factor below 1 is ignored).
+    pub fn sped_up(self, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 1.0) {
+            return self;
+        }
+        let scale = |d: Duration| d.div_f64(factor);
+        Self {
+            backoff_base: scale(self.backoff_base),
+            backoff_max: scale(self.backoff_max),
+            poll_first: scale(self.poll_first),
+            poll_max: scale(self.poll_max),
+            poll_give_up: scale(self.poll_give_up),
+            ..self
+        }
+    }
+}
+
 impl Default for Timings {
     fn default() -> Self {
         Self {
@@ -96,7 +114,8 @@ impl Default for PipelineConfig {
 
 impl PipelineConfig {
     /// Defaults, with `MTP_STRAVA_API_BASE`, `MTPW_BASE`, `MTP_UPLOAD_CONCURRENCY`,
-    /// `MTP_SET_SPORT_TYPE` (0/1) and `MTPW_STRAVA_VALUE` (`activity_id`/`true`) applied.
+    /// `MTP_SET_SPORT_TYPE` (0/1), `MTPW_STRAVA_VALUE` (`activity_id`/`true`) and
+    /// `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits, for tests) applied.
     pub fn from_env() -> Self {
         let mut config = Self::default();
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -114,6 +133,9 @@ impl PipelineConfig {
         }
         if var("MTPW_STRAVA_VALUE").is_some_and(|v| v.trim() == "true") {
             config.mtpw_strava_value = MtpwStravaValue::LiteralTrue;
+        }
+        if let Some(factor) = var("MTP_PIPELINE_SPEEDUP").and_then(|v| v.trim().parse().ok()) {
+            config.timings = config.timings.sped_up(factor);
         }
         config
     }
