@@ -248,3 +248,80 @@ async fn without_a_sign_in_the_sequence_waits_for_one_and_a_retry_then_uploads()
     assert!(uploader.run(h.sink()).await.unwrap().all_done);
     assert_eq!(h.uploads_posted(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pasted_mtpw_link_or_a_created_mtpw_sequence_gets_a_sequence_without_one_uploaded() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    let pasted_spec = spec(6);
+    let created_spec = spec(7);
+    let folder_json = |s: &SequenceSpec| {
+        std::fs::read(
+            h.root()
+                .join(&s.dir_name)
+                .join(format!("{}.json", s.dir_name)),
+        )
+        .unwrap()
+    };
+    let ids: Vec<String> = [&pasted_spec, &created_spec]
+        .iter()
+        .map(|s| {
+            let dir = mtp_testkit::fixtures::write_sequence(&h.root(), s).unwrap();
+            mtp_engine::library::sequence_id(&dir)
+        })
+        .collect();
+    let json_before = [folder_json(&pasted_spec), folder_json(&created_spec)];
+    let uploader = h.uploader();
+    uploader.enqueue(&ids, false).unwrap();
+    let first = uploader.run(h.sink()).await.unwrap();
+    assert!(first
+        .records
+        .iter()
+        .all(|r| r.state == UploadState::NoMtpwId));
+
+    // Paste: junk is refused, a link is accepted.
+    assert!(h
+        .engine
+        .link_mtpw(&ids[0], "https://www.mapthepaths.com/sequence/")
+        .is_err());
+    let existing = h.create_on_mtpw(&pasted_spec).await;
+    let link = format!(
+        "https://www.mapthepaths.com/sequence/{}/",
+        existing.to_uppercase()
+    );
+    assert_eq!(h.engine.link_mtpw(&ids[0], &link).unwrap(), existing);
+    // Create: the fake MTPW gets name, transport method and tags.
+    let created = uploader.create_on_mtpw(&ids[1]).await.unwrap();
+    let create = h
+        .mtpw_requests("POST", "/api/v1/sequence/create/")
+        .pop()
+        .unwrap();
+    let form = create.form.unwrap();
+    assert_eq!(
+        form.get("transport_type").map(String::as_str),
+        Some("Bicycle")
+    );
+    assert_eq!(form.get("name"), created_spec.name.as_ref());
+    assert_eq!(form.get("tag"), Some(&created_spec.tags.join(",")));
+
+    uploader.enqueue(&ids, false).unwrap();
+    let second = uploader.run(h.sink()).await.unwrap();
+    assert!(second.all_done, "{:?}", second.records);
+    let uuids: Vec<Option<String>> = second.records.iter().map(|r| r.mtpw_uuid.clone()).collect();
+    assert_eq!(uuids, [Some(existing.clone()), Some(created.clone())]);
+    let history = h.engine.upload_history(&HistoryQuery::default()).unwrap();
+    assert_eq!(
+        history.total, 2,
+        "the records that needed an id are the ones that got done"
+    );
+    let external_ids: Vec<String> = h
+        .strava_requests("POST", "/api/v3/uploads")
+        .iter()
+        .map(|r| r.form.as_ref().unwrap()["external_id"].clone())
+        .collect();
+    assert_eq!(external_ids, [existing, created]);
+    // Never written into the user's folders.
+    assert_eq!(
+        json_before,
+        [folder_json(&pasted_spec), folder_json(&created_spec)]
+    );
+}

@@ -6,6 +6,7 @@
 pub mod config;
 mod history;
 pub mod model;
+mod mtpw_link;
 mod prepare;
 mod retry;
 mod steps;
@@ -25,6 +26,7 @@ use crate::{Engine, EngineError, SequenceStatus};
 
 pub use config::{MtpwStravaValue, PipelineConfig, Timings};
 pub use model::*;
+pub use mtpw_link::parse_mtpw_id;
 pub use retry::MAX_ATTEMPTS;
 pub use tokens::{AccessToken, TokenError, TokenSource};
 
@@ -135,9 +137,18 @@ impl Uploader {
         }
         let folder = folder_of_id(id).unwrap_or_default();
         let sha = read_gpx(&folder).map(|g| g.sha256).unwrap_or_default();
-        let key = upload_key(summary.mtpw_uuid.as_deref(), id, &sha);
+        let uuid = self.engine.mtpw_uuid_of(&summary)?;
+        let key = upload_key(uuid.as_deref(), id, &sha);
         let store = &self.engine.store;
-        let existing = store.upload_by_key(&key)?;
+        let mut existing = store.upload_by_key(&key)?;
+        if existing.is_none() && uuid.is_some() {
+            // It stopped earlier without an MTPW id; it is the same upload, now with one.
+            existing = store.upload_by_key(&upload_key(None, id, &sha))?;
+            if let Some(record) = &mut existing {
+                store.rekey_upload(record.id, &key, &sha)?;
+                record.mtpw_uuid = uuid.clone();
+            }
+        }
         let upload = match existing {
             Some(record) if record.state == UploadState::Done => {
                 let text = match record.activity_id {
@@ -160,7 +171,7 @@ impl Uploader {
                 sequence_id: id,
                 sequence_name: &summary.name,
                 folder: &summary.path,
-                mtpw_uuid: summary.mtpw_uuid.as_deref(),
+                mtpw_uuid: uuid.as_deref(),
                 gpx_sha256: &sha,
                 sport_type: summary.strava.activity_type.as_deref(),
             })?,

@@ -138,7 +138,7 @@ impl<'a> Job<'a> {
                 .collect();
             return self.stop(UploadState::InvalidGpx, problems.join("; "));
         }
-        let Some(uuid) = summary.mtpw_uuid.clone() else {
+        let Some(uuid) = self.up.engine.mtpw_uuid_of(&summary)? else {
             let text = "No Map the Paths sequence id is known for this sequence (destination.mtp is not a UUID): paste its Map the Paths link, or create it on Map the Paths.";
             return self.stop(UploadState::NoMtpwId, text.into());
         };
@@ -149,8 +149,9 @@ impl<'a> Job<'a> {
         if let Err(err) = validate_bytes(&gpx) {
             return self.stop(UploadState::InvalidGpx, err);
         }
-        if gpx.sha256 != self.record.gpx_sha256 {
-            // The GPX changed since it was queued: the upload is of the new content.
+        if gpx.sha256 != self.record.gpx_sha256 || self.record.mtpw_uuid.as_deref() != Some(&uuid) {
+            // The GPX changed since it was queued (the upload is of the new content), or the
+            // MTPW id became known: the record's key follows.
             let key = upload_key(Some(&uuid), &self.record.sequence_id, &gpx.sha256);
             if !self
                 .up

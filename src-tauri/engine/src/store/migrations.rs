@@ -19,7 +19,8 @@ pub const MIGRATIONS: &[&str] = &[
          preview BLOB NOT NULL
      );",
     // 4 (pipeline; the lead renumbers at merge): one record per sequence upload, keyed by
-    // MTPW UUID + GPX content hash, and every attempt of every step.
+    // MTPW UUID + GPX content hash, every attempt of every step, and the MTPW ids the user
+    // pasted or created for sequences that have none (never written into their folders).
     "CREATE TABLE uploads (
          id INTEGER PRIMARY KEY,
          upload_key TEXT NOT NULL UNIQUE,
@@ -46,7 +47,13 @@ pub const MIGRATIONS: &[&str] = &[
          http_status INTEGER,
          error TEXT
      );
-     CREATE INDEX upload_attempts_by_upload ON upload_attempts (upload_id, id);",
+     CREATE INDEX upload_attempts_by_upload ON upload_attempts (upload_id, id);
+     CREATE TABLE mtpw_links (
+         sequence_id TEXT PRIMARY KEY,
+         mtpw_uuid TEXT NOT NULL,
+         source TEXT NOT NULL,
+         created_at INTEGER NOT NULL
+     );",
 ];
 
 /// The schema version this build of the engine knows.

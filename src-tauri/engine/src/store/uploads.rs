@@ -134,6 +134,34 @@ impl Store {
         Ok(true)
     }
 
+    /// Remembers the MTPW sequence of a library sequence (`source`: "pasted" or "created").
+    pub fn set_mtpw_link(
+        &self,
+        sequence_id: &str,
+        uuid: &str,
+        source: &str,
+    ) -> Result<(), EngineError> {
+        let conn = self.conn()?;
+        conn.execute(
+            "INSERT OR REPLACE INTO mtpw_links (sequence_id, mtpw_uuid, source, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![sequence_id, uuid, source, now_ms()],
+        )
+        .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// The MTPW sequence the user linked to a library sequence, if any.
+    pub fn mtpw_link(&self, sequence_id: &str) -> Result<Option<String>, EngineError> {
+        let conn = self.conn()?;
+        conn.query_row(
+            "SELECT mtpw_uuid FROM mtpw_links WHERE sequence_id = ?1",
+            params![sequence_id],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|e| self.fail(e))
+    }
+
     /// Creates a queued record.
     pub fn insert_upload(&self, new: &NewUploadRecord<'_>) -> Result<i64, EngineError> {
         let conn = self.conn()?;
@@ -157,12 +185,12 @@ impl Store {
         Ok(conn.last_insert_rowid())
     }
 
-    /// Writes the record's state, detail, ids, names and folder (committed at once).
+    /// Writes the record's state, detail, ids, names, folder and MTPW UUID (committed at once).
     pub fn save_upload(&self, record: &UploadRecord) -> Result<(), EngineError> {
         let conn = self.conn()?;
         conn.execute(
             "UPDATE uploads SET sequence_id = ?2, sequence_name = ?3, folder = ?4, state = ?5, detail = ?6,
-                 strava_upload_id = ?7, activity_id = ?8, sport_type = ?9, updated_at = ?10
+                 strava_upload_id = ?7, activity_id = ?8, sport_type = ?9, updated_at = ?10, mtpw_uuid = ?11
              WHERE id = ?1",
             params![
                 record.id,
@@ -174,7 +202,8 @@ impl Store {
                 record.strava_upload_id.map(|v| v.to_string()),
                 record.activity_id.map(|v| v.to_string()),
                 record.sport_type,
-                now_ms()
+                now_ms(),
+                record.mtpw_uuid
             ],
         )
         .map_err(|e| self.fail(e))?;
