@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 pub const KEY_ESCAPE: &str = "\u{E00C}";
 
 /// The JSON key that marks a web element reference in requests and answers.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f741ca4ea59";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How an element is found. The suite finds everything by CSS selector.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +60,9 @@ impl fmt::Display for WebDriverError {
             Self::Protocol { command, detail } => {
                 write!(f, "WebDriver {command}: unexpected answer: {detail}")
             }
-            Self::Timeout { what, after } => write!(f, "timed out after {after:?} waiting for {what}"),
+            Self::Timeout { what, after } => {
+                write!(f, "timed out after {after:?} waiting for {what}")
+            }
         }
     }
 }
@@ -100,7 +102,12 @@ impl Client {
     }
 
     /// Sets the implicit-wait, page-load and script timeouts.
-    pub async fn set_timeouts(&self, implicit: Duration, page_load: Duration, script: Duration) -> Result<()> {
+    pub async fn set_timeouts(
+        &self,
+        implicit: Duration,
+        page_load: Duration,
+        script: Duration,
+    ) -> Result<()> {
         let body = json!({
             "implicit": implicit.as_millis() as u64,
             "pageLoad": page_load.as_millis() as u64,
@@ -111,14 +118,20 @@ impl Client {
 
     /// The first element matching `locator`.
     pub async fn find(&self, locator: Locator<'_>) -> Result<Element> {
-        let value = self.post("element", "find element", locator.to_json()).await?;
+        let value = self
+            .post("element", "find element", locator.to_json())
+            .await?;
         self.element(value, "find element")
     }
 
     /// Every element matching `locator` (none is not an error).
     pub async fn find_all(&self, locator: Locator<'_>) -> Result<Vec<Element>> {
-        let value = self.post("elements", "find elements", locator.to_json()).await?;
-        let items = value.as_array().ok_or_else(|| protocol("find elements", &value))?;
+        let value = self
+            .post("elements", "find elements", locator.to_json())
+            .await?;
+        let items = value
+            .as_array()
+            .ok_or_else(|| protocol("find elements", &value))?;
         items
             .iter()
             .map(|item| self.element(item.clone(), "find elements"))
@@ -160,7 +173,8 @@ impl Client {
     /// Runs `script` with a completion callback as its last argument and returns what it passes.
     pub async fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
         let body = json!({ "script": script, "args": args });
-        self.post("execute/async", "execute async script", body).await
+        self.post("execute/async", "execute async script", body)
+            .await
     }
 
     /// Ends the session (tauri-driver then stops the app).
@@ -182,7 +196,11 @@ impl Client {
     }
 
     async fn get(&self, path: &str, command: &str) -> Result<Value> {
-        send(self.http.get(format!("{}/{path}", self.session_url)), command).await
+        send(
+            self.http.get(format!("{}/{path}", self.session_url)),
+            command,
+        )
+        .await
     }
 
     async fn post(&self, path: &str, command: &str, body: Value) -> Result<Value> {
@@ -202,7 +220,10 @@ impl Element {
     /// The first element inside this one matching `locator`.
     pub async fn find(&self, locator: Locator<'_>) -> Result<Element> {
         let path = format!("element/{}/element", self.id);
-        let value = self.client.post(&path, "find element", locator.to_json()).await?;
+        let value = self
+            .client
+            .post(&path, "find element", locator.to_json())
+            .await?;
         self.client.element(value, "find element")
     }
 
@@ -229,6 +250,12 @@ impl Element {
         Ok(value.as_str().map(str::to_string))
     }
 
+    /// Empties an input or textarea.
+    pub async fn clear(&self) -> Result<()> {
+        let path = format!("element/{}/clear", self.id);
+        self.client.post(&path, "clear", json!({})).await.map(drop)
+    }
+
     /// Types `text` into the element (W3C key codes such as [`KEY_ESCAPE`] included).
     pub async fn send_keys(&self, text: &str) -> Result<()> {
         let path = format!("element/{}/value", self.id);
@@ -246,7 +273,13 @@ async fn send(request: reqwest::RequestBuilder, command: &str) -> Result<Value> 
     if status.is_success() {
         return Ok(value);
     }
-    let field = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let field = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     Err(WebDriverError::Command {
         command: command.to_string(),
         error: field("error"),

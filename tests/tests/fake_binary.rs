@@ -22,6 +22,12 @@ fn binary_prints_endpoints_and_serves() {
             "5",
             "--callback-domain",
             "example.org",
+            "--mtpw-redirect-uri",
+            "http://127.0.0.1/cb",
+            "--mtpw-allow-scheme",
+            "http",
+            "--duplicate-text",
+            "plain",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -100,10 +106,22 @@ fn binary_prints_endpoints_and_serves() {
                 .send()
                 .await
                 .expect("mtpw authorize");
+            // Registered by --mtpw-redirect-uri (any loopback port), scheme by --mtpw-allow-scheme.
             assert!(response.headers()["location"]
                 .to_str()
                 .unwrap_or_default()
-                .contains("#access_token="));
+                .starts_with("http://127.0.0.1:1/cb#access_token="));
+            let unregistered = http
+                .get(format!("{mtpw}/accounts/authorize"))
+                .query(&[
+                    ("client_id", mtpw_client),
+                    ("response_type", "token"),
+                    ("redirect_uri", "http://127.0.0.1:1/other"),
+                ])
+                .send()
+                .await
+                .expect("mtpw authorize");
+            assert_eq!(unregistered.status(), reqwest::StatusCode::BAD_REQUEST);
         });
     });
     let _ = child.kill();
@@ -121,4 +139,16 @@ fn binary_refuses_unknown_flags() {
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage"));
+    for bad in [
+        ["--mtpw-redirect-uri", "not a uri"],
+        ["--mtpw-allow-scheme", "http://"],
+        ["--duplicate-text", "loud"],
+        ["--server-error-body", "xml"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_fake-services"))
+            .args(bad)
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(2), "{bad:?}");
+    }
 }

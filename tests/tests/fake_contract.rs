@@ -10,7 +10,7 @@ use mtp_testkit::fake::strava::oauth::{
 use mtp_testkit::fake::strava::resources::{
     STATUS_DELETED, STATUS_ERROR, STATUS_PROCESSING, STATUS_READY,
 };
-use mtp_testkit::fake::strava::routes::{ParamIn, API_ROUTES};
+use mtp_testkit::fake::strava::routes::{ParamIn, API_ROUTES, UPDATABLE_ACTIVITY_FIELDS};
 use mtp_testkit::fake::strava::track::DATA_TYPES;
 use mtp_testkit::fake::{FakeStrava, StravaConfig};
 use reqwest::{multipart, Client, StatusCode};
@@ -67,6 +67,7 @@ fn every_served_route_and_parameter_is_in_the_swagger() {
                 ParamIn::Path => "path",
                 ParamIn::Query => "query",
                 ParamIn::FormData => "formData",
+                ParamIn::Body => "body",
             };
             let found = documented
                 .iter()
@@ -77,11 +78,21 @@ fn every_served_route_and_parameter_is_in_the_swagger() {
                     spec.method, spec.path, param.name
                 )
             });
-            assert_eq!(
-                found["type"], param.kind,
-                "{} {}: type of {}",
-                spec.method, spec.path, param.name
-            );
+            if param.location == ParamIn::Body {
+                let schema = found["schema"]["$ref"].as_str().unwrap_or_default();
+                assert!(
+                    schema.ends_with(&format!("#/{}", param.kind)),
+                    "{} {}: body schema {schema}",
+                    spec.method,
+                    spec.path
+                );
+            } else {
+                assert_eq!(
+                    found["type"], param.kind,
+                    "{} {}: type of {}",
+                    spec.method, spec.path, param.name
+                );
+            }
             if param.name == "data_type" {
                 assert_eq!(strings(&found["enum"]), set(DATA_TYPES), "data_type enum");
             }
@@ -118,6 +129,10 @@ fn oauth_parameters_and_scopes_match_the_reference_contract() {
         STATUS_DELETED,
     ]);
     assert_eq!(statuses, strings(&contract["upload_statuses"]));
+    assert_eq!(
+        set(UPDATABLE_ACTIVITY_FIELDS),
+        strings(&contract["schemas"]["UpdatableActivity"])
+    );
 }
 
 fn http() -> Client {
@@ -306,6 +321,32 @@ async fn response_bodies_have_exactly_the_documented_fields() {
         keys(example),
         "GET /activities/{{id}} fields"
     );
+
+    // PUT /activities/{id}: the DetailedActivity again, within the swagger example's keys.
+    let updated: Value = http()
+        .put(format!(
+            "{}/activities/{}",
+            fake.api_base(),
+            ready["activity_id"]
+        ))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"sport_type": "Walk"}))
+        .send()
+        .await
+        .expect("update")
+        .json()
+        .await
+        .expect("json");
+    let example = &swagger["paths"]["/activities/{id}"]["put"]["responses"]["200"]["examples"]
+        ["application/json"];
+    assert!(
+        keys(&updated).is_subset(&keys(example)),
+        "PUT /activities/{{id}} fields beyond the swagger: {:?}",
+        keys(&updated)
+            .difference(&keys(example))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(updated["sport_type"], "Walk");
 
     // Errors: Fault fields for 401, 404 and a bad refresh token.
     let unauthorized: Value = http()

@@ -271,10 +271,18 @@ async fn start_app() -> TestResult<Client> {
                 "the app did not start within {STARTUP_TIMEOUT:?} (tauri-driver at {webdriver})"
             )
         })??;
-    app.set_timeouts(UI_TIMEOUT, STARTUP_TIMEOUT, Duration::ZERO)
-        .await?;
-    app.wait_for(Locator::Css("[data-testid=app-root]"), STARTUP_TIMEOUT)
-        .await?;
+    let ready = async {
+        app.set_timeouts(Duration::ZERO, STARTUP_TIMEOUT, UI_TIMEOUT)
+            .await?;
+        app.wait_for(Locator::Css("[data-testid=app-root]"), STARTUP_TIMEOUT)
+            .await
+    };
+    if let Err(not_ready) = ready.await {
+        // End the session, or tauri-driver refuses the next test's ("Maximum number of active
+        // sessions") and one failure becomes five.
+        let _ = app.close().await;
+        return Err(not_ready.into());
+    }
     Ok(app)
 }
 

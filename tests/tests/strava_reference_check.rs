@@ -22,6 +22,21 @@ fn gzipped(text: &str) -> Vec<u8> {
     encoder.finish().expect("gzip")
 }
 
+/// The activity a duplicate error names, in either form the notes give:
+/// `... duplicate of <a href='/activities/N' target='_blank'>Name</a>` or `... duplicate of activity N`.
+fn duplicate_activity_id(error: &str) -> Option<u64> {
+    let (_, rest) = error.split_once("duplicate of ")?;
+    let digits = if let Some((_, after)) = rest.split_once("/activities/") {
+        after
+    } else {
+        rest.strip_prefix("activity ")?
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    digits[..end].parse().ok()
+}
+
 #[tokio::test]
 async fn a_client_written_from_the_reference_gets_what_the_reference_promises() {
     let fake = FakeStrava::start(StravaConfig::for_tests())
@@ -239,10 +254,10 @@ async fn a_client_written_from_the_reference_gets_what_the_reference_promises() 
         duplicate["status"],
         "There was an error processing your activity."
     );
-    assert!(duplicate["error"]
-        .as_str()
-        .unwrap_or_default()
-        .ends_with(&format!("duplicate of activity {}", ready["activity_id"])));
+    assert_eq!(
+        duplicate_activity_id(duplicate["error"].as_str().unwrap_or_default()),
+        ready["activity_id"].as_u64()
+    );
 
     // Revoke (Basic client_id:client_secret, form token) kills the access token: 401 as documented.
     let revoked = http
@@ -267,5 +282,112 @@ async fn a_client_written_from_the_reference_gets_what_the_reference_promises() 
     assert_eq!(
         after.json::<Value>().await.expect("json"),
         json!({"message":"Authorization Error","errors":[{"resource":"Athlete","field":"access_token","code":"invalid"}]})
+    );
+}
+
+/// Polls an upload until its status is no longer "still being processed" (at most 5 s).
+async fn settled(http: &Client, api: &str, access: &str, upload_id: &Value) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let polled: Value = http
+            .get(format!("{api}/uploads/{upload_id}"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .expect("poll")
+            .json()
+            .await
+            .expect("json");
+        if polled["status"] != "Your activity is still being processed." {
+            return polled;
+        }
+        assert!(Instant::now() < deadline, "never processed");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The link text of the HTML duplicate form (`...>Morning Walk</a>`), entities undone.
+fn duplicate_activity_name(error: &str) -> Option<String> {
+    let (_, rest) = error.split_once("target='_blank'>")?;
+    let (name, _) = rest.split_once("</a>")?;
+    Some(
+        name.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The notes: upload fields may travel in the query string beside a multipart part named
+/// `file` (as stravalib sends them), and today's duplicate error is an HTML link whose href
+/// holds the activity id.
+#[tokio::test]
+async fn a_client_sending_fields_in_the_query_string_reads_the_html_duplicate() {
+    let fake = FakeStrava::start(StravaConfig::for_tests())
+        .await
+        .expect("start");
+    let app = fake.client();
+    let access = fake
+        .issue_tokens(
+            app.id,
+            fake.athlete().id,
+            &["activity:write", "activity:read"],
+        )
+        .access_token;
+    let api = fake.api_base();
+    let http = Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let send = |external_id: &'static str| {
+        let form = multipart::Form::new().part(
+            "file",
+            multipart::Part::bytes(TRACK.as_bytes().to_vec()).file_name("ride.gpx"),
+        );
+        http.post(format!("{api}/uploads"))
+            .query(&[
+                ("data_type", "gpx"),
+                ("name", "Query & \"Walk\""),
+                ("external_id", external_id),
+            ])
+            .bearer_auth(&access)
+            .multipart(form)
+            .send()
+    };
+    let created = send("query-1").await.expect("upload");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.expect("json");
+    assert_eq!(created["external_id"], "query-1");
+    let ready = settled(&http, &api, &access, &created["id"]).await;
+    let activity_id = ready["activity_id"].as_u64().expect("activity id");
+    let activity: Value = http
+        .get(format!("{api}/activities/{activity_id}"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .expect("activity")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(activity["name"], "Query & \"Walk\"");
+
+    let again: Value = send("query-2")
+        .await
+        .expect("upload")
+        .json()
+        .await
+        .expect("json");
+    let duplicate = settled(&http, &api, &access, &again["id"]).await;
+    assert_eq!(
+        duplicate["status"],
+        "There was an error processing your activity."
+    );
+    let error = duplicate["error"].as_str().unwrap_or_default();
+    assert!(error.contains("<a href='/activities/"), "{error}");
+    assert_eq!(duplicate_activity_id(error), Some(activity_id));
+    assert_eq!(
+        duplicate_activity_name(error).as_deref(),
+        Some("Query & \"Walk\"")
     );
 }

@@ -35,6 +35,8 @@ pub enum EngineError {
     UnknownSequence { id: String },
     #[error("the sequence folder ‘{path}’ is no longer there")]
     SequenceGone { path: String },
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
     #[error("cannot start the connection to Strava and Map the Paths: {reason}")]
     HttpClient { reason: String },
     #[error("‘{text}’ is not a Map the Paths sequence link or id (expected a link ending in the sequence's UUID, or the UUID)")]

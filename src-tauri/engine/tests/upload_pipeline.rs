@@ -22,7 +22,9 @@ fn gpx_of(h: &Harness, spec: &SequenceSpec) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_sequence_goes_to_strava_with_its_fields_then_gets_its_sport_type_and_marks_mtpw() {
     let h = Harness::start(StravaConfig::for_tests()).await;
-    let sequence = spec(3); // its name ends in _part_2
+    // A walk (uploads start as rides on Strava), whose name ends in _part_2.
+    let sequence = SequenceSpec::sample(17, 40);
+    assert_eq!(sequence.transport_method.as_deref(), Some("Walk"));
     assert!(sequence.name.as_deref().unwrap().ends_with("_part_2"));
     let (id, uuid) = h.add_sequence(sequence.clone()).await;
     let uploader = h.uploader();
@@ -67,7 +69,7 @@ async fn one_sequence_goes_to_strava_with_its_fields_then_gets_its_sport_type_an
     assert_eq!(puts[0].path, format!("/api/v3/activities/{activity_id}"));
     assert_eq!(
         puts[0].json,
-        Some(serde_json::json!({"sport_type": "Ride"}))
+        Some(serde_json::json!({"sport_type": "Walk"}))
     );
     let imports = h.mtpw_requests("PUT", "/api/v1/sequence/import/");
     assert_eq!(imports.len(), 1);
@@ -135,7 +137,10 @@ async fn one_sequence_goes_to_strava_with_its_fields_then_gets_its_sport_type_an
     assert_eq!(steps.first(), Some(&(UploadStep::Upload, Some(201))));
     assert_eq!(steps.last(), Some(&(UploadStep::SyncMtpw, Some(200))));
     assert!(steps.contains(&(UploadStep::Poll, Some(200))));
-    assert!(steps.iter().any(|(step, _)| *step == UploadStep::SportType));
+    assert!(steps.contains(&(UploadStep::SportType, Some(200))));
+    assert_eq!(record.detail, None, "no warning");
+    let on_strava = h.services.strava.state_json()["activities"][0]["sport_type"].clone();
+    assert_eq!(on_strava, "Walk");
 
     // Queued again: already done, nothing is sent.
     let again = uploader.enqueue(&[id], false).unwrap();

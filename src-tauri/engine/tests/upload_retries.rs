@@ -313,19 +313,40 @@ async fn mtpw_failing_after_strava_is_retried_without_a_second_upload() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_mtpw_refusal_in_the_body_is_not_success() {
+async fn mtpw_refusing_in_the_body_of_an_http_200_is_not_success() {
     let h = Harness::start(StravaConfig::for_tests()).await;
-    // A sequence owned by another MTPW user: the fake refuses with HTTP 200 and status false.
-    let other = h.services.mtpw.register_user("someone-else");
-    let token = h.services.mtpw.issue_token(other.id);
-    let mine = h.tokens.mtpw.lock().unwrap().replace(token).unwrap();
+    // MTPW does not know this transport method: HTTP 200 with status false.
+    let mut odd = spec(1);
+    odd.transport_method = Some("Penny-farthing".into());
+    let dir = mtp_testkit::fixtures::write_sequence(&h.root(), &odd).unwrap();
+    let id = mtp_engine::library::sequence_id(&dir);
+    let err = h
+        .uploader()
+        .create_on_mtpw(&id)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Transport type is invalid"), "{err}");
+    let creates = h.mtpw_requests("POST", "/api/v1/sequence/create/");
+    assert_eq!(creates.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_mtpw_token_leaves_the_activity_on_strava_and_says_to_sign_in() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
     let (id, _) = h.add_sequence(spec(1)).await;
-    *h.tokens.mtpw.lock().unwrap() = Some(mine);
+    let token = h.tokens.mtpw.lock().unwrap().clone().unwrap();
+    h.services.mtpw.revoke_token(&token);
     let uploader = h.uploader();
     uploader.enqueue(&[id], false).unwrap();
     let record = uploader.run(h.sink()).await.unwrap().records.remove(0);
     assert_eq!(record.state, UploadState::OnStravaMtpwNotUpdated);
-    assert!(record.detail.unwrap().contains("not owner"));
+    assert!(record.activity_id.is_some());
+    let detail = record.detail.unwrap();
+    assert!(
+        detail.contains("403") && detail.contains("sign in"),
+        "{detail}"
+    );
     assert_eq!(
         h.mtpw_requests("PUT", "/api/v1/sequence/import/").len(),
         1,

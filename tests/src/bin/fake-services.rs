@@ -3,10 +3,16 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mtp_testkit::fake::{Approval, FakeServices, ProcessingDelay, ServicesConfig};
+use mtp_testkit::fake::{
+    Approval, DuplicateText, ErrorBody, FakeServices, ProcessingDelay, RefreshRotation,
+    ServicesConfig,
+};
 
 const USAGE: &str = "usage: fake-services [--strava-port P] [--mtpw-port Q] [--auto-approve] \
-[--time-scale S] [--processing-delay-ms N] [--callback-domain D] [--seed N]";
+[--time-scale S] [--processing-delay-ms N] [--callback-domain D] [--seed N] \
+[--duplicate-text html|plain] [--refresh-rotation rotate|keep] \
+[--server-error-body html|plain|empty|json] \
+[--mtpw-redirect-uri URI]... [--mtpw-allow-scheme SCHEME]...";
 
 /// Why the command line was refused.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +56,35 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<ServicesConfig, 
                 config.strava.processing = ProcessingDelay::Fixed(Duration::from_millis(ms));
             }
             "--callback-domain" => config.strava.callback_domain = value,
+            "--duplicate-text" => {
+                config.strava.duplicate_text = match value.as_str() {
+                    "html" => DuplicateText::Html,
+                    "plain" => DuplicateText::Plain,
+                    _ => return Err(bad()),
+                }
+            }
+            "--refresh-rotation" => {
+                config.strava.refresh_rotation = match value.as_str() {
+                    "rotate" => RefreshRotation::Rotate,
+                    "keep" => RefreshRotation::Keep,
+                    _ => return Err(bad()),
+                }
+            }
+            "--server-error-body" => {
+                config.strava.server_error_body =
+                    serde_json::from_value::<ErrorBody>(serde_json::Value::String(value.clone()))
+                        .map_err(|_| bad())?
+            }
+            "--mtpw-redirect-uri" => {
+                url::Url::parse(&value).map_err(|_| bad())?;
+                config.mtpw.redirect_uris.push(value);
+            }
+            "--mtpw-allow-scheme" => {
+                if value.is_empty() || value.contains([':', '/']) {
+                    return Err(bad());
+                }
+                config.mtpw.allowed_schemes.push(value.to_ascii_lowercase());
+            }
             "--seed" => {
                 let seed: u64 = value.parse().map_err(|_| bad())?;
                 config.strava.seed = seed;

@@ -32,6 +32,37 @@ pub enum FaultKind {
         #[serde(default)]
         message: Option<String>,
     },
+    /// Answer with this status and an explicit body form (`html`, `plain`, `empty` or `json`).
+    /// Only the `json` form carries Strava's rate-limit headers.
+    ServerError {
+        #[serde(default = "default_edge_status")]
+        status: u16,
+        #[serde(default)]
+        body: ErrorBody,
+    },
+    /// Strava: 403 "Limit of connected athletes exceeded" (the application's athlete cap).
+    AthleteLimit,
+    /// Strava: 403 with `{"resource":"Application","field":"Status","code":"Inactive"}`.
+    InactiveApplication,
+}
+
+/// How an injected server error's body looks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorBody {
+    /// An HTML error page from the edge (load balancer), as 502/503/504 usually come.
+    #[default]
+    Html,
+    /// A short plain-text body from the edge.
+    Plain,
+    /// No body at all.
+    Empty,
+    /// The service's own JSON error (Strava: a Fault, with rate-limit headers).
+    Json,
+}
+
+fn default_edge_status() -> u16 {
+    503
 }
 
 fn default_status() -> u16 {

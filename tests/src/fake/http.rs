@@ -12,6 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::task::JoinHandle;
 
+use super::faults::ErrorBody;
 use super::inspect::RequestRecord;
 
 /// Largest request body the fakes accept (Strava reportedly allows about 25 MB).
@@ -37,6 +38,8 @@ pub struct Incoming {
     pub file: Option<UploadedFile>,
     /// Set when the body could not be parsed as its content type says.
     pub body_problem: Option<String>,
+    /// Length of the raw body in bytes.
+    pub body_len: usize,
 }
 
 impl Incoming {
@@ -52,6 +55,7 @@ impl Incoming {
             json: None,
             file: None,
             body_problem: None,
+            body_len: 0,
         };
         let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
             Ok(bytes) => bytes,
@@ -60,6 +64,7 @@ impl Incoming {
                 return incoming;
             }
         };
+        incoming.body_len = bytes.len();
         let content_type = incoming
             .header("content-type")
             .unwrap_or("")
@@ -102,14 +107,15 @@ impl Incoming {
                             break;
                         }
                     };
-                    if name == "file" || file_name.is_some() {
+                    if name == "file" {
                         self.file = Some(UploadedFile {
                             file_name,
                             bytes: bytes.to_vec(),
                         });
-                    } else {
+                    } else if file_name.is_none() {
                         form.insert(name, String::from_utf8_lossy(&bytes).into_owned());
                     }
+                    // A file part of any other name is not the upload and not a field: ignored.
                 }
                 Ok(None) => break,
                 Err(err) => {
@@ -131,6 +137,21 @@ impl Incoming {
         let value = self.header("authorization")?;
         let (scheme, token) = value.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header with the prefix exactly as written
+    /// (MTPW's check is case-sensitive).
+    pub fn bearer_exact(&self) -> Option<&str> {
+        let token = self
+            .header("authorization")?
+            .strip_prefix("Bearer ")?
+            .trim();
+        (!token.is_empty()).then_some(token)
+    }
+
+    /// A form field, then a query parameter of that name (Strava's upload fields come either way).
+    pub fn form_or_query(&self, name: &str) -> Option<&str> {
+        self.form_value(name).or_else(|| self.query_value(name))
     }
 
     /// A form field (URL-encoded or multipart text).
@@ -204,6 +225,30 @@ pub fn html_reply(status: StatusCode, html: String) -> Response {
         html,
     )
         .into_response()
+}
+
+/// An error as an edge proxy sends it: an HTML page, plain text or nothing, never JSON.
+/// `ErrorBody::Json` gives `json` instead (the service's own error body).
+pub fn error_reply(status: StatusCode, form: ErrorBody, json: &Value) -> Response {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let code = status.as_u16();
+    match form {
+        ErrorBody::Html => html_reply(
+            status,
+            format!(
+                "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n\
+                 <center><h1>{code} {reason}</h1></center>\r\n</body>\r\n</html>\r\n"
+            ),
+        ),
+        ErrorBody::Plain => (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{code} {reason}\n"),
+        )
+            .into_response(),
+        ErrorBody::Empty => (status, Body::empty()).into_response(),
+        ErrorBody::Json => json_reply(status, json),
+    }
 }
 
 /// A 302 redirect to `location`.

@@ -6,10 +6,12 @@ pub mod http;
 pub mod inspect;
 pub mod strava;
 
-pub use faults::{FaultKind, FaultRule};
+pub use faults::{ErrorBody, FaultKind, FaultRule};
 pub use strava::config::{
-    Approval, CustomSchemes, ProcessingDelay, RateLimits, Stage, StravaConfig,
+    Approval, CustomSchemes, DuplicateText, ProcessingDelay, RateLimits, RefreshRotation, Stage,
+    StravaConfig,
 };
+pub use strava::state::SeededActivity;
 pub use strava::FakeStrava;
 pub mod mtpw;
 pub mod services;

@@ -1,3 +1,4 @@
-//! Map the Paths Web: the API client.
+//! The Map the Paths Web client: sign-in (`auth`) and the API (`api`).
 
 pub mod api;
+pub mod auth;

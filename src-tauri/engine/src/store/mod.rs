@@ -1,6 +1,9 @@
 //! The SQLite store (WAL, versioned migrations): library roots and the sequence cache.
 
 mod migrations;
+mod settings;
+
+pub use settings::SettingsTable;
 pub mod uploads;
 
 use std::collections::HashSet;

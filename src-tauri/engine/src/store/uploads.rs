@@ -8,6 +8,41 @@ use crate::pipeline::model::{
 };
 use crate::EngineError;
 
+/// Migration 4: the upload records, their attempts, and MTPW ids linked by the user.
+pub const CREATE: &str = "CREATE TABLE uploads (
+         id INTEGER PRIMARY KEY,
+         upload_key TEXT NOT NULL UNIQUE,
+         sequence_id TEXT NOT NULL,
+         sequence_name TEXT NOT NULL,
+         folder TEXT NOT NULL,
+         mtpw_uuid TEXT,
+         gpx_sha256 TEXT NOT NULL,
+         state TEXT NOT NULL,
+         detail TEXT,
+         strava_upload_id TEXT,
+         activity_id TEXT,
+         sport_type TEXT,
+         created_at INTEGER NOT NULL,
+         updated_at INTEGER NOT NULL
+     );
+     CREATE INDEX uploads_by_state ON uploads (state, updated_at);
+     CREATE INDEX uploads_by_time ON uploads (updated_at, id);
+     CREATE TABLE upload_attempts (
+         id INTEGER PRIMARY KEY,
+         upload_id INTEGER NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+         at INTEGER NOT NULL,
+         step TEXT NOT NULL,
+         http_status INTEGER,
+         error TEXT
+     );
+     CREATE INDEX upload_attempts_by_upload ON upload_attempts (upload_id, id);
+     CREATE TABLE mtpw_links (
+         sequence_id TEXT PRIMARY KEY,
+         mtpw_uuid TEXT NOT NULL,
+         source TEXT NOT NULL,
+         created_at INTEGER NOT NULL
+     );";
+
 /// A record about to be created.
 #[derive(Debug, Clone)]
 pub struct NewUploadRecord<'a> {

@@ -166,10 +166,14 @@ impl Harness {
         });
         let tmp = tempfile::tempdir().expect("temp dir");
         let engine = Arc::new(
-            Engine::open(EngineConfig {
-                data_dir: tmp.path().join("data"),
-                default_root: tmp.path().join("home/MTP/sequences"),
-            })
+            Engine::open_with_secrets(
+                EngineConfig {
+                    data_dir: tmp.path().join("data"),
+                    default_root: tmp.path().join("home/MTP/sequences"),
+                },
+                Arc::new(mtp_engine::secrets::MemorySecrets::new()),
+                mtp_engine::settings::EnvOverrides::none(),
+            )
             .expect("open engine"),
         );
         let config = PipelineConfig {

@@ -50,7 +50,7 @@ pub const TRANSPORT_METHODS: &[&str] = &[
     "Unlisted",
 ];
 
-/// The longest `strava` value MTPW stores.
+/// The longest `strava` value MTPW's column holds (a longer one makes the server fail with a 500).
 pub const STRAVA_FIELD_MAX: usize = 50;
 
 /// A MTPW user who can sign in.
@@ -76,7 +76,10 @@ pub struct Sequence {
     pub mapillary_sequence_key: Option<String>,
 }
 
-/// A token handed out by the implicit flow (MTPW tokens do not expire).
+/// How long MTPW says its tokens live (`ACCESS_TOKEN_EXPIRE_SECONDS`): practically forever.
+pub const TOKEN_EXPIRES_IN: u64 = 600_000_000;
+
+/// A token handed out by the implicit flow (MTPW tokens practically do not expire).
 #[derive(Debug, Clone, Serialize)]
 pub struct MtpwToken {
     pub access_token: String,
@@ -103,6 +106,12 @@ pub struct MtpwState {
     pub sequences: Vec<Sequence>,
     pub faults: FaultPlan,
     pub requests: Vec<RequestRecord>,
+    /// Redirect URIs registered for the client.
+    pub redirect_uris: Vec<String>,
+    /// `ALLOWED_REDIRECT_URI_SCHEMES`.
+    pub allowed_schemes: Vec<String>,
+    /// Status of the not-authenticated reply.
+    pub unauthenticated_status: u16,
     seed: u64,
 }
 
@@ -119,6 +128,12 @@ impl MtpwState {
             sequences: Vec::new(),
             faults: FaultPlan::new(seed),
             requests: Vec::new(),
+            redirect_uris: vec![super::DEFAULT_REDIRECT_URI.to_string()],
+            allowed_schemes: super::DEFAULT_ALLOWED_SCHEMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            unauthenticated_status: 403,
             seed,
         };
         state.signed_in_user = state.register_user("trekker").id;

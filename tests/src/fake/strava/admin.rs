@@ -1,10 +1,11 @@
-//! Strava-only inspection routes: state, approval mode, registering clients and athletes, issuing tokens.
+//! Strava-only inspection routes: state, approval mode, registering clients and athletes, seeding activities.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::config::Approval;
+use super::state::SeededActivity;
 use super::Shared;
 use crate::fake::http::{json_reply, Incoming};
 
@@ -57,6 +58,7 @@ pub fn route(shared: &Shared, req: &Incoming) -> Response {
                 &json!(shared.lock().register_athlete(first, last)),
             )
         }
+        (&Method::POST, ["__fake", "activities"]) => seed_activity(shared, body),
         (&Method::POST, ["__fake", "activities", id, "delete"]) => {
             let deleted = id
                 .parse()
@@ -73,6 +75,22 @@ pub fn route(shared: &Shared, req: &Incoming) -> Response {
             StatusCode::NOT_FOUND,
             &json!({"error": "unknown /__fake route"}),
         ),
+    }
+}
+
+/// `POST /__fake/activities` `{"start_date", "elapsed_time", "name"?, "external_id"?,
+/// "sport_type"?, "private"?, "athlete_id"?}`: an activity the athlete has without the API.
+fn seed_activity(shared: &Shared, body: Value) -> Response {
+    let seeded = serde_json::from_value::<SeededActivity>(body)
+        .map_err(|err| err.to_string())
+        .and_then(|seed| shared.lock().seed_activity(seed));
+    match seeded {
+        Ok(id) => {
+            let state = shared.lock();
+            let activity = state.activities.iter().find(|a| a.id == id);
+            json_reply(StatusCode::CREATED, &json!(activity))
+        }
+        Err(error) => json_reply(StatusCode::BAD_REQUEST, &json!({"error": error})),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::fake::faults::DEFAULT_SEED;
+use crate::fake::faults::{ErrorBody, DEFAULT_SEED};
 
 /// What the authorize endpoints do once the request is valid.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,26 @@ pub enum Stage {
     Post,
     /// Later, when the upload is polled (the POST answers 201).
     Poll,
+}
+
+/// How a duplicate upload's `error` names the activity it duplicates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DuplicateText {
+    /// Today's form: `<file> duplicate of <a href='/activities/N' target='_blank'>Name</a>`.
+    #[default]
+    Html,
+    /// The older form: `<file> duplicate of activity N`.
+    Plain,
+}
+
+/// Whether a refresh that issues a new access token also issues a new refresh token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RefreshRotation {
+    /// A new refresh token each time; the old one is refused at once.
+    #[default]
+    Rotate,
+    /// The refresh token stays the same (Strava says it may or may not change).
+    Keep,
 }
 
 /// Whether `scheme://<callback-domain>/...` redirect URIs are accepted.
@@ -93,6 +113,12 @@ pub struct StravaConfig {
     pub code_ttl_secs: i64,
     /// Lifetime of an access token, in fake seconds (Strava: 6 hours).
     pub access_token_ttl_secs: i64,
+    /// How duplicate errors read (default: today's HTML link).
+    pub duplicate_text: DuplicateText,
+    /// Whether refreshing rotates the refresh token (default) or keeps it.
+    pub refresh_rotation: RefreshRotation,
+    /// The body of 5xx answers injected by a `status` fault (default: an edge HTML page).
+    pub server_error_body: ErrorBody,
 }
 
 impl Default for StravaConfig {
@@ -112,6 +138,9 @@ impl Default for StravaConfig {
             seed: DEFAULT_SEED,
             code_ttl_secs: 600,
             access_token_ttl_secs: 21_600,
+            duplicate_text: DuplicateText::default(),
+            refresh_rotation: RefreshRotation::default(),
+            server_error_body: ErrorBody::default(),
         }
     }
 }

@@ -4,7 +4,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use crate::fake::http::json_reply;
+use crate::fake::faults::ErrorBody;
+use crate::fake::http::{error_reply, json_reply};
 
 /// Every error the fake Strava answers with, and the documented body for each.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -29,6 +30,13 @@ pub enum StravaError {
     RateLimited,
     #[error("injected server error {0}")]
     Server(u16),
+    /// An error from the edge in front of the API: HTML, plain text or empty, no rate-limit headers.
+    #[error("injected edge error {status}")]
+    Edge { status: u16, body: ErrorBody },
+    #[error("limit of connected athletes exceeded")]
+    AthleteLimit,
+    #[error("application inactive")]
+    InactiveApplication,
 }
 
 impl StravaError {
@@ -50,9 +58,10 @@ impl StravaError {
             Self::BadRefreshToken | Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Self::Server(code) => {
+            Self::Server(code) | Self::Edge { status: code, .. } => {
                 StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
+            Self::AthleteLimit | Self::InactiveApplication => StatusCode::FORBIDDEN,
         }
     }
 
@@ -76,26 +85,35 @@ impl StravaError {
                 field,
                 code,
             } => fault("Bad Request", resource, field, code),
-            Self::BadClientSecret => fault(
-                "Authorization Error",
-                "Application",
-                "client_secret",
-                "invalid",
-            ),
-            Self::NotFound(resource) => fault("Record Not Found", resource, "id", "invalid"),
+            Self::BadClientSecret => fault("Authorization Error", "Application", "", "invalid"),
+            Self::NotFound(resource) => fault("Resource Not Found", resource, "", "not found"),
             Self::RateLimited => fault(
                 "Rate Limit Exceeded",
                 "Application",
                 "rate limit",
                 "exceeded",
             ),
-            Self::Server(_) => json!({"message": "Internal Server Error", "errors": []}),
+            Self::Server(_) | Self::Edge { .. } => {
+                json!({"message": "Internal Server Error", "errors": []})
+            }
+            Self::AthleteLimit => {
+                json!({"message": "Limit of connected athletes exceeded", "errors": []})
+            }
+            Self::InactiveApplication => fault("Forbidden", "Application", "Status", "Inactive"),
         }
+    }
+
+    /// Whether the reply comes from the edge rather than the API (no rate-limit headers then).
+    pub fn is_edge(&self) -> bool {
+        matches!(self, Self::Edge { body, .. } if *body != ErrorBody::Json)
     }
 
     /// The complete reply.
     pub fn into_response(self) -> Response {
-        json_reply(self.status(), &self.body())
+        match &self {
+            Self::Edge { body, .. } => error_reply(self.status(), *body, &self.body()),
+            _ => json_reply(self.status(), &self.body()),
+        }
     }
 }
 
@@ -127,6 +145,10 @@ mod tests {
         assert_eq!(
             StravaError::BadRefreshToken.status(),
             StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            StravaError::NotFound("Activity").body(),
+            json!({"message":"Resource Not Found","errors":[{"resource":"Activity","field":"","code":"not found"}]})
         );
     }
 }

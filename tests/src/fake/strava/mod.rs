@@ -1,5 +1,6 @@
 //! The fake Strava: OAuth, uploads, activities, rate limits, faults and inspection on one loopback port.
 
+pub mod activities;
 pub mod admin;
 pub mod config;
 pub mod errors;
@@ -19,12 +20,12 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use self::config::{Approval, StravaConfig};
 use self::errors::StravaError;
 use self::routes::{match_route, ApiRoute};
-use self::state::{Athlete, ClientApp, StravaState};
+use self::state::{Activity, Athlete, ClientApp, SeededActivity, StravaState};
 use self::tokens::Caller;
 use self::uploads::UploadContext;
 use super::clock::FakeClock;
@@ -208,6 +209,22 @@ impl FakeStrava {
             .map(|u| u.file.clone())
     }
 
+    /// Adds an activity that did not come through the API ("the watch already recorded this
+    /// ride"); later uploads overlapping it in time, or reusing its external_id, are duplicates.
+    pub fn seed_activity(&self, seed: SeededActivity) -> Result<u64, String> {
+        self.shared.lock().seed_activity(seed)
+    }
+
+    /// An activity as `GET /__fake/state` shows it (including deleted ones).
+    pub fn activity(&self, activity_id: u64) -> Option<Activity> {
+        self.shared
+            .lock()
+            .activities
+            .iter()
+            .find(|a| a.id == activity_id)
+            .cloned()
+    }
+
     /// Deletes an activity, as the athlete could on strava.com.
     pub fn delete_activity(&self, activity_id: u64) -> bool {
         self.shared.lock().delete_activity(activity_id)
@@ -243,6 +260,14 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 fn route(shared: &Shared, req: &Incoming, fault: Option<&FaultKind>) -> Response {
     let path = req.path.as_str();
+    // The edge answers before the API: no rate-limit headers, on any route.
+    let edge = fault
+        .filter(|f| !matches!(f, FaultKind::RevokeToken))
+        .and_then(|f| fault_error(shared, f, None))
+        .filter(StravaError::is_edge);
+    if let Some(edge) = edge {
+        return edge.into_response();
+    }
     if let Some(api_path) = path.strip_prefix("/api/v3") {
         if api_path == "/oauth/token" && req.method == Method::POST {
             let response = oauth_route(shared, req, fault);
@@ -265,17 +290,27 @@ fn oauth_route(shared: &Shared, req: &Incoming, fault: Option<&FaultKind>) -> Re
         (&Method::POST, "/oauth/token") => oauth::reply(oauth::token(shared, req)),
         (&Method::POST, "/oauth/deauthorize") => oauth::reply(oauth::deauthorize(shared, req)),
         (&Method::POST, "/oauth/revoke") => oauth::reply(oauth::revoke(shared, req)),
-        _ => json_reply(
-            StatusCode::NOT_FOUND,
-            &json!({"message": "Record Not Found", "errors": []}),
-        ),
+        _ => StravaError::NotFound(UNKNOWN_ROUTE_RESOURCE).into_response(),
     }
 }
+
+/// The `resource` named in the 404 for a path the fake does not serve.
+pub const UNKNOWN_ROUTE_RESOURCE: &str = "Resource";
 
 /// The error an injected fault produces (`None` for faults that do not answer by themselves).
 fn fault_error(shared: &Shared, fault: &FaultKind, caller: Option<&Caller>) -> Option<StravaError> {
     match fault {
+        FaultKind::Status { status } if (500..600).contains(status) => Some(StravaError::Edge {
+            status: *status,
+            body: shared.config.server_error_body,
+        }),
         FaultKind::Status { status } => Some(StravaError::Server(*status)),
+        FaultKind::ServerError { status, body } => Some(StravaError::Edge {
+            status: *status,
+            body: *body,
+        }),
+        FaultKind::AthleteLimit => Some(StravaError::AthleteLimit),
+        FaultKind::InactiveApplication => Some(StravaError::InactiveApplication),
         FaultKind::Unauthorized => Some(StravaError::InvalidToken),
         FaultKind::RevokeToken => {
             if let Some(caller) = caller {
@@ -320,6 +355,7 @@ fn api(shared: &Shared, req: &Incoming, api_path: &str, fault: Option<&FaultKind
     };
     let response = match result {
         Ok((status, body)) => json_reply(status, &body),
+        Err(err) if err.is_edge() => return err.into_response(),
         Err(err) => err.into_response(),
     };
     with_limit_headers(shared, req, response)
@@ -334,7 +370,7 @@ fn serve_api(
     now_ms: u64,
 ) -> Result<(StatusCode, Value), StravaError> {
     let Some((route, id)) = matched else {
-        return Err(StravaError::NotFound("resource"));
+        return Err(StravaError::NotFound(UNKNOWN_ROUTE_RESOURCE));
     };
     let caller = caller.ok_or(StravaError::InvalidToken)?;
     let mut state = shared.lock();
@@ -362,6 +398,10 @@ fn serve_api(
         ApiRoute::GetActivity => {
             require(&caller, &["activity:read", "activity:read_all"])?;
             ok(state.activity_for(&caller, id.as_deref())?)
+        }
+        ApiRoute::UpdateActivity => {
+            require(&caller, &["activity:write"])?;
+            ok(state.update_activity(&caller, id.as_deref(), req)?)
         }
     }
 }

@@ -202,20 +202,29 @@ fn deny(pending: &PendingAuthorization) -> Response {
     redirect_with(pending, &[("error", "access_denied")])
 }
 
+/// The callback URL as Strava builds it: `state=` always first (empty when none was given),
+/// then the pairs; a scope list keeps its commas (and colons) unencoded.
 fn redirect_with(pending: &PendingAuthorization, pairs: &[(&str, &str)]) -> Response {
-    let Ok(mut url) = Url::parse(&pending.redirect_uri) else {
-        return StravaError::bad_request("Application", "redirect_uri", "invalid").into_response();
-    };
-    {
-        let mut query = url.query_pairs_mut();
-        if let Some(state) = &pending.state {
-            query.append_pair("state", state);
-        }
-        for (key, value) in pairs {
-            query.append_pair(key, value);
-        }
+    let state = pending.state.as_deref().unwrap_or("");
+    let mut query = format!("state={}", encode(state));
+    for (key, value) in pairs {
+        let value = if *key == "scope" {
+            encode(value).replace("%2C", ",").replace("%3A", ":")
+        } else {
+            encode(value)
+        };
+        query.push_str(&format!("&{key}={value}"));
     }
-    redirect(url.as_str())
+    let (base, fragment) = match pending.redirect_uri.split_once('#') {
+        Some((base, fragment)) => (base, format!("#{fragment}")),
+        None => (pending.redirect_uri.as_str(), String::new()),
+    };
+    let separator = if base.contains('?') { '&' } else { '?' };
+    redirect(&format!("{base}{separator}{query}{fragment}"))
+}
+
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 fn approval_page(id: &str, pending: &PendingAuthorization) -> String {

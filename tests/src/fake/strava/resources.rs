@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use super::activities::legacy_type;
 use super::state::{Activity, Athlete, Upload, UploadOutcome};
 
 pub const STATUS_PROCESSING: &str = "Your activity is still being processed.";
@@ -115,8 +116,8 @@ pub fn activity_detailed(activity: &Activity) -> Value {
         "moving_time": elapsed,
         "elapsed_time": elapsed,
         "total_elevation_gain": 0,
-        "type": "Ride",
-        "sport_type": "Ride",
+        "type": legacy_type(&activity.sport_type),
+        "sport_type": activity.sport_type,
         "start_date": activity.start_date,
         "start_date_local": activity.start_date,
         "timezone": "(GMT+00:00) Etc/UTC",
@@ -134,9 +135,9 @@ pub fn activity_detailed(activity: &Activity) -> Value {
         "trainer": activity.trainer,
         "commute": activity.commute,
         "manual": false,
-        "private": false,
+        "private": activity.private,
         "flagged": false,
-        "gear_id": null,
+        "gear_id": activity.gear_id,
         "from_accepted_tag": false,
         "average_speed": speed,
         "max_speed": speed,
@@ -164,7 +165,7 @@ pub fn activity_detailed(activity: &Activity) -> Value {
         "partner_brand_tag": null,
         "photos": {"primary": null, "count": 0},
         "highlighted_kudosers": [],
-        "hide_from_home": false,
+        "hide_from_home": activity.hide_from_home,
         "device_name": null,
         "embed_token": null,
         "segment_leaderboard_opt_out": false,

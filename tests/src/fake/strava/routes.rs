@@ -6,6 +6,8 @@ pub enum ParamIn {
     Path,
     Query,
     FormData,
+    /// A JSON body; `kind` is the schema it follows.
+    Body,
 }
 
 /// One parameter or form field the fake reads.
@@ -13,7 +15,7 @@ pub enum ParamIn {
 pub struct Param {
     pub name: &'static str,
     pub location: ParamIn,
-    /// The swagger `type`: integer, string, boolean, file.
+    /// The swagger `type` (integer, string, boolean, file), or the schema name of a body.
     pub kind: &'static str,
 }
 
@@ -24,6 +26,7 @@ pub enum ApiRoute {
     CreateUpload,
     GetUpload,
     GetActivity,
+    UpdateActivity,
 }
 
 /// A route, its method, its swagger path and what it reads.
@@ -80,6 +83,26 @@ pub const API_ROUTES: &[RouteSpec] = &[
             param("include_all_efforts", ParamIn::Query, "boolean"),
         ],
     },
+    RouteSpec {
+        route: ApiRoute::UpdateActivity,
+        method: "PUT",
+        path: "/activities/{id}",
+        params: &[
+            param("id", ParamIn::Path, "integer"),
+            param("body", ParamIn::Body, "UpdatableActivity"),
+        ],
+    },
+];
+
+/// The fields of `UpdatableActivity` that `PUT /activities/{id}` reads (JSON or form body).
+pub const UPDATABLE_ACTIVITY_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "sport_type",
+    "commute",
+    "trainer",
+    "hide_from_home",
+    "gear_id",
 ];
 
 /// The route for `method` and a path relative to `/api/v3`, with the path parameter if any.
@@ -120,6 +143,10 @@ mod tests {
             Some((ApiRoute::CreateUpload, None))
         );
         assert_eq!(match_route("GET", "/uploads"), None);
+        assert_eq!(
+            match_route("PUT", "/activities/7"),
+            Some((ApiRoute::UpdateActivity, Some("7".into())))
+        );
         assert_eq!(match_route("GET", "/athlete/zones"), None);
     }
 }

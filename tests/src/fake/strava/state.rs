@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::config::StravaConfig;
+use super::config::{DuplicateText, RefreshRotation, StravaConfig};
 use super::limits::Budget;
 use crate::fake::faults::FaultPlan;
 
@@ -95,6 +95,8 @@ pub struct Upload {
     pub file: Vec<u8>,
     /// Identifies the track (points and times), whatever the file name, compression or external id.
     pub fingerprint: Option<String>,
+    /// First and last trackpoint time (epoch seconds), for the time-overlap duplicate rule.
+    pub time_range: Option<(i64, i64)>,
     /// A data problem found at POST time, reported when processing ends.
     pub problem: Option<String>,
     /// Fake-epoch-independent deadline: real milliseconds since the fake started.
@@ -102,7 +104,7 @@ pub struct Upload {
     pub outcome: UploadOutcome,
 }
 
-/// An activity created from an upload.
+/// An activity created from an upload or seeded through `/__fake/activities`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Activity {
     pub id: u64,
@@ -120,6 +122,73 @@ pub struct Activity {
     pub start_latlng: Vec<f64>,
     pub end_latlng: Vec<f64>,
     pub deleted: bool,
+    /// Set on upload to "Ride"; changed with `PUT /activities/{id}`.
+    pub sport_type: String,
+    /// "Only Me": invisible without `activity:read_all`.
+    pub private: bool,
+    pub hide_from_home: bool,
+    pub gear_id: Option<String>,
+    /// Seeded through `/__fake/activities` rather than uploaded.
+    pub seeded: bool,
+}
+
+impl Activity {
+    /// Start and end in epoch seconds, when the start date is known.
+    pub fn time_range(&self) -> Option<(i64, i64)> {
+        let start = self.start_date.as_deref().and_then(epoch_of)?;
+        Some((start, start + self.elapsed_time.max(0)))
+    }
+}
+
+/// Epoch seconds of an RFC 3339 time.
+pub fn epoch_of(text: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .ok()
+}
+
+/// An activity the athlete already has without the API ("the watch already recorded this ride"),
+/// for `FakeStrava::seed_activity` and `POST /__fake/activities`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SeededActivity {
+    /// The owner (default: the athlete registered at start).
+    #[serde(default)]
+    pub athlete_id: Option<u64>,
+    #[serde(default = "default_activity_name")]
+    pub name: String,
+    /// RFC 3339, e.g. `2021-06-01T09:30:00Z`.
+    pub start_date: String,
+    /// Seconds.
+    pub elapsed_time: i64,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default = "default_sport_type")]
+    pub sport_type: String,
+    #[serde(default)]
+    pub private: bool,
+}
+
+impl SeededActivity {
+    /// A public ride of `athlete_id` (None: the default athlete) from `start_date` lasting `elapsed_time` s.
+    pub fn new(start_date: &str, elapsed_time: i64) -> Self {
+        Self {
+            athlete_id: None,
+            name: default_activity_name(),
+            start_date: start_date.to_string(),
+            elapsed_time,
+            external_id: None,
+            sport_type: default_sport_type(),
+            private: false,
+        }
+    }
+}
+
+fn default_activity_name() -> String {
+    "Morning Ride".to_string()
+}
+
+fn default_sport_type() -> String {
+    "Ride".to_string()
 }
 
 /// All mutable data of the fake Strava, behind one mutex.
@@ -140,6 +209,10 @@ pub struct StravaState {
     pub faults: FaultPlan,
     pub requests: Vec<crate::fake::inspect::RequestRecord>,
     pub rng: StdRng,
+    /// How duplicate errors read (from the config).
+    pub duplicate_text: DuplicateText,
+    /// Whether refreshes rotate the refresh token (from the config).
+    pub refresh_rotation: RefreshRotation,
     next_upload_id: u64,
     next_activity_id: u64,
     next_athlete_id: u64,
@@ -175,6 +248,8 @@ impl StravaState {
             faults: FaultPlan::new(config.seed),
             requests: Vec::new(),
             rng,
+            duplicate_text: config.duplicate_text,
+            refresh_rotation: config.refresh_rotation,
             next_upload_id,
             next_activity_id,
             next_athlete_id: 31_000_001,
@@ -231,6 +306,45 @@ impl StravaState {
         let id = self.next_activity_id;
         self.next_activity_id += 1;
         id
+    }
+
+    /// Adds a seeded activity; refuses an unknown athlete or a start date that is not RFC 3339.
+    pub fn seed_activity(&mut self, seed: SeededActivity) -> Result<u64, String> {
+        let athlete_id = seed.athlete_id.unwrap_or(self.athletes[0].id);
+        if self.athlete(athlete_id).is_none() {
+            return Err(format!("unknown athlete_id {athlete_id}"));
+        }
+        if epoch_of(&seed.start_date).is_none() {
+            return Err(format!("start_date is not RFC 3339: {}", seed.start_date));
+        }
+        if seed.elapsed_time < 0 {
+            return Err("elapsed_time must not be negative".to_string());
+        }
+        let id = self.new_activity_id();
+        let upload_id = self.new_upload_id();
+        self.activities.push(Activity {
+            id,
+            upload_id,
+            athlete_id,
+            name: seed.name,
+            description: String::new(),
+            external_id: seed.external_id,
+            trainer: false,
+            commute: false,
+            fingerprint: None,
+            start_date: Some(seed.start_date),
+            elapsed_time: seed.elapsed_time,
+            distance: 0.0,
+            start_latlng: Vec::new(),
+            end_latlng: Vec::new(),
+            deleted: false,
+            sport_type: seed.sport_type,
+            private: seed.private,
+            hide_from_home: false,
+            gear_id: None,
+            seeded: true,
+        });
+        Ok(id)
     }
 
     /// Forgets codes, tokens, uploads, activities, budgets, faults and the request log.

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use super::config::RefreshRotation;
 use super::errors::StravaError;
 use super::resources::athlete_summary;
 use super::state::{random_token, AccessToken, AuthCode, Grant, StravaState};
@@ -97,7 +98,8 @@ impl StravaState {
     }
 
     /// `grant_type=refresh_token`: same access token while more than an hour is left,
-    /// otherwise a new access token and a new refresh token, the old refresh token dying at once.
+    /// otherwise a new access token and (in `RefreshRotation::Rotate`) a new refresh token,
+    /// the old refresh token dying at once; in `Keep` the refresh token stays.
     pub fn refresh(
         &mut self,
         client_id: u64,
@@ -152,7 +154,9 @@ impl StravaState {
         let entry = &mut self.grants[grant];
         entry.access_token = access;
         entry.access_expires_at = expires_at;
-        entry.refresh_token = random_token();
+        if entry.refresh_token.is_empty() || self.refresh_rotation == RefreshRotation::Rotate {
+            entry.refresh_token = random_token();
+        }
     }
 
     fn token_body(&self, grant: usize, now: i64) -> Value {
@@ -274,5 +278,23 @@ mod tests {
             state.refresh(client, Some(&refresh), 18_000, 21_600),
             Err(StravaError::BadRefreshToken)
         );
+    }
+
+    #[test]
+    fn keep_mode_renews_the_access_token_but_not_the_refresh_token() {
+        let (mut state, client, code) = state_with_code(0);
+        state.refresh_rotation = RefreshRotation::Keep;
+        let first = state
+            .exchange_code(client, Some(&code), 0, 21_600)
+            .expect("exchange");
+        let refresh = first["refresh_token"]
+            .as_str()
+            .expect("refresh")
+            .to_string();
+        let renewed = state
+            .refresh(client, Some(&refresh), 20_000, 21_600)
+            .expect("renewed");
+        assert_ne!(renewed["access_token"], first["access_token"]);
+        assert_eq!(renewed["refresh_token"], first["refresh_token"]);
     }
 }

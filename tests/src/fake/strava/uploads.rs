@@ -1,15 +1,15 @@
-//! Uploads: multipart validation, asynchronous processing, duplicate detection, activities.
+//! Uploads: multipart (or query-string) fields, asynchronous processing, duplicate detection.
 
 use axum::http::StatusCode;
 use rand::Rng;
 use serde_json::Value;
 
-use super::config::{ProcessingDelay, Stage, StravaConfig};
+use super::config::{DuplicateText, ProcessingDelay, Stage, StravaConfig};
 use super::errors::StravaError;
-use super::resources::{activity_detailed, upload_json};
-use super::state::{Activity, StravaState, Upload, UploadOutcome};
+use super::resources::upload_json;
+use super::state::{epoch_of, Activity, StravaState, Upload, UploadOutcome};
 use super::tokens::Caller;
-use super::track::{distance_m, inspect_file, FileProblem, DATA_TYPES};
+use super::track::{distance_m, inspect_file, FileProblem, TrackPoint, DATA_TYPES};
 use crate::fake::http::{sha256_hex, Incoming};
 
 /// What the POST handler needs besides the request.
@@ -31,11 +31,11 @@ impl StravaState {
         req: &Incoming,
         ctx: UploadContext<'_>,
     ) -> Result<(StatusCode, Value), StravaError> {
-        if req.body_problem.is_some() || req.form.is_none() {
+        if req.body_problem.is_some() {
             return Err(StravaError::bad_request("Upload", "data", "invalid"));
         }
         let data_type = req
-            .form_value("data_type")
+            .form_or_query("data_type")
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
@@ -51,7 +51,7 @@ impl StravaState {
         if inspected == Err(FileProblem::Empty) {
             return Err(StravaError::bad_request("Upload", "data", "empty"));
         }
-        let text = |name: &str| req.form_value(name).map(str::to_string);
+        let text = |name: &str| req.form_or_query(name).map(str::to_string);
         let mut upload = Upload {
             id: self.new_upload_id(),
             athlete_id: caller.athlete_id,
@@ -67,6 +67,10 @@ impl StravaState {
             file_size: file.1.len(),
             file: file.1,
             fingerprint: inspected.as_ref().ok().map(|s| s.fingerprint.clone()),
+            time_range: inspected
+                .as_ref()
+                .ok()
+                .and_then(|s| points_range(&s.points)),
             problem: ctx
                 .forced_error
                 .or_else(|| inspected.as_ref().err().map(|e| e.to_string())),
@@ -78,7 +82,7 @@ impl StravaState {
                 Some(problem.clone())
             }
             (None, Some(activity)) if ctx.config.duplicates_reported_at == Stage::Post => {
-                Some(duplicate_message(&upload, activity))
+                Some(duplicate_message(&upload, activity, self.duplicate_text))
             }
             _ => None,
         };
@@ -104,17 +108,28 @@ impl StravaState {
         }
     }
 
-    /// The live activity of the same athlete with the same track, if any.
-    fn duplicate_of(&self, upload: &Upload) -> Option<u64> {
-        let fingerprint = upload.fingerprint.as_ref()?;
-        self.activities
-            .iter()
-            .find(|a| {
-                !a.deleted
-                    && a.athlete_id == upload.athlete_id
-                    && a.fingerprint.as_ref() == Some(fingerprint)
-            })
-            .map(|a| a.id)
+    /// The live activity of the same athlete that this upload duplicates, if any: the same
+    /// track (points and times), else the same external_id, else one overlapping it in time.
+    fn duplicate_of(&self, upload: &Upload) -> Option<&Activity> {
+        let live = || {
+            self.activities
+                .iter()
+                .filter(|a| !a.deleted && a.athlete_id == upload.athlete_id)
+        };
+        let same_track = |a: &&Activity| {
+            upload.fingerprint.is_some() && a.fingerprint.as_ref() == upload.fingerprint.as_ref()
+        };
+        let same_external_id = |a: &&Activity| {
+            upload.external_id.is_some() && a.external_id.as_ref() == upload.external_id.as_ref()
+        };
+        let overlapping = |a: &&Activity| match (upload.time_range, a.time_range()) {
+            (Some((start, end)), Some((a_start, a_end))) => start < a_end && a_start < end,
+            _ => false,
+        };
+        live()
+            .find(same_track)
+            .or_else(|| live().find(same_external_id))
+            .or_else(|| live().find(overlapping))
     }
 
     /// Finishes every upload whose processing delay has passed, oldest deadline first.
@@ -137,7 +152,7 @@ impl StravaState {
             UploadOutcome::Failed { error }
         } else if let Some(activity) = self.duplicate_of(&upload) {
             UploadOutcome::Failed {
-                error: duplicate_message(&upload, activity),
+                error: duplicate_message(&upload, activity, self.duplicate_text),
             }
         } else {
             let activity_id = self.create_activity(&upload);
@@ -153,13 +168,8 @@ impl StravaState {
         let latlng = |i: Option<&super::track::TrackPoint>| {
             i.map(|p| vec![p.lat, p.lon]).unwrap_or_default()
         };
-        let epoch = |t: &str| {
-            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                .map(|t| t.unix_timestamp())
-                .ok()
-        };
-        let first_time = points.first().and_then(|p| epoch(&p.time));
-        let last_time = points.last().and_then(|p| epoch(&p.time));
+        let first_time = points.first().and_then(|p| epoch_of(&p.time));
+        let last_time = points.last().and_then(|p| epoch_of(&p.time));
         let id = self.new_activity_id();
         self.activities.push(Activity {
             id,
@@ -186,6 +196,11 @@ impl StravaState {
             start_latlng: latlng(points.first()),
             end_latlng: latlng(points.last()),
             deleted: false,
+            sport_type: "Ride".to_string(),
+            private: false,
+            hide_from_home: false,
+            gear_id: None,
+            seeded: false,
         });
         id
     }
@@ -199,45 +214,41 @@ impl StravaState {
             .map(upload_json)
             .ok_or(StravaError::NotFound("Upload"))
     }
-
-    /// `GET /activities/{id}` for the caller's own live activities.
-    pub fn activity_for(&self, caller: &Caller, id: Option<&str>) -> Result<Value, StravaError> {
-        let id = id.and_then(|s| s.parse::<u64>().ok());
-        self.activities
-            .iter()
-            .find(|a| Some(a.id) == id && a.athlete_id == caller.athlete_id && !a.deleted)
-            .map(activity_detailed)
-            .ok_or(StravaError::NotFound("Activity"))
-    }
-
-    /// Deletes an activity the way an athlete would on strava.com; its upload then says so.
-    pub fn delete_activity(&mut self, id: u64) -> bool {
-        let Some(activity) = self
-            .activities
-            .iter_mut()
-            .find(|a| a.id == id && !a.deleted)
-        else {
-            return false;
-        };
-        activity.deleted = true;
-        let upload_id = activity.upload_id;
-        if let Some(upload) = self.uploads.iter_mut().find(|u| u.id == upload_id) {
-            upload.outcome = UploadOutcome::Deleted;
-        }
-        true
-    }
 }
 
-fn duplicate_message(upload: &Upload, activity_id: u64) -> String {
+/// The duplicate error: `<file or name> duplicate of <a href='/activities/N' ...>Name</a>`
+/// (or the older `... duplicate of activity N`).
+pub fn duplicate_message(upload: &Upload, activity: &Activity, text: DuplicateText) -> String {
     let file = upload
         .file_name
         .clone()
+        .or_else(|| upload.name.clone())
         .or_else(|| upload.external_id.clone())
         .unwrap_or_else(|| "upload".to_string());
-    format!("{file} duplicate of activity {activity_id}")
+    match text {
+        DuplicateText::Html => format!(
+            "{file} duplicate of <a href='/activities/{}' target='_blank'>{}</a>",
+            activity.id,
+            escape_html(&activity.name)
+        ),
+        DuplicateText::Plain => format!("{file} duplicate of activity {}", activity.id),
+    }
 }
 
-fn is_true(value: Option<&str>) -> bool {
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\'', "&#39;")
+        .replace('"', "&quot;")
+}
+
+fn points_range(points: &[TrackPoint]) -> Option<(i64, i64)> {
+    let times: Vec<i64> = points.iter().filter_map(|p| epoch_of(&p.time)).collect();
+    Some((*times.iter().min()?, *times.iter().max()?))
+}
+
+pub fn is_true(value: Option<&str>) -> bool {
     matches!(
         value.map(str::trim),
         Some("1") | Some("true") | Some("True") | Some("TRUE")
