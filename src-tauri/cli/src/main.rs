@@ -1,5 +1,6 @@
 //! mtp-strava-uploader-cli: headless commands over the same engine, store and keyring as the app.
 
+mod accounts;
 mod history;
 mod list;
 mod tokens;
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use mtp_engine::settings::Provider;
 use mtp_engine::{Engine, EngineConfig, EngineError};
 
 /// Headless MTP Strava Uploader.
@@ -73,9 +75,28 @@ enum Service {
     Mtpw,
 }
 
+impl Service {
+    fn provider(self) -> Provider {
+        match self {
+            Self::Strava => Provider::Strava,
+            Self::Mtpw => Provider::Mtpw,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");
@@ -84,12 +105,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, EngineError> {
+async fn run(command: Command) -> Result<ExitCode, EngineError> {
     match command {
-        Command::Login { .. } | Command::Logout { .. } => {
-            eprintln!("Sign-in is not built into the CLI yet.");
-            Ok(ExitCode::from(2))
-        }
+        Command::Login { service } => accounts::login(&open_engine()?, service.provider()).await,
+        Command::Logout { service } => accounts::logout(&open_engine()?, service.provider()).await,
         Command::List { json } => list::run(&open_engine()?, json),
         Command::History {
             json,
@@ -100,7 +119,7 @@ fn run(command: Command) -> Result<ExitCode, EngineError> {
             paths,
             all_pending,
             force,
-        } => upload::run(open_engine()?, &paths, all_pending, force),
+        } => upload::run(open_engine()?, &paths, all_pending, force).await,
     }
 }
 

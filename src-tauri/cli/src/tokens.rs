@@ -1,17 +1,21 @@
-//! The CLI's tokens until it is wired to sign-in: `MTP_STRAVA_ACCESS_TOKEN` and `MTPW_TOKEN`
-//! from the environment (headless runs and tests); no refresh.
+//! The CLI's tokens: the app's sign-in (keyring), unless `MTP_STRAVA_ACCESS_TOKEN` or
+//! `MTPW_TOKEN` is set for a headless run (CI, tests); a refresh always goes through sign-in.
+
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use mtp_engine::pipeline::{AccessToken, TokenError, TokenSource};
+use mtp_engine::pipeline::{AccessToken, AccountsTokens, TokenError, TokenSource};
+use mtp_engine::Engine;
 
-/// Tokens read from the environment once.
-pub struct EnvTokens {
+/// Environment tokens in front of the accounts' token source.
+pub struct CliTokens {
     strava: Option<AccessToken>,
     mtpw: Option<AccessToken>,
+    accounts: AccountsTokens,
 }
 
-impl EnvTokens {
-    pub fn from_env() -> Self {
+impl CliTokens {
+    pub fn new(engine: Arc<Engine>) -> Self {
         let token = |name: &str| {
             std::env::var(name)
                 .ok()
@@ -21,29 +25,33 @@ impl EnvTokens {
         Self {
             strava: token("MTP_STRAVA_ACCESS_TOKEN"),
             mtpw: token("MTPW_TOKEN"),
+            accounts: AccountsTokens::new(engine),
         }
     }
 }
 
-fn present(token: &Option<AccessToken>, service: &'static str) -> Result<AccessToken, TokenError> {
-    token.clone().ok_or(TokenError::NotSignedIn { service })
-}
-
-impl TokenSource for EnvTokens {
+impl TokenSource for CliTokens {
     fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
-        Box::pin(async move { present(&self.strava, "Strava") })
+        match &self.strava {
+            Some(token) => {
+                let token = token.clone();
+                Box::pin(async move { Ok(token) })
+            }
+            None => self.accounts.strava_access_token(),
+        }
     }
 
     fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
-        Box::pin(async move {
-            Err(TokenError::Failed {
-                service: "Strava",
-                reason: "the CLI cannot refresh the token yet".into(),
-            })
-        })
+        self.accounts.refresh_strava_token()
     }
 
     fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
-        Box::pin(async move { present(&self.mtpw, "Map the Paths") })
+        match &self.mtpw {
+            Some(token) => {
+                let token = token.clone();
+                Box::pin(async move { Ok(token) })
+            }
+            None => self.accounts.mtpw_token(),
+        }
     }
 }

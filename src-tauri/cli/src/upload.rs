@@ -5,25 +5,21 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use mtp_engine::library::{is_sequence_folder, list_candidates, sequence_id};
-use mtp_engine::pipeline::{
-    EnqueueOutcome, EventSink, PipelineConfig, UploadEvent, UploadState, Uploader,
-};
+use mtp_engine::pipeline::{EnqueueOutcome, EventSink, UploadEvent, UploadState, Uploader};
 use mtp_engine::{Engine, EngineError};
 
-use crate::tokens::EnvTokens;
+use crate::tokens::CliTokens;
 
-pub fn run(
+pub async fn run(
     engine: Engine,
     paths: &[PathBuf],
     all_pending: bool,
     force: bool,
 ) -> Result<ExitCode, EngineError> {
     let engine = Arc::new(engine);
-    let uploader = Uploader::new(
-        engine.clone(),
-        PipelineConfig::from_env(),
-        Arc::new(EnvTokens::from_env()),
-    )?;
+    let tokens = Arc::new(CliTokens::new(engine.clone()));
+    let mut uploader = Uploader::for_engine(engine.clone()).await?;
+    uploader.set_tokens(tokens);
     let outcomes = if all_pending {
         uploader.enqueue_all_pending()?
     } else {
@@ -33,13 +29,7 @@ pub fn run(
     for outcome in &outcomes {
         report_queued(outcome);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| EngineError::HttpClient {
-            reason: e.to_string(),
-        })?;
-    let summary = runtime.block_on(uploader.run(printer()))?;
+    let summary = uploader.run(printer()).await?;
     let done = summary
         .records
         .iter()

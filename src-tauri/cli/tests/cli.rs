@@ -198,7 +198,7 @@ async fn upload_of_one_folder_exits_non_zero_when_it_fails() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_tokens_the_upload_needs_a_sign_in_and_login_is_not_built_yet() {
+async fn without_a_sign_in_the_upload_needs_one_and_login_explains_what_is_missing() {
     let world = World::start(StravaConfig::for_tests()).await;
     world.add_sequences(1).await;
     let mut command = world.cli(&["upload", "--all-pending"]);
@@ -209,9 +209,13 @@ async fn without_tokens_the_upload_needs_a_sign_in_and_login_is_not_built_yet() 
     assert!(out.contains("not signed in"), "{out}");
     assert_eq!(uploads_posted(&world), 0);
 
+    // No Client ID configured (and no keyring in this environment): refused with the reason.
     let (code, out) = world.run(&["login", "strava"]).await;
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("not built"), "{out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error:") && out.contains("Strava"), "{out}");
+    let (code, out) = world.run(&["upload", "--help"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("--all-pending"), "{out}");
 }
 
 /// Starts `upload --all-pending` and SIGKILLs it as soon as a line containing `marker` appears.

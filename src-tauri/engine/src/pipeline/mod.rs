@@ -3,6 +3,7 @@
 //! [`Uploader::enqueue`] records what to upload; [`Uploader::run`] works through every record
 //! still owed work (also those a killed process left behind) and reports [`UploadEvent`]s.
 
+mod accounts_tokens;
 pub mod config;
 mod history;
 pub mod model;
@@ -24,6 +25,7 @@ use crate::strava::api::{http_client, StravaClient};
 use crate::strava::limits::Budget;
 use crate::{Engine, EngineError, SequenceStatus};
 
+pub use accounts_tokens::AccountsTokens;
 pub use config::{MtpwStravaValue, PipelineConfig, Timings};
 pub use model::*;
 pub use mtpw_link::parse_mtpw_id;
@@ -74,6 +76,11 @@ impl Uploader {
             config,
             tokens,
         })
+    }
+
+    /// Replaces the token source (the CLI puts environment tokens in front of sign-in).
+    pub fn set_tokens(&mut self, tokens: Arc<dyn TokenSource>) {
+        self.tokens = tokens;
     }
 
     /// The engine the uploader works on.
