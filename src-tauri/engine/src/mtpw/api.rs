@@ -54,11 +54,11 @@ pub struct MtpwClient {
 }
 
 impl MtpwClient {
-    /// `base` like `https://www.mapthepaths.com` (configurable: self-hosted, or the fake).
+    /// `base` like `https://www.mapthepaths.com` or `.../api/v1` (configurable: self-hosted, or the fake).
     pub fn new(http: reqwest::Client, base: &str) -> Self {
         Self {
             http,
-            base: base.trim_end_matches('/').to_string(),
+            base: super::auth::site_root(base).to_string(),
         }
     }
 
