@@ -330,3 +330,39 @@ async fn a_pasted_mtpw_link_or_a_created_mtpw_sequence_gets_a_sequence_without_o
         [folder_json(&pasted_spec), folder_json(&created_spec)]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_queue_sends_nothing_until_resumed_and_a_cancelled_upload_is_not_sent() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    let (first, _) = h.add_sequence(spec(1)).await;
+    let (second, _) = h.add_sequence(spec(2)).await;
+    let uploader = std::sync::Arc::new(h.uploader());
+    let queued = uploader.enqueue(&[first, second], false).unwrap();
+    let cancelled = queued[1].upload.unwrap();
+
+    uploader.pause(None);
+    uploader.cancel(Some(cancelled)).unwrap();
+    let running = {
+        let (uploader, sink) = (uploader.clone(), h.sink());
+        tokio::spawn(async move { uploader.run(sink).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        h.services.strava.requests().len(),
+        0,
+        "paused: nothing sent"
+    );
+    uploader.resume(None);
+    let summary = running.await.unwrap().unwrap();
+    let states: Vec<UploadState> = summary.records.iter().map(|r| r.state).collect();
+    assert_eq!(states, [UploadState::Done]);
+    let record = h.engine.upload_record(cancelled).unwrap().unwrap();
+    assert_eq!(record.state, UploadState::Cancelled);
+    assert_eq!(h.uploads_posted(), 1);
+
+    // Queued again, the cancelled one goes.
+    let ids: Vec<String> = vec![record.sequence_id.clone()];
+    uploader.enqueue(&ids, false).unwrap();
+    assert!(uploader.run(h.sink()).await.unwrap().all_done);
+    assert_eq!(h.uploads_posted(), 2);
+}

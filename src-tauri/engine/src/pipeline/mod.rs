@@ -5,6 +5,7 @@
 
 mod accounts_tokens;
 pub mod config;
+mod control;
 mod history;
 pub mod model;
 mod mtpw_link;
@@ -54,6 +55,7 @@ pub struct Uploader {
     tokens: Arc<dyn TokenSource>,
     strava: StravaClient,
     mtpw: MtpwClient,
+    control: control::Control,
 }
 
 impl Uploader {
@@ -75,7 +77,39 @@ impl Uploader {
             engine,
             config,
             tokens,
+            control: control::Control::default(),
         })
+    }
+
+    /// Pauses the queue (`None`) or one upload: nothing more is sent for it until
+    /// [`Uploader::resume`]; a request already on its way finishes and is recorded.
+    pub fn pause(&self, upload: Option<i64>) {
+        self.control.pause(upload);
+    }
+
+    /// Resumes the queue (`None`, which also resumes every single upload) or one upload.
+    pub fn resume(&self, upload: Option<i64>) {
+        self.control.resume(upload);
+    }
+
+    /// Cancels the queue (`None`: every queued upload, and the running ones at their next
+    /// step) or one upload. One that has not reached Strava ends "cancelled"; one that has
+    /// keeps its state, and the next run finishes it (nothing on Strava is left half done).
+    pub fn cancel(&self, upload: Option<i64>) -> Result<(), EngineError> {
+        self.control.cancel(upload);
+        let store = &self.engine.store;
+        let waiting = match upload {
+            Some(id) => store.upload(id)?.into_iter().collect(),
+            None => store.uploads_in_states(&[UploadState::Queued])?,
+        };
+        for mut record in waiting {
+            if record.state == UploadState::Queued {
+                record.state = UploadState::Cancelled;
+                record.detail = Some("Cancelled; queue it again to upload it.".into());
+                store.save_upload(&record)?;
+            }
+        }
+        Ok(())
     }
 
     /// Replaces the token source (the CLI puts environment tokens in front of sign-in).
@@ -219,6 +253,7 @@ impl Uploader {
     }
 
     async fn run_until_empty(&self, events: EventSink) -> Result<RunSummary, EngineError> {
+        self.control.new_run();
         let mut handled = HashSet::new();
         let mut finished = Vec::new();
         let mut states: Vec<UploadState> = UploadState::ALL

@@ -32,11 +32,13 @@ pub enum UploadState {
     StillProcessing,
     /// The activity this upload created was deleted on Strava.
     ActivityDeleted,
+    /// Cancelled before anything reached Strava.
+    Cancelled,
 }
 
 impl UploadState {
     /// Every state, for parsing.
-    pub const ALL: [UploadState; 15] = [
+    pub const ALL: [UploadState; 16] = [
         Self::Queued,
         Self::Validating,
         Self::Uploading,
@@ -52,6 +54,7 @@ impl UploadState {
         Self::OnStravaMtpwNotUpdated,
         Self::StillProcessing,
         Self::ActivityDeleted,
+        Self::Cancelled,
     ];
 
     /// The name stored in the database and printed by the CLI.
@@ -72,6 +75,7 @@ impl UploadState {
             Self::OnStravaMtpwNotUpdated => "onStravaMtpwNotUpdated",
             Self::StillProcessing => "stillProcessing",
             Self::ActivityDeleted => "activityDeleted",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -98,6 +102,7 @@ impl UploadState {
             Self::OnStravaMtpwNotUpdated => "on Strava, Map the Paths not updated",
             Self::StillProcessing => "still processing on Strava",
             Self::ActivityDeleted => "activity deleted on Strava",
+            Self::Cancelled => "cancelled",
         }
     }
 

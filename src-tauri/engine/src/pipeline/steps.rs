@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::config::MtpwStravaValue;
+use super::control::Gate;
 use super::model::{UploadEvent, UploadRecord, UploadState, UploadStep};
 use super::prepare::{read_gpx, validate_bytes, GpxBytes};
 use super::retry::{backoff, gave_up_warning, CallError, Class, MAX_ATTEMPTS};
@@ -63,6 +64,9 @@ impl<'a> Job<'a> {
     /// Runs the record from its current state until it stops (done, failed, needs attention...).
     pub(super) async fn process(mut self) -> Result<UploadRecord, EngineError> {
         for _ in 0..32 {
+            if self.up.control.gate(self.record.id).await == Gate::Cancel {
+                return self.cancelled();
+            }
             let flow = match self.record.state {
                 UploadState::Queued | UploadState::Validating => self.validate().await?,
                 UploadState::Uploading => self.upload().await?,
@@ -76,6 +80,17 @@ impl<'a> Job<'a> {
             if flow == Flow::Stop {
                 break;
             }
+        }
+        Ok(self.record)
+    }
+
+    /// Stops for a cancel: "cancelled" when nothing reached Strava, else the state stays so
+    /// the next run finishes what Strava already has.
+    fn cancelled(mut self) -> Result<UploadRecord, EngineError> {
+        let on_strava = self.record.strava_upload_id.is_some() || self.record.activity_id.is_some();
+        if !on_strava && self.record.state.is_in_flight() {
+            self.record.detail = Some("Cancelled; queue it again to upload it.".into());
+            self.set(UploadState::Cancelled)?;
         }
         Ok(self.record)
     }
@@ -245,6 +260,10 @@ impl<'a> Job<'a> {
         let strava = &self.up.strava;
         loop {
             tokio::time::sleep(wait).await;
+            if self.up.control.gate(self.record.id).await == Gate::Cancel {
+                // On Strava already: the state stays, the next run polls again.
+                return Ok(Flow::Stop);
+            }
             let result = self
                 .with_retries(UploadStep::Poll, Service::Strava, 200, |token| async move {
                     strava

@@ -3,4 +3,4 @@
 /**
  * Where one sequence upload stands.
  */
-export type UploadState = "queued" | "validating" | "uploading" | "processing" | "settingSportType" | "syncingMtpw" | "done" | "failed" | "invalidGpx" | "notEligible" | "noMtpwId" | "notSignedIn" | "onStravaMtpwNotUpdated" | "stillProcessing" | "activityDeleted";
+export type UploadState = "queued" | "validating" | "uploading" | "processing" | "settingSportType" | "syncingMtpw" | "done" | "failed" | "invalidGpx" | "notEligible" | "noMtpwId" | "notSignedIn" | "onStravaMtpwNotUpdated" | "stillProcessing" | "activityDeleted" | "cancelled";
