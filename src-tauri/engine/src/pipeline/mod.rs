@@ -9,6 +9,7 @@ mod control;
 mod history;
 pub mod model;
 mod mtpw_link;
+mod pace;
 mod prepare;
 mod retry;
 mod steps;
@@ -56,6 +57,7 @@ pub struct Uploader {
     strava: StravaClient,
     mtpw: MtpwClient,
     control: control::Control,
+    pace: pace::PollPace,
 }
 
 impl Uploader {
@@ -71,6 +73,7 @@ impl Uploader {
             config.clock.clone(),
             config.timings.boundary_margin_secs,
         ));
+        let pace = pace::PollPace::new(config.timings.poll_first, config.timings.poll_max);
         Ok(Self {
             strava: StravaClient::new(http.clone(), &config.strava_api_base, budget),
             mtpw: MtpwClient::new(http, &config.mtpw_base),
@@ -78,6 +81,7 @@ impl Uploader {
             config,
             tokens,
             control: control::Control::default(),
+            pace,
         })
     }
 

@@ -256,7 +256,8 @@ impl<'a> Job<'a> {
         }
         let timings = self.up.config.timings;
         let started = Instant::now();
-        let mut wait = timings.poll_first;
+        let mut wait = self.up.pace.first_wait();
+        let mut polls = 0u32;
         let strava = &self.up.strava;
         loop {
             tokio::time::sleep(wait).await;
@@ -272,6 +273,12 @@ impl<'a> Job<'a> {
                         .map_err(CallError::from)
                 })
                 .await;
+            polls += 1;
+            if let Ok(status) = &result {
+                if polls == 1 {
+                    self.up.pace.learn(*status != UploadStatus::Processing);
+                }
+            }
             match result {
                 Ok(UploadStatus::Processing) => {
                     if started.elapsed() >= timings.poll_give_up {
