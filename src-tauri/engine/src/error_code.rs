@@ -45,6 +45,8 @@ pub enum ErrorCode {
     Service,
     /// A setting is missing or invalid (e.g. no Client ID).
     InvalidSetting,
+    /// What the user typed or pasted is not valid (e.g. an MTPW sequence link).
+    InvalidInput,
     /// Something unexpected inside the app.
     Internal,
 }
@@ -82,6 +84,9 @@ impl EngineError {
             EngineError::SequenceGone { .. } => ErrorCode::SequenceGone,
             EngineError::Settings(SettingsError::Invalid { .. }) => ErrorCode::InvalidSetting,
             EngineError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
+            EngineError::HttpClient { .. } => ErrorCode::Internal,
+            EngineError::InvalidMtpwLink { .. } => ErrorCode::InvalidInput,
+            EngineError::MtpwCreate { .. } => ErrorCode::Service,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod ipc;
 pub mod library;
 pub mod model;
 pub mod mtpw;
+pub mod pipeline;
 pub mod secrets;
 pub mod settings;
 mod store;

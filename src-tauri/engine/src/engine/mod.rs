@@ -14,7 +14,7 @@ use crate::{secrets, settings, EngineConfig, EngineError};
 /// The one API surface over the library, GPX and store. `Send + Sync`: share it between threads.
 pub struct Engine {
     config: EngineConfig,
-    store: Store,
+    pub(crate) store: Store,
     /// The folders the last scan listed whose GPX track has not been checked yet.
     pending_tracks: Mutex<Vec<PathBuf>>,
     /// Sign-in, accounts and the token source (`accounts()`).
