@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the GUI end-to-end suite (tests/tests/gui.rs) against the real app binary:
 # a temporary HOME with generated sequences, Xvfb, a D-Bus session with an unlocked
-# gnome-keyring, tauri-driver + WebKitWebDriver. Screenshots go to target/screenshots/.
+# gnome-keyring, tauri-driver + WebKitWebDriver, and the fake Strava and MTPW (fake-services
+# --auto-approve) that the app reaches through its environment variables. $BROWSER is
+# tests/e2e/browser.sh, which approves a sign-in and hands the callback back to the app.
+# Screenshots go to target/screenshots/.
 #
 #   tests/e2e/run-gui.sh [path/to/mtp-strava-uploader]     (default $CARGO_TARGET_DIR/debug/…)
 #
@@ -42,6 +45,25 @@ if [ "${MTP_GUI_INSIDE_DBUS:-}" = 1 ]; then
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; [ -e "/tmp/.X11-unix/X${display}" ] && break; sleep 0.1; done
   [ -e "/tmp/.X11-unix/X${display}" ] || fail "Xvfb did not start (see $MTP_GUI_LOGS/xvfb.log)"
 
+  # Fake Strava and fake MTPW, approving every sign-in at once, with this app's Map the Paths
+  # redirect URIs registered as an MTPW operator would (deep link, and loopback on any port).
+  "$MTP_GUI_FAKE_SERVICES" --strava-port 0 --mtpw-port 0 --auto-approve --processing-delay-ms 500 \
+    --mtpw-redirect-uri mtp-strava-uploader://localhost/mtpw/callback \
+    --mtpw-allow-scheme mtp-strava-uploader \
+    --mtpw-redirect-uri http://127.0.0.1/mtpw/callback --mtpw-allow-scheme http \
+    >"$MTP_GUI_LOGS/fake-services.json" 2>"$MTP_GUI_LOGS/fake-services.log" &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$MTP_GUI_LOGS/fake-services.json" ] && break; sleep 0.1; done
+  [ -s "$MTP_GUI_LOGS/fake-services.json" ] || fail "fake-services did not start (see $MTP_GUI_LOGS/fake-services.log)"
+  # The app reads these (settings from the environment, for this run only).
+  field() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$MTP_GUI_LOGS/fake-services.json" | head -n 1; }
+  export MTP_STRAVA_API_BASE="$(field strava_api_base)" MTP_STRAVA_OAUTH_BASE="$(field strava_oauth_base)"
+  export MTP_STRAVA_CLIENT_ID="$(field strava_client_id)" MTP_STRAVA_CLIENT_SECRET="$(field strava_client_secret)"
+  export MTPW_BASE="$(field mtpw_base)" MTPW_CLIENT_ID="$(field mtpw_client_id)"
+  # The photographer's browser: approves at once and hands the callback to the app, as a desktop
+  # would (a second launch of the same binary with the deep link, or the loopback request).
+  export BROWSER="$root/tests/e2e/browser.sh"
+
   # Free ports for tauri-driver and the native driver behind it.
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   native_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -65,7 +87,7 @@ fi
 
 # --- outside: checks, the temporary HOME, fixtures, then re-run inside dbus-run-session ---------
 [ -x "$app" ] || fail "no app binary at $app (build it: make build)"
-for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon import python3; do
+for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon import python3 curl secret-tool; do
   command -v "$tool" >/dev/null || fail "$tool is missing (run .ci/install-deps)"
 done
 TAURI_DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
@@ -82,6 +104,9 @@ keep_tmp="${MTP_GUI_KEEP_HOME:-}"
 trap '[ -n "$keep_tmp" ] || rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home/MTP/sequences" "$tmp/home/.local/share" "$tmp/home/.config" "$tmp/data" "$tmp/logs" "$shots"
 rm -f "$shots"/gui-*.png
+# A copy, so a build in another checkout cannot swap it mid-run.
+cp "$target_dir/debug/fake-services" "$tmp/fake-services" 2>/dev/null \
+  || fail "no fake-services in $target_dir/debug (build it: make build)"
 
 # The demo set from the fixture generator, when it can make one; the suite adds its own known
 # sequences either way.
@@ -94,6 +119,7 @@ fi
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/home/.local/share" XDG_CONFIG_HOME="$tmp/home/.config"
 export XDG_CACHE_HOME="$tmp/home/.cache" MTP_DATA_DIR="$tmp/data"
+export MTP_GUI_FAKE_SERVICES="$tmp/fake-services"
 export MTP_GUI_APP="$app" MTP_GUI_SCREENSHOTS="$shots" MTP_GUI_LOGS="$tmp/logs" TAURI_DRIVER
 export MTP_GUI_INSIDE_DBUS=1
 # WebKit in a container: no GPU, no sandbox helper processes that need namespaces.
