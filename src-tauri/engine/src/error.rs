@@ -35,4 +35,6 @@ pub enum EngineError {
     UnknownSequence { id: String },
     #[error("the sequence folder ‘{path}’ is no longer there")]
     SequenceGone { path: String },
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
 }

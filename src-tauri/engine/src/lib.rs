@@ -2,16 +2,22 @@
 //!
 //! The app shell (src-tauri/app) and the tests talk to the [`Engine`] facade only.
 
+pub mod accounts;
+pub mod auth_flow;
 pub mod config;
 pub mod error;
 pub mod gpx;
 pub mod library;
 pub mod model;
+pub mod mtpw;
+pub mod secrets;
+pub mod settings;
 mod store;
+pub mod strava;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use config::EngineConfig;
 pub use error::EngineError;
@@ -29,16 +35,31 @@ pub struct Engine {
     store: Store,
     /// The folders the last scan listed whose GPX track has not been checked yet.
     pending_tracks: Mutex<Vec<PathBuf>>,
+    /// Sign-in, accounts and the token source (`accounts()`).
+    accounts: accounts::Accounts,
 }
 
 impl Engine {
-    /// Opens (or creates) the store in `config.data_dir`.
+    /// Opens (or creates) the store in `config.data_dir`; secrets in the OS keyring, settings
+    /// overridden by the environment (`MTP_STRAVA_*`, `MTPW_*`).
     pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
+        let secrets = Arc::new(secrets::KeyringSecrets::new());
+        Self::open_with_secrets(config, secrets, settings::EnvOverrides::from_env())
+    }
+
+    /// [`Engine::open`] with another secret store and overrides (tests: memory, none).
+    pub fn open_with_secrets(
+        config: EngineConfig,
+        secrets: Arc<dyn secrets::Secrets>,
+        env: settings::EnvOverrides,
+    ) -> Result<Self, EngineError> {
         let store = Store::open(&config.data_dir)?;
+        let accounts = accounts::Accounts::open(&config.data_dir, secrets, env)?;
         Ok(Self {
             config,
             store,
             pending_tracks: Mutex::new(Vec::new()),
+            accounts,
         })
     }
 

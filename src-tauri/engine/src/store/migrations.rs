@@ -18,6 +18,8 @@ pub const MIGRATIONS: &[&str] = &[
          summary TEXT NOT NULL,
          preview BLOB NOT NULL
      );",
+    // 3 (sign-in; the lead renumbers at merge): non-secret settings and account records.
+    super::settings::CREATE,
 ];
 
 /// The schema version this build of the engine knows.

@@ -1,6 +1,9 @@
 //! The SQLite store (WAL, versioned migrations): library roots and the sequence cache.
 
 mod migrations;
+mod settings;
+
+pub use settings::SettingsTable;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,11 @@
+//! The engine's door to the accounts.
+
+use super::Accounts;
+use crate::Engine;
+
+impl Engine {
+    /// Sign-in, accounts status, settings and the token source.
+    pub fn accounts(&self) -> &Accounts {
+        &self.accounts
+    }
+}

@@ -1,0 +1,94 @@
+//! The errors of sign-in and of the token source; each message is for the user and never holds a secret.
+
+use crate::auth_flow::{BrowserError, CallbackError};
+use crate::secrets::SecretsError;
+use crate::settings::{Provider, SettingsError};
+
+/// What went wrong signing in, out, or getting a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    #[error("set the {field} in Accounts before connecting {}", provider.name())]
+    MissingSetting {
+        provider: Provider,
+        field: &'static str,
+    },
+    #[error("not connected to {}: connect in Accounts", provider.name())]
+    NotConnected { provider: Provider },
+    #[error("{} refused the sign-in token: connect again in Accounts", provider.name())]
+    Unauthorized { provider: Provider },
+    #[error("Strava no longer accepts this sign-in (it was revoked or replaced): connect Strava again in Accounts")]
+    StravaSignedOut,
+    #[error("Strava refused the Client ID or Client Secret: check both in Accounts against strava.com/settings/api")]
+    BadClientCredentials,
+    #[error("Strava refused the sign-in code (it expired or was already used): connect again")]
+    CodeRefused,
+    #[error("{}'s rate limit is reached: try again after the next quarter hour", provider.name())]
+    RateLimited { provider: Provider },
+    #[error("could not {action} on {}: {reason}", provider.name())]
+    Network {
+        provider: Provider,
+        action: &'static str,
+        reason: String,
+    },
+    #[error("{} refused to {action} (HTTP {status}{})", provider.name(), detail_suffix(detail))]
+    Refused {
+        provider: Provider,
+        action: &'static str,
+        status: u16,
+        detail: String,
+    },
+    #[error("{} gave an answer the app does not understand when asked to {action}", provider.name())]
+    Unexpected {
+        provider: Provider,
+        action: &'static str,
+    },
+    #[error("cannot start the sign-in listener on 127.0.0.1: {reason}")]
+    Listener { reason: String },
+    #[error("the app's background task failed: {reason}")]
+    Task { reason: String },
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    }
+}
+
+impl AuthError {
+    /// A stable code for the UI to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::Secrets(SecretsError::Unavailable { .. }) => "keyring_unavailable",
+            AuthError::Secrets(_) => "keyring_failed",
+            AuthError::Settings(_) => "invalid_setting",
+            AuthError::Callback(CallbackError::Cancelled { .. }) => "sign_in_cancelled",
+            AuthError::Callback(CallbackError::ExpiredState { .. }) => "sign_in_expired",
+            AuthError::Callback(CallbackError::AccessDenied { .. }) => "access_denied",
+            AuthError::Callback(CallbackError::ScopeMissing { .. }) => "scope_missing",
+            AuthError::Callback(_) => "callback_refused",
+            AuthError::Browser(_) => "browser_failed",
+            AuthError::MissingSetting { .. } => "missing_setting",
+            AuthError::NotConnected { .. } => "not_connected",
+            AuthError::Unauthorized { .. } => "unauthorized",
+            AuthError::StravaSignedOut => "signed_out",
+            AuthError::BadClientCredentials => "bad_client_credentials",
+            AuthError::CodeRefused => "code_refused",
+            AuthError::RateLimited { .. } => "rate_limited",
+            AuthError::Network { .. } => "network",
+            AuthError::Refused { .. } => "refused",
+            AuthError::Unexpected { .. } => "unexpected_reply",
+            AuthError::Listener { .. } => "listener_failed",
+            AuthError::Task { .. } => "task_failed",
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The token source of the upload pipeline: Strava access tokens (refreshed when less than an
+//! hour is left, and once after a 401) and the Map the Paths token.
+
+use super::{Accounts, AuthError};
+use crate::secrets::{Secret, SecretKey};
+use crate::settings::Provider;
+use crate::strava::auth::{self as strava, now_epoch, TokenGrant};
+
+/// Refresh when less than this is left (Strava hands out a new token only then).
+pub const REFRESH_MARGIN_SECS: i64 = 3_600;
+
+/// A bearer token for one API call. Its `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(Secret);
+
+impl AccessToken {
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// `Bearer <token>` (MTPW wants this exact case).
+    pub fn authorization_header(&self) -> String {
+        format!("Bearer {}", self.0.expose())
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+/// The access-token entry: `<expires_at> <token>`.
+fn encode_access(grant: &TokenGrant) -> Secret {
+    Secret::new(format!(
+        "{} {}",
+        grant.expires_at,
+        grant.access_token.expose()
+    ))
+}
+
+fn decode_access(entry: &Secret) -> Option<(i64, Secret)> {
+    let (expires_at, token) = entry.expose().split_once(' ')?;
+    Some((expires_at.parse().ok()?, Secret::new(token)))
+}
+
+impl Accounts {
+    /// A Strava access token with at least an hour left, refreshing (and storing a rotated
+    /// refresh token first) when less is left.
+    pub async fn strava_access_token(&self) -> Result<AccessToken, AuthError> {
+        let _tokens = self.inner.token_lock.lock().await;
+        let stored = self.secret(SecretKey::StravaAccessToken).await?;
+        if let Some((expires_at, token)) = stored.as_ref().and_then(decode_access) {
+            if expires_at - now_epoch() > REFRESH_MARGIN_SECS {
+                return Ok(AccessToken(token));
+            }
+        }
+        self.refresh_strava().await
+    }
+
+    /// After an API call answered 401: refresh once and return the token to retry with. If the
+    /// retry is refused too, the sign-in is no longer valid.
+    pub async fn strava_token_after_unauthorized(&self) -> Result<AccessToken, AuthError> {
+        let _tokens = self.inner.token_lock.lock().await;
+        self.refresh_strava().await
+    }
+
+    /// The Map the Paths token.
+    pub async fn mtpw_token(&self) -> Result<AccessToken, AuthError> {
+        self.secret(SecretKey::MtpwToken)
+            .await?
+            .map(AccessToken)
+            .ok_or(AuthError::NotConnected {
+                provider: Provider::Mtpw,
+            })
+    }
+
+    /// Refreshes with the stored refresh token; the caller holds the token lock. A refused
+    /// refresh token signs out of Strava.
+    async fn refresh_strava(&self) -> Result<AccessToken, AuthError> {
+        let not_connected = AuthError::NotConnected {
+            provider: Provider::Strava,
+        };
+        let refresh_token = self
+            .secret(SecretKey::StravaRefreshToken)
+            .await?
+            .ok_or(not_connected)?;
+        let app = self.strava_app().await?;
+        match strava::refresh(&self.inner.http, &app, &refresh_token).await {
+            Ok(grant) => {
+                self.store_strava_tokens(&grant, Some(&refresh_token))
+                    .await?;
+                Ok(AccessToken(grant.access_token))
+            }
+            Err(AuthError::StravaSignedOut) => {
+                self.forget_strava().await?;
+                Err(AuthError::StravaSignedOut)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Stores new tokens: the refresh token first (when it changed), so a rotation is kept even
+    /// if storing the access token fails; then the access token with its expiry.
+    pub(super) async fn store_strava_tokens(
+        &self,
+        grant: &TokenGrant,
+        previous_refresh: Option<&Secret>,
+    ) -> Result<(), AuthError> {
+        if previous_refresh != Some(&grant.refresh_token) {
+            self.set_secret(SecretKey::StravaRefreshToken, grant.refresh_token.clone())
+                .await?;
+        }
+        self.set_secret(SecretKey::StravaAccessToken, encode_access(grant))
+            .await
+    }
+
+    /// Deletes the Strava tokens and the remembered athlete (the client secret stays).
+    pub(super) async fn forget_strava(&self) -> Result<(), AuthError> {
+        let access = self.delete_secret(SecretKey::StravaAccessToken).await;
+        let refresh = self.delete_secret(SecretKey::StravaRefreshToken).await;
+        self.clear_strava_record()?;
+        access.and(refresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_entry_round_trip() {
+        let grant = TokenGrant {
+            access_token: Secret::new("abc"),
+            refresh_token: Secret::new("def"),
+            expires_at: 1_700_000_000,
+            athlete: None,
+        };
+        let (at, token) = decode_access(&encode_access(&grant)).unwrap();
+        assert_eq!((at, token.expose()), (1_700_000_000, "abc"));
+        assert!(decode_access(&Secret::new("garbage")).is_none());
+        assert_eq!(
+            format!("{:?}", AccessToken(Secret::new("abc"))),
+            "AccessToken(<redacted>)"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! The Map the Paths Web client: sign-in (`auth`).
+
+pub mod auth;

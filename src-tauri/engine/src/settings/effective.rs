@@ -1,0 +1,204 @@
+//! The settings in effect (stored, overridden by the environment, or default) and the UI's changes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+use super::{EnvOverrides, RedirectMode, SettingKey, SettingsError};
+
+/// One setting's value and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SettingValue {
+    pub value: String,
+    /// Set by an environment variable for this run (the stored value, if any, is ignored).
+    pub from_environment: bool,
+    /// The environment variable that overrides this setting, if there is one.
+    pub env_var: Option<String>,
+}
+
+/// Where the Strava Client Secret comes from; never the secret itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretSource {
+    NotSet,
+    Keyring,
+    Environment,
+    /// The keyring could not be read (see the keyring status).
+    Unknown,
+}
+
+/// Every non-secret setting as the app uses it now, for the Accounts view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EffectiveSettings {
+    pub strava_client_id: SettingValue,
+    pub strava_client_secret: SecretSource,
+    pub strava_api_base: SettingValue,
+    pub strava_oauth_base: SettingValue,
+    pub strava_scopes: SettingValue,
+    pub redirect_mode: RedirectMode,
+    pub mtpw_base: SettingValue,
+    pub mtpw_client_id: SettingValue,
+    pub mtpw_redirect_uri: SettingValue,
+}
+
+impl EffectiveSettings {
+    /// Stored values, overridden by the environment, else defaults.
+    pub fn resolve(
+        stored: &BTreeMap<String, String>,
+        env: &EnvOverrides,
+        secret: SecretSource,
+    ) -> Self {
+        let value = |key: SettingKey| {
+            let from_env = env.value(key);
+            let stored = stored.get(key.store_key()).filter(|v| !v.is_empty());
+            SettingValue {
+                value: from_env
+                    .or(stored.map(String::as_str))
+                    .unwrap_or(key.default_value())
+                    .to_string(),
+                from_environment: from_env.is_some(),
+                env_var: key.env_var().map(str::to_string),
+            }
+        };
+        let redirect_mode = match stored.get(SettingKey::RedirectMode.store_key()) {
+            Some(mode) if mode == "loopback" => RedirectMode::Loopback,
+            _ => RedirectMode::DeepLink,
+        };
+        Self {
+            strava_client_id: value(SettingKey::StravaClientId),
+            strava_client_secret: secret,
+            strava_api_base: value(SettingKey::StravaApiBase),
+            strava_oauth_base: value(SettingKey::StravaOauthBase),
+            strava_scopes: value(SettingKey::StravaScopes),
+            redirect_mode,
+            mtpw_base: value(SettingKey::MtpwBase),
+            mtpw_client_id: value(SettingKey::MtpwClientId),
+            mtpw_redirect_uri: value(SettingKey::MtpwRedirectUri),
+        }
+    }
+}
+
+/// Changes from the Accounts view: `None` leaves a setting alone, an empty string resets it
+/// to its default. Settings overridden by the environment can still be stored; the
+/// environment keeps winning for this run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SettingsUpdate {
+    pub strava_client_id: Option<String>,
+    pub strava_api_base: Option<String>,
+    pub strava_oauth_base: Option<String>,
+    pub strava_scopes: Option<String>,
+    pub redirect_mode: Option<RedirectMode>,
+    pub mtpw_base: Option<String>,
+    pub mtpw_client_id: Option<String>,
+    pub mtpw_redirect_uri: Option<String>,
+}
+
+/// The Strava scopes the app knows; `activity:write` is required to upload.
+const STRAVA_SCOPES: &[&str] = &[
+    "read",
+    "read_all",
+    "profile:read_all",
+    "profile:write",
+    "activity:read",
+    "activity:read_all",
+    "activity:write",
+];
+
+impl SettingsUpdate {
+    /// The validated changes as store rows (`None` deletes, so the default applies).
+    pub fn to_changes(&self) -> Result<Vec<(String, Option<String>)>, SettingsError> {
+        let fields = [
+            (SettingKey::StravaClientId, &self.strava_client_id),
+            (SettingKey::StravaApiBase, &self.strava_api_base),
+            (SettingKey::StravaOauthBase, &self.strava_oauth_base),
+            (SettingKey::StravaScopes, &self.strava_scopes),
+            (SettingKey::MtpwBase, &self.mtpw_base),
+            (SettingKey::MtpwClientId, &self.mtpw_client_id),
+            (SettingKey::MtpwRedirectUri, &self.mtpw_redirect_uri),
+        ];
+        let mut changes = Vec::new();
+        for (key, value) in fields {
+            if let Some(value) = value {
+                let value = value.trim();
+                let stored = if value.is_empty() {
+                    None
+                } else {
+                    Some(validate(key, value)?)
+                };
+                changes.push((key.store_key().to_string(), stored));
+            }
+        }
+        if let Some(mode) = self.redirect_mode {
+            let mode = match mode {
+                RedirectMode::DeepLink => "deep-link",
+                RedirectMode::Loopback => "loopback",
+            };
+            let key = SettingKey::RedirectMode.store_key().to_string();
+            changes.push((key, Some(mode.to_string())));
+        }
+        Ok(changes)
+    }
+}
+
+fn validate(key: SettingKey, value: &str) -> Result<String, SettingsError> {
+    let invalid = |reason: String| SettingsError::Invalid {
+        field: key.label(),
+        reason,
+    };
+    match key {
+        SettingKey::StravaClientId => {
+            if value.chars().all(|c| c.is_ascii_digit()) && value.len() <= 20 {
+                Ok(value.to_string())
+            } else {
+                Err(invalid(
+                    "the Client ID is the number shown at strava.com/settings/api".into(),
+                ))
+            }
+        }
+        SettingKey::StravaApiBase | SettingKey::StravaOauthBase | SettingKey::MtpwBase => {
+            let url = Url::parse(value).map_err(|e| invalid(format!("not a URL ({e})")))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return Err(invalid("must start with https:// (or http://)".into()));
+            }
+            Ok(value.trim_end_matches('/').to_string())
+        }
+        SettingKey::StravaScopes => validate_scopes(value).map_err(invalid),
+        SettingKey::MtpwClientId => {
+            if value.len() <= 200 && value.chars().all(|c| c.is_ascii_graphic()) {
+                Ok(value.to_string())
+            } else {
+                Err(invalid("letters, digits and punctuation only".into()))
+            }
+        }
+        SettingKey::MtpwRedirectUri => {
+            let url = Url::parse(value).map_err(|e| invalid(format!("not a URL ({e})")))?;
+            if url.query().is_some() || url.fragment().is_some() {
+                return Err(invalid("must have no query and no fragment".into()));
+            }
+            Ok(value.to_string())
+        }
+        SettingKey::RedirectMode => Ok(value.to_string()),
+    }
+}
+
+/// A comma-separated list of known scopes that includes `activity:write`.
+fn validate_scopes(value: &str) -> Result<String, String> {
+    let scopes: Vec<&str> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(unknown) = scopes.iter().find(|s| !STRAVA_SCOPES.contains(s)) {
+        return Err(format!(
+            "unknown scope ‘{unknown}’ (known: {})",
+            STRAVA_SCOPES.join(", ")
+        ));
+    }
+    if !scopes.contains(&"activity:write") {
+        return Err("must include activity:write, which uploading needs".into());
+    }
+    Ok(scopes.join(","))
+}

@@ -1,0 +1,3 @@
+//! The Strava client: sign-in (`auth`).
+
+pub mod auth;
