@@ -8,6 +8,8 @@
 #
 #   tests/e2e/run-gui.sh [path/to/mtp-strava-uploader]     (default $CARGO_TARGET_DIR/debug/…)
 #
+# MTP_GUI_TESTS=<nextest filterset> runs only some tests, e.g. 'binary(gui) & test(/accounts/)'.
+#
 # Build first with `make build` (cargo build --workspace --bins): the suite and the tools it
 # uses come from the same workspace-wide build as every other test, so nothing recompiles.
 #
@@ -78,7 +80,7 @@ if [ "${MTP_GUI_INSIDE_DBUS:-}" = 1 ]; then
   export MTP_GUI_WEBDRIVER="http://127.0.0.1:$port"
 
   status=0
-  (cd "$root" && cargo nextest run --workspace --run-ignored only -E 'binary(gui)' \
+  (cd "$root" && cargo nextest run --workspace --run-ignored only -E "${MTP_GUI_TESTS:-binary(gui)}" \
     --test-threads 1 --no-fail-fast) || status=$?
   import -display "$DISPLAY" -window root "$shots/gui-xvfb-screen.png" 2>/dev/null \
     || echo "run-gui: could not take the full-screen screenshot" >&2
@@ -120,6 +122,13 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOM
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/home/.local/share" XDG_CONFIG_HOME="$tmp/home/.config"
 export XDG_CACHE_HOME="$tmp/home/.cache" MTP_DATA_DIR="$tmp/data"
 export MTP_GUI_FAKE_SERVICES="$tmp/fake-services"
+# What WebDriver sessions start: the same binary with its stdout and stderr kept in app.log
+# (the suite checks that no secret reaches them), and the same in dark mode (WebKitGTK's
+# prefers-color-scheme follows GTK_THEME's ":dark").
+printf '#!/bin/sh\nexec "%s" "$@" >>"%s/app.log" 2>&1\n' "$app" "$tmp/logs" >"$tmp/app-session"
+printf '#!/bin/sh\nGTK_THEME=Adwaita:dark exec "%s" "$@" >>"%s/app.log" 2>&1\n' "$app" "$tmp/logs" >"$tmp/app-dark"
+chmod +x "$tmp/app-session" "$tmp/app-dark"
+export MTP_GUI_SESSION_APP="$tmp/app-session" MTP_GUI_APP_DARK="$tmp/app-dark"
 export MTP_GUI_APP="$app" MTP_GUI_SCREENSHOTS="$shots" MTP_GUI_LOGS="$tmp/logs" TAURI_DRIVER
 export MTP_GUI_INSIDE_DBUS=1
 # WebKit in a container: no GPU, no sandbox helper processes that need namespaces.
