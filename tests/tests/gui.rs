@@ -257,6 +257,15 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = TestResult<Client>> + Send + 'static,
 {
+    with_app_launched(name, binary, &[], steps)
+}
+
+/// [`with_app_binary`], the app started with `args` (a deep link at cold start).
+fn with_app_launched<F, Fut>(name: &str, binary: &Path, args: &[&str], steps: F) -> TestResult
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = TestResult<Client>> + Send + 'static,
+{
     let _turn = ONE_APP_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -265,7 +274,7 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let app = start_app(binary).await?;
+        let app = start_app(binary, args).await?;
         let probe = app.clone();
         // On its own task, so a failed assertion still ends the session (and the app).
         let outcome = tokio::spawn(steps(app)).await;
@@ -282,11 +291,11 @@ where
 }
 
 /// A WebDriver session on the app binary, with the library on screen.
-async fn start_app(application: &Path) -> TestResult<Client> {
+async fn start_app(application: &Path, args: &[&str]) -> TestResult<Client> {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
-        json!({ "application": application }),
+        json!({ "application": application, "args": args }),
     );
     let webdriver = webdriver_url();
     let app = tokio::time::timeout(STARTUP_TIMEOUT, Client::connect(&webdriver, capabilities))

@@ -14,7 +14,8 @@ use mtp_testkit::webdriver::{Client, Locator};
 use serde_json::{json, Value};
 
 use super::{
-    app_binary, invoke, screenshot, text_of, wait_for_js, with_app_binary, TestResult, UI_TIMEOUT,
+    app_binary, invoke, screenshot, text_of, wait_for_js, with_app_binary, with_app_launched,
+    TestResult, UI_TIMEOUT,
 };
 
 /// A sign-in goes through curl, a second launch of the app and a token exchange: give it time.
@@ -73,8 +74,25 @@ fn mtpw_connects_through_the_deep_link() -> TestResult {
 fn both_accounts_connect_through_loopback() -> TestResult {
     let binary = super::session_binary()?;
     with_app_binary("accounts-loopback", &binary, |app| async move {
-        sign_out_everywhere(&app, "loopback").await?;
+        sign_out_everywhere(&app, "deep-link").await?;
         open_accounts(&app).await?;
+        // Chosen as a photographer would: Advanced, Loopback, Save.
+        click(&app, "accounts-advanced-toggle").await?;
+        click(&app, "mode-loopback").await?;
+        click(&app, "accounts-save").await?;
+        wait_for_js(
+            &app,
+            "the loopback mode saved",
+            "return document.querySelector('[data-testid=accounts-save]').disabled === true",
+        )
+        .await?;
+        let settings = invoke(&app, "accounts_settings", Value::Null).await?;
+        assert_eq!(settings["redirect_mode"], json!("loopback"), "{settings}");
+        let registration = text_of(&app, "[data-testid=mtpw-registration]").await?;
+        assert!(
+            registration.contains("http://127.0.0.1/mtpw/callback"),
+            "the operator is not told about the loopback URI: {registration}"
+        );
         click(&app, "strava-connect").await?;
         wait_for_card(&app, "strava", "connected").await?;
         click(&app, "mtpw-connect").await?;
@@ -156,6 +174,55 @@ fn forged_links_leave_the_window_disconnected_and_alive() -> TestResult {
                 == json!(0),
             "a script element appeared in the window"
         );
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn a_forged_link_at_cold_start_changes_nothing() -> TestResult {
+    let binary = super::session_binary()?;
+    let forged = "mtp-strava-uploader://localhost/strava/callback?state=forged&code=forged";
+    with_app_launched(
+        "accounts-cold-start",
+        &binary,
+        &[forged],
+        |app| async move {
+            // The link was read at start-up (get_current) and refused; the window works.
+            assert_disconnected(&app).await?;
+            open_accounts(&app).await?;
+            wait_for_card(&app, "strava", "disconnected").await?;
+            let log = std::fs::read_to_string(logs_dir()?.join("app.log")).unwrap_or_default();
+            assert!(
+                log.contains("deep link: ignored a sign-in link that belongs to no sign-in"),
+                "the startup link was not routed:\n{log}"
+            );
+            Ok(app)
+        },
+    )
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn a_declined_sign_in_says_so_and_changes_nothing() -> TestResult {
+    let binary = super::session_binary()?;
+    with_app_binary("accounts-declined", &binary, |app| async move {
+        sign_out_everywhere(&app, "deep-link").await?;
+        open_accounts(&app).await?;
+        set_strava_approval("deny").await?;
+        click(&app, "strava-connect").await?;
+        let problem = app
+            .wait_for(
+                Locator::Css("[data-testid=strava-problem]"),
+                SIGN_IN_TIMEOUT,
+            )
+            .await?
+            .text()
+            .await?;
+        set_strava_approval("approve").await?;
+        assert!(problem.contains("declined"), "the problem shown: {problem}");
+        wait_for_card(&app, "strava", "disconnected").await?;
+        assert_disconnected(&app).await?;
         Ok(app)
     })
 }

@@ -7,7 +7,10 @@ import type { EffectiveSettings } from "./bindings/EffectiveSettings";
 import type { Provider } from "./bindings/Provider";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { SignInStarted } from "./bindings/SignInStarted";
-import { userMessage as errorText } from "./format";
+import { asSentence } from "./accounts";
+import { userMessage } from "./format";
+
+const errorText = (error: unknown): string => asSentence(userMessage(error));
 
 /** A sign-in waiting for the browser: what to show with Copy and Cancel. */
 export interface Waiting {

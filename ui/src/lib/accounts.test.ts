@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  asSentence,
   environmentNote,
   environmentVariables,
   formOf,
@@ -106,5 +107,14 @@ describe("settingsUpdate", () => {
   it("leaves values set by the environment alone", () => {
     const current = settings({ mtpw_base: fromEnv("http://127.0.0.1:9", "MTPW_BASE") });
     expect(settingsUpdate({ ...formOf(current), mtpwBase: "http://elsewhere" }, current)).toBeNull();
+  });
+});
+
+describe("asSentence", () => {
+  it("ends a message with a full stop unless it has one", () => {
+    expect(asSentence("You declined access on Strava: nothing was changed")).toBe(
+      "You declined access on Strava: nothing was changed.",
+    );
+    expect(asSentence("Connect again!")).toBe("Connect again!");
   });
 });

@@ -137,3 +137,9 @@ export function settingsUpdate(form: SettingsForm, settings: EffectiveSettings):
   }
   return changed ? update : null;
 }
+
+/** A message shown alone ends like a sentence. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return trimmed === "" || /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
