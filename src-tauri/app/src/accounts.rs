@@ -4,6 +4,7 @@
 //! inside the engine's async methods, never on the main thread.
 
 use mtp_engine::accounts::{AccountsStatus, AuthError, DisconnectOutcome, SignIn};
+use mtp_engine::auth_flow::CallbackError;
 use mtp_engine::ipc::{self, ClientSecretArgs, Command, ProviderArgs, SignInFailed, SignInStarted};
 use mtp_engine::secrets::Secret;
 use mtp_engine::settings::{EffectiveSettings, SettingsUpdate};
@@ -127,7 +128,7 @@ async fn finish(app: AppHandle, sign_in: SignIn) {
             status
         }
         Err(error) => {
-            if !error.is_cancelled() {
+            if !matches!(error, AuthError::Callback(CallbackError::Cancelled { .. })) {
                 eprintln!("sign-in to {}: {error}", provider.name());
                 let failure = SignInFailed {
                     provider,

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::accounts::AuthError;
-use crate::auth_flow::CallbackError;
 use crate::secrets::SecretsError;
 use crate::settings::SettingsError;
 use crate::EngineError;
@@ -92,26 +91,20 @@ impl EngineError {
     }
 }
 
-impl From<&EngineError> for UserError {
-    fn from(err: &EngineError) -> Self {
-        err.to_user()
-    }
-}
-
 impl AuthError {
-    /// The code a screen branches on (sign-in, accounts, the token source).
+    /// The code the UI branches on (the finer reason, for tests and logs, is [`AuthError::code`]).
     pub fn error_code(&self) -> ErrorCode {
         match self {
             AuthError::Secrets(SecretsError::Unavailable { .. }) => ErrorCode::KeyringUnavailable,
-            AuthError::Secrets(_) | AuthError::Listener { .. } | AuthError::Task { .. } => {
-                ErrorCode::Internal
-            }
-            AuthError::Browser(_) => ErrorCode::Internal,
-            AuthError::Settings(SettingsError::Invalid { .. })
+            AuthError::Secrets(_) | AuthError::Task { .. } => ErrorCode::Internal,
+            AuthError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
+            AuthError::Settings(_)
             | AuthError::MissingSetting { .. }
             | AuthError::BadClientCredentials => ErrorCode::InvalidSetting,
-            AuthError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
-            AuthError::Callback(_) | AuthError::CodeRefused => ErrorCode::SignInRefused,
+            AuthError::Callback(_) | AuthError::CodeRefused | AuthError::Browser(_) => {
+                ErrorCode::SignInRefused
+            }
+            AuthError::Listener { .. } => ErrorCode::SignInRefused,
             AuthError::NotConnected { .. }
             | AuthError::Unauthorized { .. }
             | AuthError::StravaSignedOut => ErrorCode::NotConnected,
@@ -121,23 +114,15 @@ impl AuthError {
         }
     }
 
-    /// The code and the sentence (never a secret), as the UI receives them.
+    /// The code and the sentence, as the UI receives them.
     pub fn to_user(&self) -> UserError {
-        UserError::new(self.error_code(), capitalised(&self.to_string()))
-    }
-
-    /// True when the user cancelled the sign-in (nothing to report).
-    pub fn is_cancelled(&self) -> bool {
-        matches!(self, AuthError::Callback(CallbackError::Cancelled { .. }))
+        UserError::new(self.error_code(), self.to_string())
     }
 }
 
-/// Engine sentences start in lower case so they can be embedded; the UI shows them alone.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+impl From<&EngineError> for UserError {
+    fn from(err: &EngineError) -> Self {
+        err.to_user()
     }
 }
 
@@ -162,32 +147,5 @@ mod tests {
             serde_json::to_value(ErrorCode::KeyringUnavailable).unwrap(),
             "keyringUnavailable"
         );
-    }
-
-    #[test]
-    fn sign_in_errors_reach_the_ui_with_their_code() {
-        let missing = AuthError::MissingSetting {
-            provider: crate::settings::Provider::Strava,
-            field: "Strava Client ID",
-        };
-        assert_eq!(
-            missing.to_user(),
-            UserError::new(
-                ErrorCode::InvalidSetting,
-                "Set the Strava Client ID in Accounts before connecting Strava"
-            )
-        );
-        let unavailable = AuthError::Secrets(SecretsError::Unavailable {
-            reason: "no D-Bus".into(),
-        });
-        assert_eq!(unavailable.to_user().code, ErrorCode::KeyringUnavailable);
-        assert_eq!(
-            AuthError::Callback(CallbackError::ReusedState).error_code(),
-            ErrorCode::SignInRefused
-        );
-        assert!(AuthError::Callback(CallbackError::Cancelled {
-            provider: crate::settings::Provider::Mtpw
-        })
-        .is_cancelled());
     }
 }

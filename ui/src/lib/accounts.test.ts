@@ -111,8 +111,8 @@ describe("settingsUpdate", () => {
 });
 
 describe("asSentence", () => {
-  it("ends a message with a full stop unless it has one", () => {
-    expect(asSentence("You declined access on Strava: nothing was changed")).toBe(
+  it("starts a message with a capital and ends it with a full stop unless it has one", () => {
+    expect(asSentence("you declined access on Strava: nothing was changed")).toBe(
       "You declined access on Strava: nothing was changed.",
     );
     expect(asSentence("Connect again!")).toBe("Connect again!");

@@ -138,8 +138,10 @@ export function settingsUpdate(form: SettingsForm, settings: EffectiveSettings):
   return changed ? update : null;
 }
 
-/** A message shown alone ends like a sentence. */
+/** A message shown alone reads as a sentence: a capital first, a full stop last. */
 export function asSentence(text: string): string {
   const trimmed = text.trim();
-  return trimmed === "" || /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  if (trimmed === "") return trimmed;
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
 }

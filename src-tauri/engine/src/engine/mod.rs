@@ -1,6 +1,7 @@
 //! The [`Engine`] facade: its state, and one `impl Engine` block per feature in its own file
 //! (`roots.rs`, `library.rs`, ...). A new feature adds a new file here with its own block.
 
+mod accounts;
 mod library;
 mod roots;
 
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::store::Store;
-use crate::{accounts, secrets, settings, EngineConfig, EngineError};
+use crate::{secrets, settings, EngineConfig, EngineError};
 
 /// The one API surface over the library, GPX and store. `Send + Sync`: share it between threads.
 pub struct Engine {
@@ -16,8 +17,8 @@ pub struct Engine {
     store: Store,
     /// The folders the last scan listed whose GPX track has not been checked yet.
     pending_tracks: Mutex<Vec<PathBuf>>,
-    /// Sign-in, accounts and the token source (`accounts()`, in `accounts/engine.rs`).
-    pub(crate) accounts: accounts::Accounts,
+    /// Sign-in, accounts and the token source (`accounts()`).
+    accounts: crate::accounts::Accounts,
 }
 
 impl Engine {
@@ -35,7 +36,7 @@ impl Engine {
         env: settings::EnvOverrides,
     ) -> Result<Self, EngineError> {
         let store = Store::open(&config.data_dir)?;
-        let accounts = accounts::Accounts::open(&config.data_dir, secrets, env)?;
+        let accounts = crate::accounts::Accounts::open(&config.data_dir, secrets, env)?;
         Ok(Self {
             config,
             store,

@@ -14,7 +14,7 @@ pub const MIGRATIONS: &[&[&str]] = &[
     // 2 (groundwork): the cache keeps file facts and the parsed record with a reader version,
     // not finished summaries; status and eligibility are derived when a row is read.
     &[sequence_cache::REPLACE_V1_WITH_FACTS],
-    // 3 (sign-in; the lead renumbers at merge): non-secret settings and account records.
+    // 3 (sign-in): non-secret settings and account records.
     &[super::settings::CREATE],
 ];
 
