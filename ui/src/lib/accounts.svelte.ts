@@ -27,20 +27,27 @@ class Accounts {
   problem = $state<Record<Provider, string | null>>({ strava: null, mtpw: null });
   busy = $state<Record<Provider, boolean>>({ strava: false, mtpw: false });
   #listening: Promise<unknown> | null = null;
+  /** Counts the shell's account events: a status read while one arrived is older than it. */
+  #events = 0;
 
   /** Listens to the shell's account events (once) and reads status and settings. */
   async load(): Promise<void> {
     this.#listening ??= api.listenToAccounts({
-      changed: (status) => this.#changed(status),
+      changed: (status) => {
+        this.#events += 1;
+        this.#changed(status);
+      },
       failed: (failure) => {
+        this.#events += 1;
         this.waiting[failure.provider] = null;
         this.problem[failure.provider] = errorText(failure.error);
       },
     });
     await this.#listening;
     try {
+      const seen = this.#events;
       const [status, settings] = await Promise.all([api.accountsStatus(), api.accountsSettings()]);
-      this.#changed(status);
+      if (seen === this.#events) this.#changed(status);
       this.settings = settings;
       this.loadError = null;
     } catch (error) {
@@ -55,9 +62,10 @@ class Accounts {
   async connect(provider: Provider): Promise<void> {
     this.problem[provider] = null;
     await this.#busy(provider, async () => {
+      const seen = this.#events;
       const started: SignInStarted = await api.startSignIn(provider);
-      // The sign-in may already be over (a quick browser): only show it while the engine waits.
-      if (!this.connected(provider)) {
+      // A quick browser may have finished already: then its event came first and said how.
+      if (seen === this.#events) {
         this.waiting[provider] = { authorizeUrl: started.authorizeUrl, browserError: started.browserError };
       }
     });
@@ -75,7 +83,7 @@ class Accounts {
       if (outcome.warning) {
         this.problem[provider] = `Signed out here, but Strava could not be told: ${outcome.warning}`;
       }
-      this.#changed(await api.accountsStatus());
+      await this.#refresh();
     });
   }
 
@@ -84,11 +92,18 @@ class Accounts {
     try {
       if (update) this.settings = await api.saveAccountsSettings(update);
       if (secret != null) this.settings = await api.setStravaClientSecret(secret);
-      this.#changed(await api.accountsStatus());
+      await this.#refresh();
       return null;
     } catch (error) {
       return errorText(error);
     }
+  }
+
+  /** Reads the status, unless an event told something newer meanwhile. */
+  async #refresh(): Promise<void> {
+    const seen = this.#events;
+    const status = await api.accountsStatus();
+    if (seen === this.#events) this.#changed(status);
   }
 
   #changed(status: AccountsStatus): void {
