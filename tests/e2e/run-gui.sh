@@ -47,6 +47,13 @@ if [ "${MTP_GUI_INSIDE_DBUS:-}" = 1 ]; then
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; [ -e "/tmp/.X11-unix/X${display}" ] && break; sleep 0.1; done
   [ -e "/tmp/.X11-unix/X${display}" ] || fail "Xvfb did not start (see $MTP_GUI_LOGS/xvfb.log)"
 
+  # A second session bus with no Secret Service and no activation, for the no-keyring test.
+  dbus-daemon --config-file="$MTP_GUI_NO_KEYRING_BUS_CONF" --nofork \
+    >"$MTP_GUI_LOGS/no-keyring-bus.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do [ -S "${MTP_GUI_NO_KEYRING_BUS#unix:path=}" ] && break; sleep 0.1; done
+  [ -S "${MTP_GUI_NO_KEYRING_BUS#unix:path=}" ] || fail "the keyring-less bus did not start (see $MTP_GUI_LOGS/no-keyring-bus.log)"
+
   # Fake Strava and fake MTPW, approving every sign-in at once, with this app's Map the Paths
   # redirect URIs registered as an MTPW operator would (deep link, and loopback on any port).
   "$MTP_GUI_FAKE_SERVICES" --strava-port 0 --mtpw-port 0 --auto-approve --processing-delay-ms 500 \
@@ -127,8 +134,27 @@ export MTP_GUI_FAKE_SERVICES="$tmp/fake-services"
 # prefers-color-scheme follows GTK_THEME's ":dark").
 printf '#!/bin/sh\nexec "%s" "$@" >>"%s/app.log" 2>&1\n' "$app" "$tmp/logs" >"$tmp/app-session"
 printf '#!/bin/sh\nGTK_THEME=Adwaita:dark exec "%s" "$@" >>"%s/app.log" 2>&1\n' "$app" "$tmp/logs" >"$tmp/app-dark"
-chmod +x "$tmp/app-session" "$tmp/app-dark"
+# And on a session bus without any Secret Service: the app must say there is no keyring.
+cat >"$tmp/no-keyring-bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$tmp/no-keyring-bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+printf '#!/bin/sh\nDBUS_SESSION_BUS_ADDRESS="%s" exec "%s" "$@" >>"%s/app.log" 2>&1\n' \
+  "unix:path=$tmp/no-keyring-bus" "$app" "$tmp/logs" >"$tmp/app-no-keyring"
+chmod +x "$tmp/app-session" "$tmp/app-dark" "$tmp/app-no-keyring"
 export MTP_GUI_SESSION_APP="$tmp/app-session" MTP_GUI_APP_DARK="$tmp/app-dark"
+export MTP_GUI_APP_NO_KEYRING="$tmp/app-no-keyring" MTP_GUI_NO_KEYRING_BUS="unix:path=$tmp/no-keyring-bus"
+export MTP_GUI_NO_KEYRING_BUS_CONF="$tmp/no-keyring-bus.conf"
 export MTP_GUI_APP="$app" MTP_GUI_SCREENSHOTS="$shots" MTP_GUI_LOGS="$tmp/logs" TAURI_DRIVER
 export MTP_GUI_INSIDE_DBUS=1
 # WebKit in a container: no GPU, no sandbox helper processes that need namespaces.

@@ -229,6 +229,41 @@ fn a_declined_sign_in_says_so_and_changes_nothing() -> TestResult {
 
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn without_a_keyring_the_view_says_so_and_does_not_connect() -> TestResult {
+    let Some(binary) = std::env::var_os("MTP_GUI_APP_NO_KEYRING").map(PathBuf::from) else {
+        return Err("MTP_GUI_APP_NO_KEYRING is not set: run via tests/e2e/run-gui.sh".into());
+    };
+    with_app_binary("accounts-no-keyring", &binary, |app| async move {
+        open_accounts(&app).await?;
+        let warning = app
+            .wait_for(Locator::Css("[data-testid=keyring-warning]"), UI_TIMEOUT)
+            .await?
+            .text()
+            .await?;
+        assert!(
+            warning.contains("No keyring available (is a Secret Service running?)"),
+            "the warning reads: {warning}"
+        );
+        let disabled = app
+            .execute(
+                "return document.querySelector('[data-testid=strava-connect]').disabled",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            disabled,
+            json!(true),
+            "Connect Strava is enabled without a keyring"
+        );
+        let status = invoke(&app, "accounts_status", Value::Null).await?;
+        assert_eq!(status["keyring"]["available"], json!(false), "{status}");
+        screenshot("accounts-no-keyring")?;
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn the_accounts_view_in_dark_mode() -> TestResult {
     let Some(dark) = std::env::var_os("MTP_GUI_APP_DARK").map(PathBuf::from) else {
         return Err("MTP_GUI_APP_DARK is not set: run via tests/e2e/run-gui.sh".into());

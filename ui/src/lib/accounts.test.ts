@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   asSentence,
+  keyringProblem,
   environmentNote,
   environmentVariables,
   formOf,
@@ -116,5 +117,16 @@ describe("asSentence", () => {
       "You declined access on Strava: nothing was changed.",
     );
     expect(asSentence("Connect again!")).toBe("Connect again!");
+  });
+});
+
+describe("keyringProblem", () => {
+  it("keeps the engine's reason, without the headline shown above it", () => {
+    expect(keyringProblem("No keyring available (is a Secret Service running?): no D-Bus session")).toBe(
+      "No D-Bus session.",
+    );
+    expect(keyringProblem("No keyring available (is a Secret Service running?)")).toBeNull();
+    expect(keyringProblem("the keyring is locked")).toBe("The keyring is locked.");
+    expect(keyringProblem(null)).toBeNull();
   });
 });

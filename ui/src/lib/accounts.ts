@@ -145,3 +145,14 @@ export function asSentence(text: string): string {
   const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
 }
+
+/** What the Accounts view says when there is no keyring. */
+export const KEYRING_MISSING = "No keyring available (is a Secret Service running?)";
+
+/** The engine's reason without the headline the view already shows; null when nothing is left. */
+export function keyringProblem(message: string | null): string | null {
+  if (message == null) return null;
+  const rest = message.startsWith(KEYRING_MISSING) ? message.slice(KEYRING_MISSING.length) : message;
+  const detail = rest.replace(/^[\s:]+/, "").trim();
+  return detail === "" ? null : asSentence(detail);
+}
