@@ -24,14 +24,22 @@ struct Outcome {
     sent_bytes: u64,
 }
 
-async fn run(count: usize, strava: StravaConfig, set_sport_type: bool, concurrency: usize) -> Outcome {
+async fn run(
+    count: usize,
+    strava: StravaConfig,
+    set_sport_type: bool,
+    concurrency: usize,
+) -> Outcome {
     let h = Harness::start(strava).await;
     let mut ids = Vec::new();
     let mut raw_bytes = 0;
     for i in 0..count {
         let sequence = spec(i);
         let (id, _) = h.add_sequence(sequence.clone()).await;
-        let gpx = h.root().join(&sequence.dir_name).join(format!("{}.gpx", sequence.dir_name));
+        let gpx = h
+            .root()
+            .join(&sequence.dir_name)
+            .join(format!("{}.gpx", sequence.dir_name));
         raw_bytes += std::fs::metadata(gpx).map_or(0, |m| m.len());
         ids.push(id);
     }
@@ -62,9 +70,9 @@ async fn run(count: usize, strava: StravaConfig, set_sport_type: bool, concurren
         .filter(|r| !(r.method == "POST" && r.path == "/api/v3/uploads"))
         .count();
     let state = h.services.strava.state_json();
-    let sent_bytes = state["uploads"]
-        .as_array()
-        .map_or(0, |u| u.iter().map(|u| u["file_size"].as_u64().unwrap_or(0)).sum());
+    let sent_bytes = state["uploads"].as_array().map_or(0, |u| {
+        u.iter().map(|u| u["file_size"].as_u64().unwrap_or(0)).sum()
+    });
     let too_many = summary
         .records
         .iter()
@@ -73,7 +81,11 @@ async fn run(count: usize, strava: StravaConfig, set_sport_type: bool, concurren
         .count();
     assert_eq!(too_many, 0, "a request earned a 429");
     Outcome {
-        done: summary.records.iter().filter(|r| r.state == UploadState::Done).count(),
+        done: summary
+            .records
+            .iter()
+            .filter(|r| r.state == UploadState::Done)
+            .count(),
         strava_requests: api.len(),
         reads,
         windows_used: ((ended / 900.0).floor() - (started / 900.0).floor()) as usize + 1,
@@ -145,7 +157,9 @@ async fn main() {
     .await;
     let overall = o.strava_requests;
     let minimum_for_these = overall.div_ceil(100).max(o.reads.div_ceil(50));
-    let floor = (3 * sequences).div_ceil(100).max((2 * sequences).div_ceil(50));
+    let floor = (3 * sequences)
+        .div_ceil(100)
+        .max((2 * sequences).div_ceil(50));
     println!(
         "  rate limits 100/50 per window, {sequences} sequences: {}/{sequences} done, {overall} requests ({} reads), zero 429s",
         o.done, o.reads
