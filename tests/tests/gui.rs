@@ -6,7 +6,12 @@
 //! target/screenshots/.
 //!
 //! Environment (set by the runner; defaults suit a manual run from the workspace):
-//! - `MTP_GUI_APP`: the app binary (default `target/debug/mtp-strava-uploader`).
+//! - `MTP_GUI_APP`: the app binary (default `target/debug/mtp-strava-uploader`); the browser
+//!   script and the forged-link test launch it a second time.
+//! - `MTP_GUI_SESSION_APP`, `MTP_GUI_APP_DARK`: wrappers of it that sessions start (output kept
+//!   in `$MTP_GUI_LOGS/app.log`; the second in dark mode).
+//! - `MTP_GUI_LOGS`: the logs (the app's, the browser script's, tauri-driver's).
+//! - `MTP_STRAVA_*`, `MTPW_*`, `BROWSER`: the fakes and the browser script (see accounts.rs).
 //! - `MTP_GUI_WEBDRIVER`: tauri-driver's URL (default `http://127.0.0.1:4444`).
 //! - `MTP_GUI_SCREENSHOTS`: where screenshots go (default `target/screenshots`).
 //! - `HOME`: the temporary home; sequences live under `$HOME/MTP/sequences`.
@@ -20,6 +25,9 @@ use std::time::{Duration, Instant};
 
 use mtp_testkit::webdriver::{Client, Element, Locator, KEY_ESCAPE};
 use serde_json::{json, Value};
+
+#[path = "gui/accounts.rs"]
+mod accounts;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -60,6 +68,13 @@ fn the_library_lists_every_sequence_with_its_count() -> TestResult {
             .find_all(Locator::Css("[data-testid=eligibility-mark]"))
             .await?;
         assert_eq!(marks.len(), expected);
+        // Not listed as a sequence needing attention, but as skipped under its folder.
+        assert!(!names.iter().any(|n| n.contains("holiday")), "{names:?}");
+        let reasons = text_of(&app, "[data-testid=skipped]").await?;
+        assert!(
+            reasons.contains("has no holiday_photos.json, so it is not a sequence"),
+            "skipped: {reasons}"
+        );
         Ok(app)
     })
 }
@@ -121,6 +136,8 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
             .is_ok());
         let duration = text_of(&app, "[data-testid=stat-duration]").await?;
         assert!(duration.contains("min"), "duration shown as {duration:?}");
+        // Counted from the JSON's `photo` map when the detail is read: one photo per point.
+        assert_eq!(text_of(&app, "[data-testid=stat-photos]").await?, "240");
         screenshot("detail-track")?;
         // Escape returns to the list
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
@@ -176,7 +193,7 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
 
         // The same command the window's drop handler uses.
         let paths = [&ride, &not_a_sequence, &file].map(|p| p.display().to_string());
-        let outcome = invoke(&app, "add_paths", json!({ "paths": paths })).await?;
+        let outcome = invoke(&app, "add_paths", json!({ "args": { "paths": paths } })).await?;
         let added = outcome["added"].as_array().cloned().unwrap_or_default();
         assert_eq!(added.len(), 1, "outcome: {outcome}");
         assert_eq!(added[0]["sequenceCount"], 1, "outcome: {outcome}");
@@ -201,7 +218,7 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
 
         // Leave the library as the other tests expect it, then judge.
         let root = added[0]["path"].as_str().unwrap_or_default().to_string();
-        invoke(&app, "remove_root", json!({ "path": root })).await?;
+        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
         app.find(Locator::Css("[data-testid=refresh]"))
             .await?
             .click()
@@ -231,6 +248,24 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = TestResult<Client>> + Send + 'static,
 {
+    with_app_binary(name, &session_binary()?, steps)
+}
+
+/// [`with_app`] with another binary (the dark-mode wrapper of the same app).
+fn with_app_binary<F, Fut>(name: &str, binary: &Path, steps: F) -> TestResult
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = TestResult<Client>> + Send + 'static,
+{
+    with_app_launched(name, binary, &[], steps)
+}
+
+/// [`with_app_binary`], the app started with `args` (a deep link at cold start).
+fn with_app_launched<F, Fut>(name: &str, binary: &Path, args: &[&str], steps: F) -> TestResult
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = TestResult<Client>> + Send + 'static,
+{
     let _turn = ONE_APP_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -239,7 +274,7 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let app = start_app().await?;
+        let app = start_app(binary, args).await?;
         let probe = app.clone();
         // On its own task, so a failed assertion still ends the session (and the app).
         let outcome = tokio::spawn(steps(app)).await;
@@ -256,12 +291,11 @@ where
 }
 
 /// A WebDriver session on the app binary, with the library on screen.
-async fn start_app() -> TestResult<Client> {
-    let application = app_binary()?;
+async fn start_app(application: &Path, args: &[&str]) -> TestResult<Client> {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
-        json!({ "application": application }),
+        json!({ "application": application, "args": args }),
     );
     let webdriver = webdriver_url();
     let app = tokio::time::timeout(STARTUP_TIMEOUT, Client::connect(&webdriver, capabilities))
@@ -298,6 +332,15 @@ fn app_binary() -> TestResult<PathBuf> {
         .into());
     }
     Ok(path.canonicalize()?)
+}
+
+/// What a WebDriver session starts: `MTP_GUI_SESSION_APP` (the runner's wrapper that keeps the
+/// app's output in the logs), else the app binary itself.
+fn session_binary() -> TestResult<PathBuf> {
+    match std::env::var_os("MTP_GUI_SESSION_APP") {
+        Some(wrapper) => Ok(PathBuf::from(wrapper)),
+        None => app_binary(),
+    }
 }
 
 fn webdriver_url() -> String {
@@ -423,7 +466,7 @@ async fn open_sequence(app: &Client, name: &str) -> TestResult {
 async fn invoke(app: &Client, command: &str, args: Value) -> TestResult<Value> {
     let script = "const [command, args, done] = arguments; \
                   window.__TAURI_INTERNALS__.invoke(command, args) \
-                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: String(err) }));";
+                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: JSON.stringify(err) }));";
     let answer = app
         .execute_async(script, vec![json!(command), args])
         .await?;
@@ -520,6 +563,9 @@ const KNOWN_SEQUENCES: [KnownSequence; 5] = [
     },
 ];
 
+/// A folder in the library with photos but no `<dir>.json`.
+const NOT_A_SEQUENCE: &str = "holiday_photos";
+
 const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
     name: "Extra Ride Portugal",
     transport: ("Earth", "Bicycle"),
@@ -532,6 +578,8 @@ const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
 /// Writes the known sequences that are not there yet (other sequences, e.g. from
 /// `gen-fixtures --demo`, are left alone).
 fn write_known_library(dir: &Path) -> TestResult {
+    // A folder without its `<dir>.json` is not a sequence: listed as skipped, with the reason.
+    fs::create_dir_all(dir.join(NOT_A_SEQUENCE).join("originals"))?;
     for sequence in &KNOWN_SEQUENCES {
         if !dir.join(sequence.dir()).exists() {
             write_sequence(dir, sequence)?;
@@ -546,6 +594,9 @@ fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf
     let folder = parent.join(&dir_name);
     fs::create_dir_all(&folder)?;
     let duration = (sequence.points as u64 - 1) * 5;
+    let photos: serde_json::Map<String, Value> = (0..sequence.points)
+        .map(|i| (format!("photo-{i:04}"), json!({ "original": {} })))
+        .collect();
     let record = json!({
         "sequence": {
             "id": format!("00000000-0000-4000-8000-{:012}", sequence.points),
@@ -560,7 +611,7 @@ fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf
             "distance_km": 3.2,
             "uploader_camera": "GoPro MAX"
         },
-        "photo": {}
+        "photo": photos,
     });
     fs::write(
         folder.join(format!("{dir_name}.json")),
@@ -611,14 +662,18 @@ fn add_seconds(start: &str, seconds: u64) -> String {
     )
 }
 
-/// How many sequences the library lists for a root: every visible sub-folder (one without its
-/// `<dir>.json` is listed too, as needing attention).
+/// How many sequences the library lists for a root: every visible sub-folder that holds its
+/// `<dir>.json` (a folder without it is not a sequence: it is listed as skipped).
 fn sequence_folder_count(dir: &Path) -> TestResult<usize> {
     let mut count = 0;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        let visible = !entry.file_name().to_string_lossy().starts_with('.');
-        if visible && entry.path().is_dir() {
+        let name = entry.file_name();
+        let visible = !name.to_string_lossy().starts_with('.');
+        let mut json = name.clone();
+        json.push(".json");
+        if visible && entry.path().is_dir() && fs::symlink_metadata(entry.path().join(json)).is_ok()
+        {
             count += 1;
         }
     }

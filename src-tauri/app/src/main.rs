@@ -1,9 +1,11 @@
-//! MTP Strava Uploader: the Tauri 2 shell. Glue only: plugins, commands over the engine, and
-//! the window's drag and drop. Domain logic lives in `mtp-engine`.
+//! MTP Strava Uploader: the Tauri 2 shell. Glue only: plugins, commands over the engine, the
+//! window's drag and drop, and sign-in callbacks routed to the engine. Domain logic lives in
+//! `mtp-engine`.
 
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod accounts;
 mod checks;
 mod commands;
 mod deep_link;
@@ -25,16 +27,23 @@ fn main() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(engine)
-        .invoke_handler(tauri::generate_handler![
-            commands::library_roots,
+        .invoke_handler(commands::command_handlers![
             commands::scan_library,
             commands::add_paths,
             commands::remove_root,
             commands::sequence_detail,
+            accounts::accounts_status,
+            accounts::accounts_settings,
+            accounts::save_accounts_settings,
+            accounts::set_strava_client_secret,
+            accounts::start_sign_in,
+            accounts::cancel_sign_in,
+            accounts::disconnect,
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {
             deep_link::setup(app.handle());
+            accounts::check_keyring_at_startup(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!("../../tauri.conf.json"));

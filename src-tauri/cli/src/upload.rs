@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use mtp_engine::library::{is_sequence_folder, list_candidates, sequence_id};
+use mtp_engine::files::sequence_id;
+use mtp_engine::library::{is_sequence_folder, list_candidates};
 use mtp_engine::pipeline::{EnqueueOutcome, EventSink, UploadEvent, UploadState, Uploader};
 use mtp_engine::{Engine, EngineError};
 

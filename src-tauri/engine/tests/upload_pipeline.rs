@@ -192,7 +192,7 @@ async fn a_moved_folder_keeps_its_history_and_is_not_uploaded_again() {
         .unwrap();
     }
     h.engine.add_paths(&[moved_root]).unwrap();
-    let new_id = mtp_engine::library::sequence_id(&moved);
+    let new_id = mtp_engine::files::sequence_id(&moved);
     let outcome = uploader.enqueue(&[new_id], false).unwrap();
     assert!(
         outcome[0]
@@ -216,7 +216,7 @@ async fn sequences_that_cannot_go_stop_in_needs_attention_and_nothing_is_sent() 
     let car_dir = mtp_testkit::fixtures::write_sequence(&h.root(), &car).unwrap();
     let ids: Vec<String> = [no_id, car_dir]
         .iter()
-        .map(|d| mtp_engine::library::sequence_id(d))
+        .map(|d| mtp_engine::files::sequence_id(d))
         .collect();
     let uploader = h.uploader();
     uploader.enqueue(&ids, false).unwrap();
@@ -271,7 +271,7 @@ async fn a_pasted_mtpw_link_or_a_created_mtpw_sequence_gets_a_sequence_without_o
         .iter()
         .map(|s| {
             let dir = mtp_testkit::fixtures::write_sequence(&h.root(), s).unwrap();
-            mtp_engine::library::sequence_id(&dir)
+            mtp_engine::files::sequence_id(&dir)
         })
         .collect();
     let json_before = [folder_json(&pasted_spec), folder_json(&created_spec)];

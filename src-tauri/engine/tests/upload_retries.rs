@@ -319,7 +319,7 @@ async fn mtpw_refusing_in_the_body_of_an_http_200_is_not_success() {
     let mut odd = spec(1);
     odd.transport_method = Some("Penny-farthing".into());
     let dir = mtp_testkit::fixtures::write_sequence(&h.root(), &odd).unwrap();
-    let id = mtp_engine::library::sequence_id(&dir);
+    let id = mtp_engine::files::sequence_id(&dir);
     let err = h
         .uploader()
         .create_on_mtpw(&id)

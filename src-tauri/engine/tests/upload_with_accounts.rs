@@ -85,7 +85,7 @@ async fn the_engine_uploader_uses_the_signed_in_accounts_and_refreshes_after_a_4
     ));
 
     uploader
-        .enqueue(&[mtp_engine::library::sequence_id(&dir)], false)
+        .enqueue(&[mtp_engine::files::sequence_id(&dir)], false)
         .unwrap();
     let summary = uploader.run(Arc::new(|_| {})).await.unwrap();
     assert_eq!(

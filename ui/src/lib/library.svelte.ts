@@ -4,7 +4,6 @@ import { addPaths, chooseFolders, removeRoot, scanLibrary } from "./api";
 import type { DropOutcome } from "./bindings/DropOutcome";
 import type { LibraryRoot } from "./bindings/LibraryRoot";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
-import type { SkippedItem } from "./bindings/SkippedItem";
 import { userMessage } from "./format";
 import { dropNotices } from "./messages";
 import { notices } from "./notices.svelte";
@@ -12,7 +11,6 @@ import { notices } from "./notices.svelte";
 class Library {
   sequences = $state<SequenceSummary[]>([]);
   roots = $state<LibraryRoot[]>([]);
-  skipped = $state<SkippedItem[]>([]);
   /** True until the first scan answered. */
   loading = $state(true);
   /** True while any scan runs. */
@@ -27,7 +25,6 @@ class Library {
       const scan = await scanLibrary();
       this.sequences = scan.sequences;
       this.roots = scan.roots;
-      this.skipped = scan.skipped;
       this.error = null;
     } catch (error) {
       this.error = userMessage(error);

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 
-use crate::library::folder_of_id;
+use crate::files::folder_of_id;
 use crate::mtpw::api::MtpwClient;
 use crate::store::uploads::{rfc3339_ms, NewUploadRecord};
 use crate::strava::api::{http_client, StravaClient};

@@ -11,7 +11,8 @@ use super::prepare::{read_gpx, validate_bytes, GpxBytes};
 use super::retry::{backoff, gave_up_warning, CallError, Class, MAX_ATTEMPTS};
 use super::tokens::{AccessToken, TokenError};
 use super::{upload_key, EventSink, Uploader};
-use crate::library::{folder_of_id, read_sequence};
+use crate::files::folder_of_id;
+use crate::library::{read_sequence, summary_of};
 use crate::strava::uploads::{gzip, ByteProgress, NewUpload, UploadStatus};
 use crate::EngineError;
 
@@ -138,7 +139,7 @@ impl<'a> Job<'a> {
             );
             return self.stop(UploadState::Failed, text);
         }
-        let summary = read_sequence(&folder).summary;
+        let summary = summary_of(&folder, &read_sequence(&folder).record);
         self.record.sequence_name = summary.name.clone();
         self.record.folder = summary.path.clone();
         if !summary.strava.eligible {

@@ -215,7 +215,7 @@ impl Harness {
         let uuid = self.create_on_mtpw(&spec).await;
         spec.destination_mtp = Some(serde_json::json!(uuid));
         let dir = write_sequence(&self.root(), &spec).expect("write sequence");
-        (mtp_engine::library::sequence_id(&dir), uuid)
+        (mtp_engine::files::sequence_id(&dir), uuid)
     }
 
     pub async fn create_on_mtpw(&self, spec: &SequenceSpec) -> String {

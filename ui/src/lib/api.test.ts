@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
+
+const { addPaths, removeRoot, scanLibrary, sequenceDetail } = await import("./api");
+const accounts = await import("./accounts-api");
+const { COMMAND_NAMES } = await import("./bindings/ipc");
+
+describe("commands", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+    invoke.mockResolvedValue(null);
+  });
+
+  it("sends arguments as { args } and nothing for argument-less commands", async () => {
+    await addPaths(["/a", "/b"]);
+    await removeRoot("/a");
+    await sequenceDetail("2f61");
+    await scanLibrary();
+    expect(invoke.mock.calls).toEqual([
+      ["add_paths", { args: { paths: ["/a", "/b"] } }],
+      ["remove_root", { args: { path: "/a" } }],
+      ["sequence_detail", { args: { id: "2f61" } }],
+      ["scan_library", {}],
+    ]);
+  });
+
+  it("sends the accounts commands' arguments the same way", async () => {
+    await accounts.startSignIn("strava");
+    await accounts.setStravaClientSecret("typed");
+    await accounts.accountsStatus();
+    expect(invoke.mock.calls).toEqual([
+      ["start_sign_in", { args: { provider: "strava" } }],
+      ["set_strava_client_secret", { args: { secret: "typed" } }],
+      ["accounts_status", {}],
+    ]);
+  });
+
+  it("calls every command the shell declares, and only those", async () => {
+    await Promise.all([
+      addPaths([]),
+      removeRoot(""),
+      sequenceDetail(""),
+      scanLibrary(),
+      accounts.accountsStatus(),
+      accounts.accountsSettings(),
+      accounts.saveAccountsSettings({
+        strava_client_id: null,
+        strava_api_base: null,
+        strava_oauth_base: null,
+        strava_scopes: null,
+        redirect_mode: "loopback",
+        mtpw_base: null,
+        mtpw_client_id: null,
+        mtpw_redirect_uri: null,
+      }),
+      accounts.setStravaClientSecret(""),
+      accounts.startSignIn("mtpw"),
+      accounts.cancelSignIn("mtpw"),
+      accounts.disconnect("mtpw"),
+    ]);
+    const called = invoke.mock.calls.map(([name]) => name as string).sort();
+    expect(called).toEqual([...COMMAND_NAMES].sort());
+  });
+});
