@@ -58,8 +58,9 @@ gui-test: build ## The real app under Xvfb, driven through tauri-driver (screens
 bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
 	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(bindings)'
 
-bench: ## Library scan benchmark: 1,000 sequences x 500 photos (medians, ratio, peak RSS)
+bench: ## Benchmarks: library scan (1,000 x 500 photos) and uploads (requests per upload, windows, bytes)
 	$(CARGO) bench -p mtp-engine --bench scan
+	$(CARGO) bench --workspace --bench upload --profile dev
 
 demo: build ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them
 	bash tests/demo.sh

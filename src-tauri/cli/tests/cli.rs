@@ -244,7 +244,7 @@ async fn a_run_killed_at_any_point_is_finished_by_the_next_with_one_activity_per
         ..StravaConfig::for_tests()
     })
     .await;
-    let dirs = world.add_sequences(4).await;
+    let dirs = world.add_sequences(6).await;
     // Slow MTPW so a kill can land while it is owed.
     world.services.mtpw.add_fault(FaultRule::next(
         "PUT /api/v1/sequence/import/**",
@@ -264,7 +264,9 @@ async fn a_run_killed_at_any_point_is_finished_by_the_next_with_one_activity_per
             kills += 1;
         }
     }
-    assert!(kills >= 4, "the runs were killed part-way ({kills} kills)");
+    // Each kill lands at the first line with its marker; under load a late marker may never
+    // come because an earlier run already finished everything.
+    assert!(kills >= 3, "the runs were killed part-way ({kills} kills)");
     let (code, out) = world.run(&["upload", "--all-pending"]).await;
     assert_eq!(code, 0, "{out}");
 
