@@ -19,7 +19,7 @@ export interface ClickModifiers {
 }
 
 /** Every sequence that can be uploaded now: status `ready`, which implies eligible and valid. */
-export function selectAllReady(sequences: readonly SequenceSummary[]): Selection {
+export function selectAllReady(sequences: readonly Pick<SequenceSummary, "id" | "status">[]): Selection {
   const ids = new Set<string>();
   let anchor: string | null = null;
   for (const sequence of sequences) {
