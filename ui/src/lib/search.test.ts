@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
-import { filterSequences, fold } from "./search";
+import { filterSequences, fold, prepareSearch } from "./search";
 
 function sequence(name: string, extra: Partial<SequenceSummary> = {}): SequenceSummary {
   return {
@@ -76,5 +76,13 @@ describe("filterSequences over a changing library", () => {
     expect(found.map((s) => s.name)).toEqual(
       many.filter((_, i) => i % 2 === 0 && String(i).includes("12")).map((s) => s.name),
     );
+  });
+});
+
+describe("prepareSearch", () => {
+  it("folds ahead without changing what a search finds", () => {
+    const many = [sequence("Río Tinto ride"), sequence("Hill walk")];
+    prepareSearch(many);
+    expect(filterSequences(many, "rio").map((s) => s.name)).toEqual(["Río Tinto ride"]);
   });
 });

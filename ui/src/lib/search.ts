@@ -39,6 +39,11 @@ function cachedSearchText(sequence: SequenceSummary): string {
   return text;
 }
 
+/** Folds the search texts ahead of the first keystroke (after a scan, off the critical path). */
+export function prepareSearch(sequences: readonly SequenceSummary[]): void {
+  for (const sequence of sequences) cachedSearchText(sequence);
+}
+
 /** The sequences matching `query` (all of its words), in their original order. */
 export function filterSequences(sequences: SequenceSummary[], query: string): SequenceSummary[] {
   const words = fold(query).split(/\s+/).filter(Boolean);
