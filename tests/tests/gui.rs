@@ -71,6 +71,13 @@ fn the_library_lists_every_sequence_with_its_count() -> TestResult {
         assert!(!rows.is_empty());
         assert_eq!(chips.len(), rows.len());
         assert_eq!(marks.len(), rows.len());
+        // Not listed as a sequence needing attention, but as skipped under its folder.
+        assert!(!names.iter().any(|n| n.contains("holiday")), "{names:?}");
+        let reasons = text_of(&app, "[data-testid=skipped]").await?;
+        assert!(
+            reasons.contains("has no holiday_photos.json, so it is not a sequence"),
+            "skipped: {reasons}"
+        );
         Ok(app)
     })
 }
@@ -85,7 +92,7 @@ fn a_library_of_thousands_renders_only_what_is_in_view_and_keeps_the_keyboard_fo
         let big = home()?.join("Big library");
         mtp_testkit::fixtures::write_library(&big, 1500, 3, 10)?;
         let path = big.display().to_string();
-        invoke(&app, "add_paths", json!({ "paths": [path] })).await?;
+        invoke(&app, "add_paths", json!({ "args": { "paths": [path] } })).await?;
         click(&app, "[data-testid=refresh]").await?;
         let total = before + 1500;
         wait_for_count(&app, total).await?;
@@ -147,7 +154,7 @@ fn a_library_of_thousands_renders_only_what_is_in_view_and_keeps_the_keyboard_fo
         .await?;
         assert_eq!(focused_position(&app).await?, Some(paged));
 
-        invoke(&app, "remove_root", json!({ "path": path })).await?;
+        invoke(&app, "remove_root", json!({ "args": { "path": path } })).await?;
         click(&app, "[data-testid=refresh]").await?;
         wait_for_count(&app, before).await?;
         Ok(app)
@@ -211,6 +218,8 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
             .is_ok());
         let duration = text_of(&app, "[data-testid=stat-duration]").await?;
         assert!(duration.contains("min"), "duration shown as {duration:?}");
+        // Counted from the JSON's `photo` map when the detail is read: one photo per point.
+        assert_eq!(text_of(&app, "[data-testid=stat-photos]").await?, "240");
         screenshot("detail-track")?;
         // Escape returns to the list
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
@@ -266,7 +275,7 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
 
         // The same command the window's drop handler uses.
         let paths = [&ride, &not_a_sequence, &file].map(|p| p.display().to_string());
-        let outcome = invoke(&app, "add_paths", json!({ "paths": paths })).await?;
+        let outcome = invoke(&app, "add_paths", json!({ "args": { "paths": paths } })).await?;
         let added = outcome["added"].as_array().cloned().unwrap_or_default();
         assert_eq!(added.len(), 1, "outcome: {outcome}");
         assert_eq!(added[0]["sequenceCount"], 1, "outcome: {outcome}");
@@ -291,7 +300,7 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
 
         // Leave the library as the other tests expect it, then judge.
         let root = added[0]["path"].as_str().unwrap_or_default().to_string();
-        invoke(&app, "remove_root", json!({ "path": root })).await?;
+        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
         app.find(Locator::Css("[data-testid=refresh]"))
             .await?
             .click()
@@ -556,7 +565,7 @@ async fn open_sequence(app: &Client, name: &str) -> TestResult {
 async fn invoke(app: &Client, command: &str, args: Value) -> TestResult<Value> {
     let script = "const [command, args, done] = arguments; \
                   window.__TAURI_INTERNALS__.invoke(command, args) \
-                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: String(err) }));";
+                    .then((ok) => done({ ok: ok ?? null }), (err) => done({ err: JSON.stringify(err) }));";
     let answer = app
         .execute_async(script, vec![json!(command), args])
         .await?;
@@ -653,6 +662,9 @@ const KNOWN_SEQUENCES: [KnownSequence; 5] = [
     },
 ];
 
+/// A folder in the library with photos but no `<dir>.json`.
+const NOT_A_SEQUENCE: &str = "holiday_photos";
+
 const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
     name: "Extra Ride Portugal",
     transport: ("Earth", "Bicycle"),
@@ -665,6 +677,8 @@ const EXTRA_SEQUENCE: KnownSequence = KnownSequence {
 /// Writes the known sequences that are not there yet (other sequences, e.g. from
 /// `gen-fixtures --demo`, are left alone).
 fn write_known_library(dir: &Path) -> TestResult {
+    // A folder without its `<dir>.json` is not a sequence: listed as skipped, with the reason.
+    fs::create_dir_all(dir.join(NOT_A_SEQUENCE).join("originals"))?;
     for sequence in &KNOWN_SEQUENCES {
         if !dir.join(sequence.dir()).exists() {
             write_sequence(dir, sequence)?;
@@ -679,6 +693,9 @@ fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf
     let folder = parent.join(&dir_name);
     fs::create_dir_all(&folder)?;
     let duration = (sequence.points as u64 - 1) * 5;
+    let photos: serde_json::Map<String, Value> = (0..sequence.points)
+        .map(|i| (format!("photo-{i:04}"), json!({ "original": {} })))
+        .collect();
     let record = json!({
         "sequence": {
             "id": format!("00000000-0000-4000-8000-{:012}", sequence.points),
@@ -693,7 +710,7 @@ fn write_sequence(parent: &Path, sequence: &KnownSequence) -> TestResult<PathBuf
             "distance_km": 3.2,
             "uploader_camera": "GoPro MAX"
         },
-        "photo": {}
+        "photo": photos,
     });
     fs::write(
         folder.join(format!("{dir_name}.json")),
@@ -744,14 +761,18 @@ fn add_seconds(start: &str, seconds: u64) -> String {
     )
 }
 
-/// How many sequences the library lists for a root: every visible sub-folder (one without its
-/// `<dir>.json` is listed too, as needing attention).
+/// How many sequences the library lists for a root: every visible sub-folder that holds its
+/// `<dir>.json` (a folder without it is not a sequence: it is listed as skipped).
 fn sequence_folder_count(dir: &Path) -> TestResult<usize> {
     let mut count = 0;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        let visible = !entry.file_name().to_string_lossy().starts_with('.');
-        if visible && entry.path().is_dir() {
+        let name = entry.file_name();
+        let visible = !name.to_string_lossy().starts_with('.');
+        let mut json = name.clone();
+        json.push(".json");
+        if visible && entry.path().is_dir() && fs::symlink_metadata(entry.path().join(json)).is_ok()
+        {
             count += 1;
         }
     }

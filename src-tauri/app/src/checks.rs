@@ -4,11 +4,11 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use mtp_engine::SequenceSummary;
-use tauri::{AppHandle, Emitter, Manager};
+use mtp_engine::{ipc, SequenceSummary};
+use tauri::{AppHandle, Manager};
 
 use crate::engine_state::EngineState;
-use crate::events::TRACKS_CHECKED;
+use crate::events::emit;
 
 /// How often, at most, a batch of checked summaries goes to the UI.
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
@@ -26,8 +26,8 @@ pub fn check_in_background(app: AppHandle) {
                 count
             })
             .await;
-        if let Err(message) = checked {
-            eprintln!("track check: {message}");
+        if let Err(error) = checked {
+            eprintln!("track check: {}", error.message);
         }
     });
 }
@@ -75,8 +75,6 @@ impl Batches {
         if batch.is_empty() {
             return;
         }
-        if let Err(err) = self.app.emit(TRACKS_CHECKED, batch) {
-            eprintln!("track check: could not send results to the UI: {err}");
-        }
+        emit(&self.app, ipc::TRACKS_CHECKED, batch, "track check");
     }
 }

@@ -1,10 +1,8 @@
 //! The `mtp-strava-uploader://` scheme. Sign-in arrives in a later version; for now URLs that
-//! reach the app are logged and forwarded to the UI as an event, without their query or fragment.
+//! reach the app are only logged, without their query or fragment (no UI listens for them yet).
 
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
-
-use crate::events::DEEP_LINK;
 
 /// A second launch: bring this window forward (its deep-link URL is delivered by the deep-link
 /// plugin through `on_open_url`, thanks to single-instance's `deep-link` feature).
@@ -16,7 +14,7 @@ pub fn on_second_instance(app: &AppHandle, _args: Vec<String>, _cwd: String) {
     }
 }
 
-/// Registers the scheme (Linux, in the background), forwards the startup URL and later ones.
+/// Registers the scheme (Linux, in the background), and logs the startup URL and later ones.
 pub fn setup(app: &AppHandle) {
     register_scheme(app);
     match app.deep_link().get_current() {
@@ -48,12 +46,9 @@ fn register_scheme(app: &AppHandle) {
 #[cfg(not(target_os = "linux"))]
 fn register_scheme(_app: &AppHandle) {}
 
-/// Logs and forwards only the scheme and path: a callback URL can carry a code or token in its
-/// query or fragment, and those never go to logs or the UI.
-fn forward(app: &AppHandle, url: &str) {
+/// Logs only the scheme and path: a callback URL can carry a code or token in its query or
+/// fragment, and those never go to logs or the UI.
+fn forward(_app: &AppHandle, url: &str) {
     let shown = url.split(['?', '#']).next().unwrap_or_default();
     eprintln!("deep link received: {shown}");
-    if let Err(err) = app.emit(DEEP_LINK, shown) {
-        eprintln!("deep link: could not forward the URL to the UI: {err}");
-    }
 }

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use tauri::{DragDropEvent, Emitter, Manager, Window, WindowEvent};
+use mtp_engine::ipc::{self, DropHover};
+use tauri::{DragDropEvent, Manager, Window, WindowEvent};
 
 use crate::engine_state::EngineState;
-use crate::events::{DropHover, DROP_FAILED, DROP_HOVER, DROP_OUTCOME};
+use crate::events::emit;
 
 /// Window event hook: reacts to drag-and-drop events only.
 pub fn on_window_event(window: &Window, event: &WindowEvent) {
@@ -27,9 +28,7 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
 }
 
 fn emit_hover(window: &Window, active: bool) {
-    if let Err(err) = window.emit(DROP_HOVER, DropHover { active }) {
-        eprintln!("drop: could not send the hover state to the UI: {err}");
-    }
+    emit(window, ipc::DROP_HOVER, DropHover { active }, "drop");
 }
 
 /// Hands the paths to the engine off the main thread and reports the outcome to the UI.
@@ -40,12 +39,9 @@ fn add_dropped(window: &Window, paths: Vec<PathBuf>) {
     let window = window.clone();
     tauri::async_runtime::spawn(async move {
         let engine = window.state::<EngineState>();
-        let sent = match engine.run(move |engine| engine.add_paths(&paths)).await {
-            Ok(outcome) => window.emit(DROP_OUTCOME, outcome),
-            Err(message) => window.emit(DROP_FAILED, message),
-        };
-        if let Err(err) = sent {
-            eprintln!("drop: could not send the outcome to the UI: {err}");
+        match engine.run(move |engine| engine.add_paths(&paths)).await {
+            Ok(outcome) => emit(&window, ipc::DROP_OUTCOME, outcome, "drop"),
+            Err(error) => emit(&window, ipc::DROP_FAILED, error, "drop"),
         }
     });
 }

@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use mtp_engine::{Engine, EngineConfig};
+use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 
-/// The opened engine, or the sentence that explains why it could not be opened.
+/// The opened engine, or the error that explains why it could not be opened.
 ///
 /// The window still opens when the engine cannot (for example an unreadable data folder), so
 /// the user sees the reason instead of a silent exit.
 pub struct EngineState {
-    engine: Result<Arc<Engine>, String>,
+    engine: Result<Arc<Engine>, UserError>,
 }
 
 impl EngineState {
@@ -18,16 +18,21 @@ impl EngineState {
         let engine = EngineConfig::from_env()
             .and_then(Engine::open)
             .map(Arc::new)
-            .map_err(|err| format!("The library could not be opened: {err}"));
-        if let Err(message) = &engine {
-            eprintln!("{message}");
+            .map_err(|err| {
+                UserError::new(
+                    ErrorCode::EngineUnavailable,
+                    format!("The library could not be opened: {err}"),
+                )
+            });
+        if let Err(error) = &engine {
+            eprintln!("{}", error.message);
         }
         Self { engine }
     }
 
     /// Runs `job` with the engine on the blocking thread pool, so the window never freezes.
-    /// Errors come back as sentences for the user.
-    pub async fn run<T, F>(&self, job: F) -> Result<T, String>
+    /// Errors come back as a code and a sentence for the user.
+    pub async fn run<T, F>(&self, job: F) -> Result<T, UserError>
     where
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, mtp_engine::EngineError> + Send + 'static,
@@ -35,7 +40,12 @@ impl EngineState {
         let engine = Arc::clone(self.engine.as_ref().map_err(Clone::clone)?);
         tauri::async_runtime::spawn_blocking(move || job(&engine))
             .await
-            .map_err(|_| "The app hit an internal problem. Please try again.".to_string())?
-            .map_err(|err| err.to_string())
+            .map_err(|_| {
+                UserError::new(
+                    ErrorCode::Internal,
+                    "The app hit an internal problem. Please try again.",
+                )
+            })?
+            .map_err(|err| err.to_user())
     }
 }

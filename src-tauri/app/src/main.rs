@@ -25,12 +25,11 @@ fn main() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(engine)
-        .invoke_handler(tauri::generate_handler![
-            commands::library_roots,
-            commands::scan_library,
-            commands::add_paths,
-            commands::remove_root,
-            commands::sequence_detail,
+        .invoke_handler(commands::command_handlers![
+            scan_library,
+            add_paths,
+            remove_root,
+            sequence_detail,
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {

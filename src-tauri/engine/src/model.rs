@@ -13,6 +13,9 @@ pub struct LibraryRoot {
     pub is_default: bool,
     /// Present when the folder cannot be read right now (missing, not a folder, no permission).
     pub problem: Option<String>,
+    /// Entries directly under it that are not sequences (a folder without `<dir>.json`, a
+    /// file, a broken link...), each with the reason. Empty when the root is itself a sequence.
+    pub skipped: Vec<SkippedItem>,
 }
 
 /// The status chip of a sequence in the library.
@@ -106,9 +109,10 @@ pub struct SequenceSummary {
     pub tags: Vec<String>,
     /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss` (local), from `created` or `earliest_time`.
     pub capture_date: Option<String>,
+    /// The one duration and distance of the sequence: the GPX's once its track is checked and
+    /// valid, until then (or when the GPX is unusable) the JSON's `durationsec` / `distance_km`.
     pub duration_sec: Option<f64>,
     pub distance_km: Option<f64>,
-    pub photo_count: Option<u32>,
     /// The MTPW sequence UUID (`destination.mtp` when it is a UUID string).
     pub mtpw_uuid: Option<String>,
     pub strava: StravaEligibility,
@@ -118,7 +122,8 @@ pub struct SequenceSummary {
     pub track: Option<TrackStats>,
 }
 
-/// Something under a root that was skipped, and why (a file where a folder was expected, a symlink loop, ...).
+/// Something that is not a sequence, and why (a folder without `<dir>.json`, a file where a
+/// folder was expected, a symlink loop, a refused drop...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SkippedItem {
@@ -130,10 +135,10 @@ pub struct SkippedItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryScan {
+    /// Every root, each with what was skipped under it.
     pub roots: Vec<LibraryRoot>,
     /// Newest first (by capture date, then name).
     pub sequences: Vec<SequenceSummary>,
-    pub skipped: Vec<SkippedItem>,
     /// How many sequences were read from disk in this scan (the rest came from the cache).
     pub read_count: u32,
     /// How many sequences still need their GPX track checked (`Engine::check_tracks` does it).
@@ -147,6 +152,9 @@ pub struct SequenceDetail {
     pub summary: SequenceSummary,
     /// At most ~500 `[lat, lon]` points, simplified from the track, for the SVG preview.
     pub preview: Vec<[f64; 2]>,
+    /// How many photos the JSON's `photo` map lists, counted when the detail is read (never
+    /// during a scan); None when it cannot be read.
+    pub photo_count: Option<u32>,
 }
 
 /// What happened to paths dropped onto the window (or chosen with "Add folder…").

@@ -41,7 +41,6 @@ fn every_bad_case_has_its_own_reason_and_the_good_sequences_still_list() {
             problems(s)
         );
     };
-    invalid("broken_missing_json", "broken_missing_json.json is missing");
     invalid(
         "broken_invalid_json",
         "broken_invalid_json.json is not valid JSON: ",
@@ -49,7 +48,7 @@ fn every_bad_case_has_its_own_reason_and_the_good_sequences_still_list() {
     invalid("broken_json_without_sequence", "has no `sequence` object");
     invalid(
         "broken_json_is_a_folder",
-        "cannot read broken_json_is_a_folder.json: ",
+        "broken_json_is_a_folder.json is a folder, not a regular file",
     );
     invalid(
         "broken_missing_gpx",
@@ -102,9 +101,11 @@ fn every_bad_case_has_its_own_reason_and_the_good_sequences_still_list() {
     );
     assert_eq!(non_utf8.track.as_ref().map(|t| t.point_count), Some(12));
 
+    assert_eq!(scan.roots.len(), 1);
+    let under_root = &scan.roots[0].skipped;
     let skipped = |name: &str, expected: &str| {
-        let item = scan.skipped.iter().find(|s| s.path.ends_with(name));
-        let item = item.unwrap_or_else(|| panic!("‘{name}’ not skipped: {:?}", scan.skipped));
+        let item = under_root.iter().find(|s| s.path.ends_with(name));
+        let item = item.unwrap_or_else(|| panic!("‘{name}’ not skipped: {under_root:?}"));
         assert!(item.reason.contains(expected), "{name}: {}", item.reason);
     };
     skipped(
@@ -117,9 +118,15 @@ fn every_bad_case_has_its_own_reason_and_the_good_sequences_still_list() {
         "stray_notes.txt",
         "‘stray_notes.txt’ is a file, not a sequence folder",
     );
-    assert_eq!(scan.skipped.len(), 4, "{:?}", scan.skipped);
-    // The loop, the dangling link and the stray file are skipped; every other case is a listed sequence.
-    assert_eq!(scan.sequences.len(), 3 + Broken::ALL.len() - 3);
+    // A folder without its JSON is not a sequence: skipped with the reason, not listed.
+    skipped(
+        "broken_missing_json",
+        "‘broken_missing_json’ has no broken_missing_json.json, so it is not a sequence",
+    );
+    assert_eq!(under_root.len(), 5, "{under_root:?}");
+    // The loop, the dangling link, the stray file and the folder without a JSON are skipped;
+    // every other case is a listed sequence.
+    assert_eq!(scan.sequences.len(), 3 + Broken::ALL.len() - 4);
 }
 
 #[test]
@@ -235,7 +242,7 @@ fn names_fall_back_to_the_folder_and_sorting_is_newest_first() {
 }
 
 #[test]
-fn duration_and_distance_fall_back_to_the_track() {
+fn duration_and_distance_come_from_the_track_when_the_json_has_none() {
     let setup = Setup::new();
     let root = setup.default_root();
     let spec = SequenceSpec::sample(0, 21);

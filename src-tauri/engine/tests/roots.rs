@@ -20,7 +20,7 @@ fn the_default_root_is_listed_even_before_it_exists() {
         Some("folder does not exist yet")
     );
     let scan = setup.engine().scan().unwrap();
-    assert!(scan.sequences.is_empty() && scan.skipped.is_empty());
+    assert!(scan.sequences.is_empty() && scan.roots[0].skipped.is_empty());
 }
 
 #[test]
@@ -145,4 +145,29 @@ fn a_root_that_disappears_is_listed_with_its_problem() {
         Some("folder does not exist")
     );
     assert!(scan.sequences.is_empty());
+}
+
+#[test]
+fn a_drop_counts_exactly_what_the_library_then_lists() {
+    let setup = Setup::new();
+    let many = setup.folder("many");
+    fixtures::write_library(&many, 2, 5, 3).unwrap();
+    std::fs::create_dir(many.join("originals_backup")).unwrap();
+    std::fs::write(many.join("notes.txt"), "a note").unwrap();
+    let engine = setup.engine();
+    let outcome = engine.add_paths(std::slice::from_ref(&many)).unwrap();
+    assert_eq!(outcome.added[0].sequence_count, 2);
+
+    let scan = engine.scan().unwrap();
+    assert_eq!(scan.sequences.len(), 2);
+    let root = scan.roots.iter().find(|r| !r.is_default).unwrap();
+    let reasons: Vec<&str> = root.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "‘notes.txt’ is a file, not a sequence folder",
+            "‘originals_backup’ has no originals_backup.json, so it is not a sequence",
+        ]
+    );
+    assert_eq!(engine.roots().unwrap()[1].skipped, root.skipped);
 }

@@ -138,7 +138,11 @@ fn touching_one_gpx_makes_exactly_that_sequence_checking_again() {
 fn a_missing_gpx_or_a_broken_json_is_invalid_right_away() {
     let setup = Setup::new();
     let root = setup.default_root();
-    for kind in [Broken::MissingGpx, Broken::InvalidJson, Broken::MissingJson] {
+    for kind in [
+        Broken::MissingGpx,
+        Broken::InvalidJson,
+        Broken::JsonWithoutSequence,
+    ] {
         fixtures::write_broken(&root, kind).unwrap();
     }
     let engine = setup.engine();
@@ -154,13 +158,13 @@ fn a_missing_gpx_or_a_broken_json_is_invalid_right_away() {
     };
     invalid("broken_missing_gpx", "broken_missing_gpx.gpx is missing");
     invalid("broken_invalid_json", "is not valid JSON");
-    invalid("broken_missing_json", "broken_missing_json.json is missing");
+    invalid("broken_json_without_sequence", "has no `sequence` object");
 
     // Their GPX (when there is one) is still checked, so the detail has its track; the status stays Invalid.
     assert_eq!(scan.pending_tracks, 2);
     let (_, seen) = check(&engine);
     assert!(!seen.contains_key("broken_missing_gpx"));
-    for dir in ["broken_invalid_json", "broken_missing_json"] {
+    for dir in ["broken_invalid_json", "broken_json_without_sequence"] {
         let done = &seen[dir][0];
         assert_eq!(done.status, SequenceStatus::Invalid, "{dir}");
         assert!(done.track.is_some(), "{dir}");

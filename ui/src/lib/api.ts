@@ -1,42 +1,52 @@
-// Typed calls to the app shell's commands and events (src-tauri/app/src/{commands,events}.rs).
+// Typed calls to the app shell: command and event names, arguments and payloads all come from
+// the generated `bindings/ipc.ts` (mtp_engine::ipc), so nothing here is hand-typed.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
+import type { Commands, Events } from "./bindings/ipc";
 import type { DropOutcome } from "./bindings/DropOutcome";
-import type { LibraryRoot } from "./bindings/LibraryRoot";
 import type { LibraryScan } from "./bindings/LibraryScan";
 import type { SequenceDetail } from "./bindings/SequenceDetail";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
+import type { UserError } from "./bindings/UserError";
 
-/** Every library folder. */
-export function libraryRoots(): Promise<LibraryRoot[]> {
-  return invoke("library_roots");
+/** Invokes a declared command; every command takes its arguments as `{ args }`. It rejects with a `UserError`. */
+export function call<C extends keyof Commands>(
+  command: C,
+  args: Commands[C]["args"],
+): Promise<Commands[C]["result"]> {
+  return invoke<Commands[C]["result"]>(command, args === null ? {} : { args });
+}
+
+/** Listens to a declared event; the returned function stops listening. */
+export function on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<UnlistenFn> {
+  return listen<Events[E]>(event, (message) => handler(message.payload));
 }
 
 /** Every sequence, newest first, without track previews. */
 export function scanLibrary(): Promise<LibraryScan> {
-  return invoke("scan_library");
+  return call("scan_library", null);
 }
 
 /** Final summaries of sequences whose track was checked after a scan (they arrive in batches). */
 export function listenToCheckedTracks(handler: (summaries: SequenceSummary[]) => void): Promise<UnlistenFn> {
-  return listen<SequenceSummary[]>("tracks-checked", (event) => handler(event.payload));
+  return on("tracks-checked", handler);
 }
 
 /** Adds folders: the same decision the window makes for dropped paths. */
 export function addPaths(paths: string[]): Promise<DropOutcome> {
-  return invoke("add_paths", { paths });
+  return call("add_paths", { paths });
 }
 
 /** Removes a library folder (files on disk are left alone). */
-export function removeRoot(path: string): Promise<void> {
-  return invoke("remove_root", { path });
+export async function removeRoot(path: string): Promise<void> {
+  await call("remove_root", { path });
 }
 
-/** One sequence with its track preview. */
+/** One sequence with its track preview and photo count. */
 export function sequenceDetail(id: string): Promise<SequenceDetail> {
-  return invoke("sequence_detail", { id });
+  return call("sequence_detail", { id });
 }
 
 /** The native folder picker; several folders may be chosen. Empty when cancelled. */
@@ -50,15 +60,15 @@ export async function chooseFolders(): Promise<string[]> {
 export interface DropHandlers {
   hover: (active: boolean) => void;
   outcome: (outcome: DropOutcome) => void;
-  failed: (message: string) => void;
+  failed: (error: UserError) => void;
 }
 
 /** Listens to the shell's drop events; the returned function stops listening. */
 export async function listenToDrops(handlers: DropHandlers): Promise<UnlistenFn> {
   const stops = await Promise.all([
-    listen<{ active: boolean }>("drop-hover", (event) => handlers.hover(event.payload.active)),
-    listen<DropOutcome>("drop-outcome", (event) => handlers.outcome(event.payload)),
-    listen<string>("drop-failed", (event) => handlers.failed(event.payload)),
+    on("drop-hover", (hover) => handlers.hover(hover.active)),
+    on("drop-outcome", handlers.outcome),
+    on("drop-failed", handlers.failed),
   ]);
   return () => stops.forEach((stop) => stop());
 }

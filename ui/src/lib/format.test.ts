@@ -7,6 +7,7 @@ import {
   formatDistanceM,
   formatDuration,
   userMessage,
+  errorCode,
 } from "./format";
 
 describe("formatDuration", () => {
@@ -58,4 +59,17 @@ describe("baseName", () => {
 describe("userMessage", () => {
   it("keeps a command's sentence", () => expect(userMessage("The folder is gone.")).toBe("The folder is gone."));
   it("never shows objects", () => expect(userMessage({ code: 3 })).toBe("Something went wrong. Please try again."));
+  it("shows the sentence of a typed error", () =>
+    expect(userMessage({ code: "unknownRoot", message: "‘x’ is not one of your library folders" })).toBe(
+      "‘x’ is not one of your library folders",
+    ));
+});
+
+describe("errorCode", () => {
+  it("gives the code of a typed error", () =>
+    expect(errorCode({ code: "keyringUnavailable", message: "No keyring available" })).toBe("keyringUnavailable"));
+  it("is null for anything else", () => {
+    expect(errorCode("a sentence")).toBeNull();
+    expect(errorCode(null)).toBeNull();
+  });
 });

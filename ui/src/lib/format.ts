@@ -1,4 +1,7 @@
-// Human formatting of the numbers and dates the library shows: never raw values.
+// Human formatting of the numbers, dates and errors the app shows: never raw values.
+
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { UserError } from "./bindings/UserError";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -59,8 +62,21 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] || trimmed || path;
 }
 
-/** A caught error as a sentence: command errors already are one; anything else gets a generic line. */
+/** A caught command error's code, for screens to branch on ("notConnected", "rateLimited", …); null when it has none. */
+export function errorCode(error: unknown): ErrorCode | null {
+  return isUserError(error) ? error.code : null;
+}
+
+/** A caught error as a sentence: command errors carry one; anything else gets a generic line. */
 export function userMessage(error: unknown): string {
+  if (isUserError(error) && error.message.trim() !== "") return error.message;
   if (typeof error === "string" && error.trim() !== "") return error;
   return "Something went wrong. Please try again.";
+}
+
+/** True for the `{ code, message }` the shell rejects commands with. */
+export function isUserError(error: unknown): error is UserError {
+  if (typeof error !== "object" || error === null) return false;
+  const candidate = error as Record<string, unknown>;
+  return typeof candidate.code === "string" && typeof candidate.message === "string";
 }

@@ -4,7 +4,6 @@ import { addPaths, chooseFolders, removeRoot, scanLibrary } from "./api";
 import type { DropOutcome } from "./bindings/DropOutcome";
 import type { LibraryRoot } from "./bindings/LibraryRoot";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
-import type { SkippedItem } from "./bindings/SkippedItem";
 import { userMessage } from "./format";
 import { dropNotices } from "./messages";
 import { notices } from "./notices.svelte";
@@ -19,7 +18,6 @@ class Library {
   /** Replaced whole, never mutated: raw state, so 10,000 summaries get no deep proxies. */
   sequences = $state.raw<SequenceSummary[]>([]);
   roots = $state<LibraryRoot[]>([]);
-  skipped = $state<SkippedItem[]>([]);
   /** True until the first scan answered. */
   loading = $state(true);
   /** True while any scan runs. */
@@ -35,7 +33,6 @@ class Library {
       this.sequences = scan.sequences;
       prepareSearchSoon(scan.sequences);
       this.roots = scan.roots;
-      this.skipped = scan.skipped;
       this.error = null;
     } catch (error) {
       this.error = userMessage(error);

@@ -15,7 +15,6 @@ function sequence(name: string, extra: Partial<SequenceSummary> = {}): SequenceS
     captureDate: null,
     durationSec: null,
     distanceKm: null,
-    photoCount: null,
     mtpwUuid: null,
     strava: { eligible: true, activityType: "Ride", reason: null },
     desktopUploader: null,

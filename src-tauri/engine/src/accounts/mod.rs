@@ -4,7 +4,6 @@
 //! Every method that touches the keyring is async and runs the keyring call on a blocking
 //! thread, so the app may call them from its async commands; none blocks the main thread.
 
-mod engine;
 mod error;
 mod records;
 mod sign_in;

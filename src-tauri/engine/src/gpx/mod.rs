@@ -12,6 +12,8 @@ pub use validate::validate;
 
 use time::OffsetDateTime;
 
+use crate::files::ReadRefusal;
+
 /// The most points the preview polyline keeps.
 pub const PREVIEW_POINTS: usize = 500;
 
@@ -26,13 +28,8 @@ pub struct TrackPoint {
 /// Why a GPX file cannot be used; track point numbers count from 1, in file order.
 #[derive(Debug, thiserror::Error)]
 pub enum TrackError {
-    #[error("{file} is missing")]
-    Missing { file: String },
-    #[error("cannot read {file}: {source}")]
-    Unreadable {
-        file: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    File(ReadRefusal),
     #[error("{file} is not a valid GPX file: {detail}")]
     Invalid { file: String, detail: String },
     #[error("{file} has no track points")]
@@ -54,6 +51,6 @@ pub enum TrackError {
 impl TrackError {
     /// True when the file could not be read at all (worth trying again on the next scan).
     pub fn is_io(&self) -> bool {
-        matches!(self, TrackError::Unreadable { .. })
+        matches!(self, TrackError::File(refusal) if refusal.is_io())
     }
 }

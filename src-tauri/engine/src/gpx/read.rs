@@ -1,22 +1,16 @@
 //! Reads a GPX file into track points with the `gpx` crate.
 
 use std::error::Error as _;
-use std::io::ErrorKind;
 use std::path::Path;
 
 use time::OffsetDateTime;
 
 use super::{TrackError, TrackPoint};
+use crate::files::{read_regular, GPX_LIMIT};
 
-/// Reads every track point of every track and segment; `file` names the file in messages.
+/// Reads every track point (of a regular file up to [`GPX_LIMIT`]) of every track and segment; `file` names the file in messages.
 pub fn read_track(path: &Path, file: &str) -> Result<Vec<TrackPoint>, TrackError> {
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        ErrorKind::NotFound => TrackError::Missing { file: file.into() },
-        _ => TrackError::Unreadable {
-            file: file.into(),
-            source,
-        },
-    })?;
+    let bytes = read_regular(path, file, GPX_LIMIT).map_err(TrackError::File)?;
     let document = ::gpx::read(bytes.as_slice()).map_err(|err| TrackError::Invalid {
         file: file.into(),
         detail: describe(&err),

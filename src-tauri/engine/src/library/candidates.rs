@@ -1,10 +1,12 @@
-//! Finds the sequence candidates of a root: the root itself if it is a sequence folder, else its child folders.
+//! What a folder contains, decided once for the scan, the detail and drops: the folder itself
+//! when it is a sequence folder, else its child sequence folders, and every other entry
+//! skipped with a reason.
 
 use std::fs::FileType;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::{display_name, own_file};
+use crate::files::{display_name, own_file};
 use crate::SkippedItem;
 
 /// The folders to read as sequences, and the entries that were skipped with a reason.
@@ -14,7 +16,8 @@ pub struct Candidates {
     pub skipped: Vec<SkippedItem>,
 }
 
-/// A folder is a sequence folder when it holds `<its name>.json`.
+/// A folder is a sequence folder when it holds `<its name>.json` (whatever that entry turns out
+/// to be: a broken one is the sequence's problem, not a reason to hide the folder).
 pub fn is_sequence_folder(dir: &Path) -> bool {
     own_file(dir, ".json").is_some_and(|json| std::fs::symlink_metadata(json).is_ok())
 }
@@ -48,10 +51,10 @@ pub fn list_candidates(root: &Path) -> Candidates {
 
 fn classify(root: &Path, path: PathBuf, kind: FileType, found: &mut Candidates) {
     if kind.is_dir() {
-        found.folders.push(path);
+        add_folder(path, found);
     } else if kind.is_symlink() {
         match follow_symlink(root, &path) {
-            Ok(()) => found.folders.push(path),
+            Ok(()) => add_folder(path, found),
             Err(reason) => found.skipped.push(skip(&path, reason)),
         }
     } else if kind.is_file() {
@@ -59,6 +62,17 @@ fn classify(root: &Path, path: PathBuf, kind: FileType, found: &mut Candidates) 
         found.skipped.push(skip(&path, reason));
     } else {
         let reason = format!("‘{}’ is not a folder", display_name(&path));
+        found.skipped.push(skip(&path, reason));
+    }
+}
+
+/// A folder without `<dir>.json` is not a sequence: skipped, saying so.
+fn add_folder(path: PathBuf, found: &mut Candidates) {
+    if is_sequence_folder(&path) {
+        found.folders.push(path);
+    } else {
+        let name = display_name(&path);
+        let reason = format!("‘{name}’ has no {name}.json, so it is not a sequence");
         found.skipped.push(skip(&path, reason));
     }
 }

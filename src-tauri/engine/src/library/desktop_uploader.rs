@@ -1,15 +1,12 @@
 //! What MTP Desktop Uploader recorded about its own Strava upload (`upload_strava.json`, `destination.strava`).
 
-use std::io::ErrorKind;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use super::sequence_json::{Flexible, SequenceRecord};
+use super::sequence_json::{Flexible, SequenceObject};
+use crate::files::{read_regular, ReadRefusal, STATUS_FILE, STATUS_FILE_LIMIT};
 use crate::DesktopUploaderStatus;
-
-/// The status file MTP Desktop Uploader writes next to the sequence.
-pub const STATUS_FILE: &str = "upload_strava.json";
 
 #[derive(Deserialize)]
 struct StatusFile {
@@ -20,8 +17,8 @@ struct StatusFile {
 /// Why `upload_strava.json` could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StatusFileError {
-    #[error("cannot read {STATUS_FILE}: {0}")]
-    Unreadable(std::io::Error),
+    #[error(transparent)]
+    File(ReadRefusal),
     #[error("{STATUS_FILE} is not valid: {0}")]
     Invalid(String),
 }
@@ -29,12 +26,19 @@ pub enum StatusFileError {
 /// The status from `upload_strava.json` if present, else from `destination.strava`.
 pub fn desktop_status(
     dir: &Path,
-    record: Option<&SequenceRecord>,
+    record: Option<&SequenceObject>,
 ) -> Result<Option<DesktopUploaderStatus>, StatusFileError> {
-    match std::fs::read(dir.join(STATUS_FILE)) {
+    match read_regular(&dir.join(STATUS_FILE), STATUS_FILE, STATUS_FILE_LIMIT) {
         Ok(bytes) => from_status_file(&bytes).map(Some),
-        Err(err) if err.kind() == ErrorKind::NotFound => Ok(record.and_then(from_destination)),
-        Err(err) => Err(StatusFileError::Unreadable(err)),
+        Err(ReadRefusal::Missing { .. }) => Ok(record.and_then(from_destination)),
+        Err(refusal) => Err(StatusFileError::File(refusal)),
+    }
+}
+
+impl StatusFileError {
+    /// True when the file could not be read at all (worth trying again on the next scan).
+    pub fn is_io(&self) -> bool {
+        matches!(self, StatusFileError::File(refusal) if refusal.is_io())
     }
 }
 
@@ -48,7 +52,7 @@ fn from_status_file(bytes: &[u8]) -> Result<DesktopUploaderStatus, StatusFileErr
 }
 
 /// `destination.strava`: an upload id while pending, `true` once done.
-fn from_destination(record: &SequenceRecord) -> Option<DesktopUploaderStatus> {
+fn from_destination(record: &SequenceObject) -> Option<DesktopUploaderStatus> {
     let strava = record.destination.as_ref()?.strava.as_ref()?;
     match strava {
         Flexible::Flag(true) => Some(done()),

@@ -3,7 +3,7 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use crate::LibraryRoot;
+use crate::{LibraryRoot, SkippedItem};
 
 /// A folder the library looks in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,12 +12,14 @@ pub struct Root {
     pub is_default: bool,
 }
 
-/// The root as the UI shows it, with a problem when it cannot be read right now.
-pub fn describe_root(root: &Root) -> LibraryRoot {
+/// The root as the UI shows it, with a problem when it cannot be read right now and the
+/// entries under it that are not sequences.
+pub fn describe_root(root: &Root, skipped: Vec<SkippedItem>) -> LibraryRoot {
     LibraryRoot {
         path: root.path.to_string_lossy().into_owned(),
         is_default: root.is_default,
         problem: root_problem(&root.path, root.is_default),
+        skipped,
     }
 }
 

@@ -1,17 +1,20 @@
 //! Scans every root: stats each candidate, takes unchanged ones from the cache, lists the rest from their JSON.
 
-use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::{
-    describe_root, list_candidates, list_sequence, path_bytes, FolderStamp, Listing, Root,
-    SequenceRead,
-};
+use super::cache;
+use super::candidates::list_candidates;
+use super::listing::{list_all, LISTING_BUDGET};
+use super::read::Listing;
+use super::record::FolderRead;
+use super::roots::{describe_root, Root};
+use super::summary::{sort_newest_first, summary_of};
+use crate::files::{path_bytes, FolderStamp};
 use crate::store::Store;
-use crate::{EngineError, LibraryScan, SequenceSummary};
+use crate::{EngineError, LibraryRoot, LibraryScan};
 
 /// A scan, and the folders whose GPX track still has to be checked.
 #[derive(Debug)]
@@ -23,7 +26,7 @@ pub struct ScanOutcome {
 /// Lists every sequence under `roots` without parsing any GPX; only folders whose files
 /// changed since they were last checked are read, and only their JSON and status file.
 pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, EngineError> {
-    let (folders, skipped, seen) = candidates_of(roots);
+    let (described, folders, seen) = candidates_of(roots);
     let stamped: Vec<(PathBuf, FolderStamp)> = folders
         .into_par_iter()
         .map(|folder| {
@@ -35,62 +38,54 @@ pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, Engine
     let mut sequences = Vec::with_capacity(stamped.len());
     let mut to_list = Vec::new();
     for (folder, stamp) in stamped {
-        match store.cached_summary(&folder, &stamp)? {
-            Some(summary) => sequences.push(summary),
+        match cache::cached(store, &folder, &stamp, false)? {
+            Some((record, _)) => sequences.push(summary_of(&folder, &record)),
             None => to_list.push((folder, stamp)),
         }
     }
     let read_count = count(to_list.len());
 
-    let listed: Vec<(PathBuf, FolderStamp, Listing)> = to_list
-        .into_par_iter()
-        .map(|(folder, stamp)| {
-            let listing = list_sequence(&folder, &stamp);
-            (folder, stamp, listing)
-        })
+    // A folder too slow to read is listed by name and left to the track check.
+    let listed = list_all(to_list, LISTING_BUDGET);
+    let mut finished: Vec<(PathBuf, FolderStamp, FolderRead)> = Vec::new();
+    let mut pending = Vec::new();
+    for (folder, stamp, listing) in listed {
+        match listing {
+            Listing::Final(read) => finished.push((folder, stamp, read)),
+            Listing::Pending(record) => {
+                sequences.push(summary_of(&folder, &record));
+                pending.push(folder);
+            }
+        }
+    }
+    let to_save: Vec<_> = finished
+        .iter()
+        .map(|(folder, stamp, read)| (folder.as_path(), stamp, read))
         .collect();
-    let (finished, pending) = split_listings(listed, &mut sequences);
-    store.save_reads(&finished)?;
+    cache::save(store, &to_save)?;
     store.prune_cache(&seen)?;
 
-    sequences.extend(finished.into_iter().map(|(_, _, read)| read.summary));
+    sequences.extend(
+        finished
+            .iter()
+            .map(|(folder, _, read)| summary_of(folder, &read.record)),
+    );
     sort_newest_first(&mut sequences);
     let scan = LibraryScan {
-        roots: roots.iter().map(describe_root).collect(),
+        roots: described,
         sequences,
-        skipped,
         read_count,
         pending_tracks: count(pending.len()),
     };
     Ok(ScanOutcome { scan, pending })
 }
 
-type Finished = Vec<(PathBuf, FolderStamp, SequenceRead)>;
-
-/// Final listings go to the cache; pending ones join `sequences` as they are and are remembered.
-fn split_listings(
-    listed: Vec<(PathBuf, FolderStamp, Listing)>,
-    sequences: &mut Vec<SequenceSummary>,
-) -> (Finished, Vec<PathBuf>) {
-    let mut finished = Vec::new();
-    let mut pending = Vec::new();
-    for (folder, stamp, listing) in listed {
-        match listing {
-            Listing::Final(read) => finished.push((folder, stamp, read)),
-            Listing::Pending(summary) => {
-                sequences.push(summary);
-                pending.push(folder);
-            }
-        }
-    }
-    (finished, pending)
-}
-
-/// Every candidate folder once (a folder under two roots is listed once), the skipped
-/// entries, and the path bytes of every folder (what the cache keeps).
-fn candidates_of(roots: &[Root]) -> (Vec<PathBuf>, Vec<crate::SkippedItem>, HashSet<Vec<u8>>) {
+/// Every root as shown (with what was skipped under it), every candidate folder once (a
+/// folder under two roots is listed once), and the path bytes of every folder (what the
+/// cache keeps).
+fn candidates_of(roots: &[Root]) -> (Vec<LibraryRoot>, Vec<PathBuf>, HashSet<Vec<u8>>) {
+    let mut described = Vec::with_capacity(roots.len());
     let mut folders: Vec<PathBuf> = Vec::new();
-    let mut skipped = Vec::new();
     let mut seen = HashSet::new();
     for root in roots {
         let found = list_candidates(&root.path);
@@ -100,26 +95,11 @@ fn candidates_of(roots: &[Root]) -> (Vec<PathBuf>, Vec<crate::SkippedItem>, Hash
                 .into_iter()
                 .filter(|f| seen.insert(path_bytes(f))),
         );
-        skipped.extend(found.skipped);
+        described.push(describe_root(root, found.skipped));
     }
-    (folders, skipped, seen)
+    (described, folders, seen)
 }
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// Newest capture date first (undated last), then by name, then by path.
-pub fn sort_newest_first(sequences: &mut [SequenceSummary]) {
-    sequences.sort_by(|a, b| {
-        let by_date = match (&a.capture_date, &b.capture_date) {
-            (Some(x), Some(y)) => y.cmp(x),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
-        by_date
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-            .then_with(|| a.path.cmp(&b.path))
-    });
 }

@@ -1,17 +1,18 @@
 //! Reads only the `sequence` object of `<dir>.json`, stopping as soon as it has it; `photo` is never built.
 
 use std::fmt;
-use std::fs::File;
-use std::io::{BufReader, ErrorKind};
+use std::io::BufReader;
 use std::path::Path;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::files::{open_regular, ReadRefusal, JSON_LIMIT};
+
 /// The fields of `sequence` the library shows. Unknown keys (and all of `destination` but
 /// `mtp` and `strava`, which may hold user tokens) are skipped without being kept.
 #[derive(Debug, Default, Clone, Deserialize)]
-pub struct SequenceRecord {
+pub struct SequenceObject {
     pub uploader_sequence_name: Option<String>,
     pub uploader_sequence_description: Option<String>,
     pub uploader_transport_type: Option<String>,
@@ -83,13 +84,8 @@ impl Number {
 /// Why `<dir>.json` gave no `sequence`; each message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum SequenceJsonError {
-    #[error("{file} is missing")]
-    Missing { file: String },
-    #[error("cannot read {file}: {source}")]
-    Unreadable {
-        file: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    File(ReadRefusal),
     #[error("{file} is not valid JSON: {detail}")]
     Invalid { file: String, detail: String },
     #[error("{file} has no `sequence` object")]
@@ -101,7 +97,7 @@ pub enum SequenceJsonError {
 impl SequenceJsonError {
     /// True when the file could not be read at all (worth trying again on the next scan).
     pub fn is_io(&self) -> bool {
-        matches!(self, SequenceJsonError::Unreadable { .. })
+        matches!(self, SequenceJsonError::File(refusal) if refusal.is_io())
     }
 }
 
@@ -109,14 +105,8 @@ impl SequenceJsonError {
 const STOP: &str = "mtp-engine: sequence read, stop here";
 
 /// Reads `sequence` from the file at `path`; `file` names it in messages.
-pub fn read_sequence_record(path: &Path, file: &str) -> Result<SequenceRecord, SequenceJsonError> {
-    let handle = File::open(path).map_err(|source| match source.kind() {
-        ErrorKind::NotFound => SequenceJsonError::Missing { file: file.into() },
-        _ => SequenceJsonError::Unreadable {
-            file: file.into(),
-            source,
-        },
-    })?;
+pub fn read_sequence_object(path: &Path, file: &str) -> Result<SequenceObject, SequenceJsonError> {
+    let handle = open_regular(path, file, JSON_LIMIT).map_err(SequenceJsonError::File)?;
     read_from(BufReader::with_capacity(16 * 1024, handle), file)
 }
 
@@ -124,17 +114,17 @@ pub fn read_sequence_record(path: &Path, file: &str) -> Result<SequenceRecord, S
 pub fn read_from<R: std::io::Read>(
     reader: R,
     file: &str,
-) -> Result<SequenceRecord, SequenceJsonError> {
+) -> Result<SequenceObject, SequenceJsonError> {
     let mut found = Found::default();
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let outcome = TopLevel { found: &mut found }.deserialize(&mut deserializer);
     match (found.record, outcome) {
         (Some(record), _) => Ok(record),
         (None, Ok(())) => Err(SequenceJsonError::NoSequence { file: file.into() }),
-        (None, Err(err)) if err.is_io() => Err(SequenceJsonError::Unreadable {
+        (None, Err(err)) if err.is_io() => Err(SequenceJsonError::File(ReadRefusal::Unreadable {
             file: file.into(),
             source: err.into(),
-        }),
+        })),
         (None, Err(err)) if found.inside_sequence && err.is_data() => {
             Err(SequenceJsonError::BadSequence {
                 file: file.into(),
@@ -150,7 +140,7 @@ pub fn read_from<R: std::io::Read>(
 
 #[derive(Default)]
 struct Found {
-    record: Option<SequenceRecord>,
+    record: Option<SequenceObject>,
     inside_sequence: bool,
 }
 
@@ -177,7 +167,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "sequence" {
                 self.found.inside_sequence = true;
-                let record = map.next_value::<SequenceRecord>()?;
+                let record = map.next_value::<SequenceObject>()?;
                 self.found.inside_sequence = false;
                 self.found.record = Some(record);
                 return Err(de::Error::custom(STOP));
@@ -188,11 +178,80 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
     }
 }
 
+/// How many photos the `photo` map of the JSON at `path` lists (the whole file is streamed,
+/// no entry is kept); None when the file or its `photo` map cannot be read.
+pub fn count_photos(path: &Path) -> Option<u32> {
+    let handle = open_regular(path, "", JSON_LIMIT).ok()?;
+    count_photos_in(BufReader::with_capacity(64 * 1024, handle))
+}
+
+/// [`count_photos`] over any reader.
+pub fn count_photos_in<R: std::io::Read>(reader: R) -> Option<u32> {
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    PhotoCount.deserialize(&mut deserializer).ok().flatten()
+}
+
+/// Visits the top-level object and counts the keys of `photo`; every value is skipped.
+struct PhotoCount;
+
+impl<'de> DeserializeSeed<'de> for PhotoCount {
+    type Value = Option<u32>;
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Option<u32>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PhotoCount {
+    type Value = Option<u32>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with a `photo` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<u32>, A::Error> {
+        let mut count = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "photo" {
+                count = Some(map.next_value::<Keys>()?.0);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(count)
+    }
+}
+
+/// The number of keys of an object, values skipped.
+struct Keys(u32);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Keys, D::Error> {
+        struct Counter;
+        impl<'de> Visitor<'de> for Counter {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of photos")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut count = 0u32;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+                    count = count.saturating_add(1);
+                }
+                Ok(Keys(count))
+            }
+        }
+        deserializer.deserialize_map(Counter)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<SequenceRecord, SequenceJsonError> {
+    fn read(text: &str) -> Result<SequenceObject, SequenceJsonError> {
         read_from(text.as_bytes(), "walk.json")
     }
 
@@ -251,5 +310,20 @@ mod tests {
     fn tags_may_be_a_comma_separated_string() {
         let record = read(r#"{"sequence": {"uploader_tags": "coast, dawn,,"}}"#).unwrap();
         assert_eq!(record.uploader_tags.unwrap().into_vec(), ["coast", "dawn"]);
+    }
+
+    #[test]
+    fn photos_are_counted_from_the_photo_map_wherever_it_is() {
+        let count = |text: &str| count_photos_in(text.as_bytes());
+        assert_eq!(
+            count(r#"{"sequence": {}, "photo": {"a": {"x": [1]}, "b": {}}}"#),
+            Some(2)
+        );
+        assert_eq!(count(r#"{"photo": {}, "sequence": {}}"#), Some(0));
+        assert_eq!(count(r#"{"sequence": {}}"#), None);
+        assert_eq!(
+            count(r#"{"sequence": {}, "photo": {"a": [[[ nonsense"#),
+            None
+        );
     }
 }

@@ -1,25 +1,21 @@
 //! The store's schema, as an ordered list of migrations tracked by `PRAGMA user_version`.
+//!
+//! Each table owns its SQL in its own file (`roots.rs`, `sequence_cache.rs`, ...); this list
+//! only says in which order the steps run. A new table: a new file with its `CREATE` and one
+//! more entry here. Only ever append.
 
-/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`. Only ever append.
-pub const MIGRATIONS: &[&str] = &[
-    // 1: library roots the user added, and the per-folder cache of read sequences.
-    "CREATE TABLE library_roots (
-         path BLOB PRIMARY KEY,
-         added_at INTEGER NOT NULL
-     );
-     CREATE TABLE sequence_cache (
-         folder BLOB PRIMARY KEY,
-         json_size INTEGER NOT NULL,
-         json_mtime_ns INTEGER NOT NULL,
-         gpx_size INTEGER NOT NULL,
-         gpx_mtime_ns INTEGER NOT NULL,
-         status_size INTEGER NOT NULL,
-         status_mtime_ns INTEGER NOT NULL,
-         summary TEXT NOT NULL,
-         preview BLOB NOT NULL
-     );",
-    // 3 (sign-in; the lead renumbers at merge): non-secret settings and account records.
-    super::settings::CREATE,
+use super::{roots, sequence_cache};
+
+/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`; its statements run in
+/// one transaction.
+pub const MIGRATIONS: &[&[&str]] = &[
+    // 1: library roots the user added, and the first per-folder cache of read sequences.
+    &[roots::CREATE, sequence_cache::CREATE_V1],
+    // 2 (groundwork): the cache keeps file facts and the parsed record with a reader version,
+    // not finished summaries; status and eligibility are derived when a row is read.
+    &[sequence_cache::REPLACE_V1_WITH_FACTS],
+    // 3 (sign-in): non-secret settings and account records.
+    &[super::settings::CREATE],
 ];
 
 /// The schema version this build of the engine knows.

@@ -8,4 +8,9 @@ export type SequenceDetail = { summary: SequenceSummary,
 /**
  * At most ~500 `[lat, lon]` points, simplified from the track, for the SVG preview.
  */
-preview: Array<[number, number]>, };
+preview: Array<[number, number]>, 
+/**
+ * How many photos the JSON's `photo` map lists, counted when the detail is read (never
+ * during a scan); None when it cannot be read.
+ */
+photoCount: number | null, };

@@ -28,7 +28,12 @@ name: string, description: string | null, transportType: string | null, transpor
 /**
  * `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss` (local), from `created` or `earliest_time`.
  */
-captureDate: string | null, durationSec: number | null, distanceKm: number | null, photoCount: number | null, 
+captureDate: string | null, 
+/**
+ * The one duration and distance of the sequence: the GPX's once its track is checked and
+ * valid, until then (or when the GPX is unusable) the JSON's `durationsec` / `distance_km`.
+ */
+durationSec: number | null, distanceKm: number | null, 
 /**
  * The MTPW sequence UUID (`destination.mtp` when it is a UUID string).
  */

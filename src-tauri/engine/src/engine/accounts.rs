@@ -1,6 +1,6 @@
 //! The engine's door to the accounts.
 
-use super::Accounts;
+use crate::accounts::Accounts;
 use crate::Engine;
 
 impl Engine {

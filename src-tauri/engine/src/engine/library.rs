@@ -1,0 +1,80 @@
+//! `impl Engine`: the sequence library: the two-phase scan and one sequence's detail.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+use super::{lock, Engine};
+use crate::files::folder_of_id;
+use crate::library::{self, check_folders, list_candidates, sort_newest_first};
+use crate::{EngineError, LibraryScan, SequenceDetail, SequenceSummary};
+
+impl Engine {
+    /// Lists every sequence under every root at once, without parsing any GPX: unchanged
+    /// sequences come from the cache; new or changed ones are listed from their JSON with
+    /// status `Checking` until [`Engine::check_tracks`] has checked their track.
+    pub fn scan(&self) -> Result<LibraryScan, EngineError> {
+        let outcome = library::scan_library(&self.store, &self.library_roots()?)?;
+        *lock(&self.pending_tracks) = outcome.pending;
+        Ok(outcome.scan)
+    }
+
+    /// Checks the GPX track of every sequence the last scan left `Checking` (in parallel),
+    /// caches each result and hands its final summary to `on_checked` as soon as it is done.
+    /// Returns how many were checked; 0 at once when nothing is pending.
+    pub fn check_tracks(
+        &self,
+        on_checked: impl Fn(SequenceSummary) + Sync,
+    ) -> Result<u32, EngineError> {
+        let folders = std::mem::take(&mut *lock(&self.pending_tracks));
+        check_folders(&self.store, folders, &on_checked)
+    }
+
+    /// [`Engine::scan`] then [`Engine::check_tracks`]: the library with every summary final
+    /// (for tests and headless use; the app shows the scan first and the checks as they come).
+    pub fn scan_and_check(&self) -> Result<LibraryScan, EngineError> {
+        let mut scan = self.scan()?;
+        let checked = Mutex::new(HashMap::new());
+        self.check_tracks(|summary| {
+            lock(&checked).insert(summary.id.clone(), summary);
+        })?;
+        let mut checked = checked.into_inner().unwrap_or_else(PoisonError::into_inner);
+        for summary in &mut scan.sequences {
+            if let Some(done) = checked.remove(&summary.id) {
+                *summary = done;
+            }
+        }
+        sort_newest_first(&mut scan.sequences);
+        scan.pending_tracks = 0;
+        Ok(scan)
+    }
+
+    /// One sequence with its preview polyline, validation result and photo count; cheap when
+    /// the folder is unchanged since it was read in full, else (also while its track check is
+    /// pending) read now.
+    pub fn sequence_detail(&self, id: &str) -> Result<SequenceDetail, EngineError> {
+        let unknown = || EngineError::UnknownSequence { id: id.into() };
+        let folder = folder_of_id(id).ok_or_else(unknown)?;
+        if !self.is_in_library(&folder)? {
+            return Err(unknown());
+        }
+        if !folder.is_dir() {
+            return Err(EngineError::SequenceGone {
+                path: folder.to_string_lossy().into_owned(),
+            });
+        }
+        library::sequence_detail(&self.store, &folder)
+    }
+
+    /// True when `folder` is one of the sequences the scan would list.
+    fn is_in_library(&self, folder: &Path) -> Result<bool, EngineError> {
+        let roots = self.library_roots()?;
+        Ok(roots.iter().any(|root| {
+            (root.path == folder || folder.parent() == Some(root.path.as_path()))
+                && list_candidates(&root.path)
+                    .folders
+                    .iter()
+                    .any(|f| f == folder)
+        }))
+    }
+}

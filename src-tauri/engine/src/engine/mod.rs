@@ -1,0 +1,68 @@
+//! The [`Engine`] facade: its state, and one `impl Engine` block per feature in its own file
+//! (`roots.rs`, `library.rs`, ...). A new feature adds a new file here with its own block.
+
+mod accounts;
+mod library;
+mod roots;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::store::Store;
+use crate::{secrets, settings, EngineConfig, EngineError};
+
+/// The one API surface over the library, GPX and store. `Send + Sync`: share it between threads.
+pub struct Engine {
+    config: EngineConfig,
+    store: Store,
+    /// The folders the last scan listed whose GPX track has not been checked yet.
+    pending_tracks: Mutex<Vec<PathBuf>>,
+    /// Sign-in, accounts and the token source (`accounts()`).
+    accounts: crate::accounts::Accounts,
+}
+
+impl Engine {
+    /// Opens (or creates) the store in `config.data_dir`; secrets in the OS keyring, settings
+    /// overridden by the environment (`MTP_STRAVA_*`, `MTPW_*`).
+    pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
+        let secrets = Arc::new(secrets::KeyringSecrets::new());
+        Self::open_with_secrets(config, secrets, settings::EnvOverrides::from_env())
+    }
+
+    /// [`Engine::open`] with another secret store and overrides (tests: memory, none).
+    pub fn open_with_secrets(
+        config: EngineConfig,
+        secrets: Arc<dyn secrets::Secrets>,
+        env: settings::EnvOverrides,
+    ) -> Result<Self, EngineError> {
+        let store = Store::open(&config.data_dir)?;
+        let accounts = crate::accounts::Accounts::open(&config.data_dir, secrets, env)?;
+        Ok(Self {
+            config,
+            store,
+            pending_tracks: Mutex::new(Vec::new()),
+            accounts,
+        })
+    }
+
+    /// The configuration the engine was opened with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+}
+
+/// Plain data behind a lock (paths, checked summaries) stays usable after a panic elsewhere.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+}

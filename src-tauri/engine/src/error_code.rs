@@ -1,0 +1,151 @@
+//! What kind of error a screen is looking at: a typed code next to the user's sentence, so the
+//! UI can branch ("not connected" shows a Connect button, "rate limited" a wait) without
+//! parsing text.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::accounts::AuthError;
+use crate::secrets::SecretsError;
+use crate::settings::SettingsError;
+use crate::EngineError;
+
+/// The kind of an error, for screens to branch on. Some codes are for features still to come
+/// (accounts, uploads): they are declared now so every screen knows the full set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    /// The app's data folder or home folder cannot be found or created.
+    DataFolder,
+    /// The app's database cannot be used.
+    Store,
+    /// The database was written by a newer version of the app.
+    StoreTooNew,
+    /// The engine could not be opened at start-up (the message says why).
+    EngineUnavailable,
+    /// The default library folder cannot be removed.
+    DefaultRootIsPermanent,
+    /// The folder is not one of the library folders.
+    UnknownRoot,
+    /// No such sequence in the library folders.
+    UnknownSequence,
+    /// The sequence folder is no longer on disk.
+    SequenceGone,
+    /// The account (Strava or MTPW) is not connected, or its sign-in ended.
+    NotConnected,
+    /// Sign-in was refused, cancelled, expired, or came back without what is needed.
+    SignInRefused,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager) is not available.
+    KeyringUnavailable,
+    /// The service asked us to slow down; try again later.
+    RateLimited,
+    /// The service could not be reached (offline, DNS, TLS, timeout).
+    Network,
+    /// The service answered with an error of its own.
+    Service,
+    /// A setting is missing or invalid (e.g. no Client ID).
+    InvalidSetting,
+    /// Something unexpected inside the app.
+    Internal,
+}
+
+/// An error as the UI receives it: the code to branch on and the sentence to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserError {
+    pub code: ErrorCode,
+    /// A sentence for the user, naming the folder, file or field concerned.
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl EngineError {
+    /// The code a screen branches on. Every variant has one: a new variant must choose.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::NoDataDir | EngineError::NoHomeDir | EngineError::CreateDataDir { .. } => {
+                ErrorCode::DataFolder
+            }
+            EngineError::Store { .. } | EngineError::StorePoisoned => ErrorCode::Store,
+            EngineError::StoreTooNew { .. } => ErrorCode::StoreTooNew,
+            EngineError::DefaultRootIsPermanent { .. } => ErrorCode::DefaultRootIsPermanent,
+            EngineError::UnknownRoot { .. } => ErrorCode::UnknownRoot,
+            EngineError::UnknownSequence { .. } => ErrorCode::UnknownSequence,
+            EngineError::SequenceGone { .. } => ErrorCode::SequenceGone,
+            EngineError::Settings(SettingsError::Invalid { .. }) => ErrorCode::InvalidSetting,
+            EngineError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
+        }
+    }
+
+    /// The code and the sentence, as the UI receives them.
+    pub fn to_user(&self) -> UserError {
+        UserError::new(self.code(), self.to_string())
+    }
+}
+
+impl AuthError {
+    /// The code the UI branches on (the finer reason, for tests and logs, is [`AuthError::code`]).
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            AuthError::Secrets(SecretsError::Unavailable { .. }) => ErrorCode::KeyringUnavailable,
+            AuthError::Secrets(_) | AuthError::Task { .. } => ErrorCode::Internal,
+            AuthError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
+            AuthError::Settings(_)
+            | AuthError::MissingSetting { .. }
+            | AuthError::BadClientCredentials => ErrorCode::InvalidSetting,
+            AuthError::Callback(_) | AuthError::CodeRefused | AuthError::Browser(_) => {
+                ErrorCode::SignInRefused
+            }
+            AuthError::Listener { .. } => ErrorCode::SignInRefused,
+            AuthError::NotConnected { .. }
+            | AuthError::Unauthorized { .. }
+            | AuthError::StravaSignedOut => ErrorCode::NotConnected,
+            AuthError::RateLimited { .. } => ErrorCode::RateLimited,
+            AuthError::Network { .. } => ErrorCode::Network,
+            AuthError::Refused { .. } | AuthError::Unexpected { .. } => ErrorCode::Service,
+        }
+    }
+
+    /// The code and the sentence, as the UI receives them.
+    pub fn to_user(&self) -> UserError {
+        UserError::new(self.error_code(), self.to_string())
+    }
+}
+
+impl From<&EngineError> for UserError {
+    fn from(err: &EngineError) -> Self {
+        err.to_user()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_reach_the_ui_as_a_code_and_a_sentence() {
+        let err = EngineError::UnknownRoot {
+            path: "/home/ana/rides".into(),
+        };
+        let json = serde_json::to_value(err.to_user()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "unknownRoot",
+                "message": "‘/home/ana/rides’ is not one of your library folders"
+            })
+        );
+        assert_eq!(
+            serde_json::to_value(ErrorCode::KeyringUnavailable).unwrap(),
+            "keyringUnavailable"
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! The IPC surface between the app shell and the UI, declared once: every command's name,
+//! argument and result type, every event's name and payload type. The app registers and emits
+//! exactly these; the UI's `bindings/ipc.ts` is generated from them ([`typescript`]).
+//!
+//! A command takes one argument named `args` (its `...Args` type), or none (`()`), and answers
+//! its result or a [`crate::UserError`].
+
+use std::marker::PhantomData;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::{Config, TS};
+
+use crate::{DropOutcome, LibraryScan, SequenceDetail, SequenceSummary, UserError};
+
+/// A command the UI invokes: its name, argument type `A` and result type `R`.
+pub struct Command<A, R> {
+    pub name: &'static str,
+    types: PhantomData<fn(A) -> R>,
+}
+
+/// An event the shell emits: its name and payload type `P`.
+pub struct Event<P> {
+    pub name: &'static str,
+    payload: PhantomData<fn(P)>,
+}
+
+impl<A, R> Command<A, R> {
+    const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            types: PhantomData,
+        }
+    }
+}
+
+impl<P> Event<P> {
+    const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            payload: PhantomData,
+        }
+    }
+}
+
+// `Copy` by hand: the derive would require `A`, `R` and `P` to be `Copy` too.
+impl<A, R> Clone for Command<A, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<A, R> Copy for Command<A, R> {}
+impl<P> Clone for Event<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P> Copy for Event<P> {}
+
+/// Declares the commands once: the constants, [`COMMAND_NAMES`] and their TypeScript types.
+macro_rules! commands {
+    ($($(#[doc = $doc:literal])* $constant:ident = $name:literal: $args:ty => $result:ty;)*) => {
+        $($(#[doc = $doc])* pub const $constant: Command<$args, $result> = Command::new($name);)*
+        /// The name of every command, in declaration order.
+        pub const COMMAND_NAMES: &[&str] = &[$($name),*];
+        fn command_types(cfg: &Config) -> Vec<(&'static str, String, String)> {
+            vec![$(($name, <$args as TS>::name(cfg), <$result as TS>::name(cfg))),*]
+        }
+    };
+}
+
+/// Declares the events once: the constants, [`EVENT_NAMES`] and their TypeScript types.
+macro_rules! events {
+    ($($(#[doc = $doc:literal])* $constant:ident = $name:literal: $payload:ty;)*) => {
+        $($(#[doc = $doc])* pub const $constant: Event<$payload> = Event::new($name);)*
+        /// The name of every event, in declaration order.
+        pub const EVENT_NAMES: &[&str] = &[$($name),*];
+        fn event_types(cfg: &Config) -> Vec<(&'static str, String)> {
+            vec![$(($name, <$payload as TS>::name(cfg))),*]
+        }
+    };
+}
+
+commands! {
+    /// Every sequence under every library folder, newest first, without previews. New or
+    /// changed sequences come back `checking`; their final summaries follow as [`TRACKS_CHECKED`].
+    SCAN_LIBRARY = "scan_library": () => LibraryScan;
+    /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.
+    ADD_PATHS = "add_paths": AddPathsArgs => DropOutcome;
+    /// Removes a folder from the library (files on disk are left alone).
+    REMOVE_ROOT = "remove_root": RemoveRootArgs => ();
+    /// One sequence with its track preview and photo count.
+    SEQUENCE_DETAIL = "sequence_detail": SequenceDetailArgs => SequenceDetail;
+}
+
+events! {
+    /// Something is dragged over the window, or it left / was dropped.
+    DROP_HOVER = "drop-hover": DropHover;
+    /// The engine's decision about dropped paths.
+    DROP_OUTCOME = "drop-outcome": DropOutcome;
+    /// Dropped paths could not be handled at all.
+    DROP_FAILED = "drop-failed": UserError;
+    /// Final summaries of sequences whose GPX track was just checked (in batches).
+    TRACKS_CHECKED = "tracks-checked": Vec<SequenceSummary>;
+}
+
+/// Arguments of [`ADD_PATHS`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddPathsArgs {
+    pub paths: Vec<String>,
+}
+
+/// Arguments of [`REMOVE_ROOT`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveRootArgs {
+    /// The folder as shown in `LibraryRoot.path`.
+    pub path: String,
+}
+
+/// Arguments of [`SEQUENCE_DETAIL`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SequenceDetailArgs {
+    /// `SequenceSummary.id`.
+    pub id: String,
+}
+
+/// Payload of [`DROP_HOVER`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DropHover {
+    pub active: bool,
+}
+
+/// The generated `ui/src/lib/bindings/ipc.ts`: the `Commands` and `Events` maps and the name
+/// lists. Types are imported from the other generated bindings (`./index`).
+pub fn typescript(cfg: &Config, known_types: &[String]) -> String {
+    let mut body = String::new();
+    body.push_str("/** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */\n");
+    body.push_str("export interface Commands {\n");
+    for (name, args, result) in command_types(cfg) {
+        body.push_str(&format!(
+            "  \"{name}\": {{ args: {args}; result: {result} }};\n"
+        ));
+    }
+    body.push_str(
+        "}\n\n/** Every event the shell emits, with its payload. */\nexport interface Events {\n",
+    );
+    for (name, payload) in event_types(cfg) {
+        body.push_str(&format!("  \"{name}\": {payload};\n"));
+    }
+    body.push_str("}\n\n");
+    body.push_str(&format!(
+        "export const COMMAND_NAMES = {} as const;\n",
+        quoted(COMMAND_NAMES)
+    ));
+    body.push_str(&format!(
+        "export const EVENT_NAMES = {} as const;\n",
+        quoted(EVENT_NAMES)
+    ));
+
+    let used: Vec<&str> = known_types
+        .iter()
+        .map(String::as_str)
+        .filter(|ty| mentions(&body, ty))
+        .collect();
+    let mut text = String::from(
+        "// Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.\n",
+    );
+    if !used.is_empty() {
+        text.push_str(&format!(
+            "import type {{ {} }} from \"./index\";\n",
+            used.join(", ")
+        ));
+    }
+    text.push('\n');
+    text.push_str(&body);
+    text
+}
+
+fn quoted(names: &[&str]) -> String {
+    let items: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// True when `text` has `word` as a whole identifier.
+fn mentions(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_typescript_lists_every_one() {
+        for names in [COMMAND_NAMES, EVENT_NAMES] {
+            let mut sorted = names.to_vec();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), names.len(), "{names:?}");
+        }
+        let text = typescript(&Config::new(), &["LibraryScan".into(), "Library".into()]);
+        assert!(
+            text.contains("\"scan_library\": { args: null; result: LibraryScan };"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"tracks-checked\": Array<SequenceSummary>;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("import type { LibraryScan } from \"./index\";"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Table `sequence_cache`: per sequence folder, the stamps of its files and what was read from
+//! them (an opaque record text with its reader version, and the preview polyline).
+//!
+//! The store takes plain data: it never knows what the record means, so a changed rule (the
+//! transport table, the status order) cannot leave stale answers in it.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::Store;
+use crate::files::{path_bytes, FolderStamp};
+use crate::EngineError;
+
+/// Migration 1: the first cache, of finished summaries.
+pub const CREATE_V1: &str = "CREATE TABLE sequence_cache (
+         folder BLOB PRIMARY KEY,
+         json_size INTEGER NOT NULL,
+         json_mtime_ns INTEGER NOT NULL,
+         gpx_size INTEGER NOT NULL,
+         gpx_mtime_ns INTEGER NOT NULL,
+         status_size INTEGER NOT NULL,
+         status_mtime_ns INTEGER NOT NULL,
+         summary TEXT NOT NULL,
+         preview BLOB NOT NULL
+     );";
+
+/// Migration 2 (groundwork): a cache of records with their reader version. It is a cache, so
+/// the old rows are simply dropped and read again.
+pub const REPLACE_V1_WITH_FACTS: &str = "DROP TABLE sequence_cache;
+     CREATE TABLE sequence_cache (
+         folder BLOB PRIMARY KEY,
+         json_size INTEGER NOT NULL,
+         json_mtime_ns INTEGER NOT NULL,
+         gpx_size INTEGER NOT NULL,
+         gpx_mtime_ns INTEGER NOT NULL,
+         status_size INTEGER NOT NULL,
+         status_mtime_ns INTEGER NOT NULL,
+         reader_version INTEGER NOT NULL,
+         record TEXT NOT NULL,
+         preview BLOB NOT NULL
+     );";
+
+/// One row to write: the folder, the stamps its record was read under, and the record.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheEntry<'a> {
+    pub folder: &'a Path,
+    pub stamp: &'a FolderStamp,
+    pub reader_version: i64,
+    pub record: &'a str,
+    pub preview: &'a [[f64; 2]],
+}
+
+/// A row that matched: the record text and (when asked for) the preview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedRecord {
+    pub record: String,
+    pub preview: Vec<[f64; 2]>,
+}
+
+impl Store {
+    /// The record of `folder` if its files still have the same stamps and it was written by
+    /// `reader_version`; the preview only when `with_preview`.
+    pub fn cached_record(
+        &self,
+        folder: &Path,
+        stamp: &FolderStamp,
+        reader_version: i64,
+        with_preview: bool,
+    ) -> Result<Option<CachedRecord>, EngineError> {
+        let conn = self.conn()?;
+        let sql = if with_preview {
+            "SELECT record, preview FROM sequence_cache WHERE folder = ?1 AND json_size = ?2 AND json_mtime_ns = ?3 AND gpx_size = ?4 AND gpx_mtime_ns = ?5 AND status_size = ?6 AND status_mtime_ns = ?7 AND reader_version = ?8"
+        } else {
+            "SELECT record, x'' FROM sequence_cache WHERE folder = ?1 AND json_size = ?2 AND json_mtime_ns = ?3 AND gpx_size = ?4 AND gpx_mtime_ns = ?5 AND status_size = ?6 AND status_mtime_ns = ?7 AND reader_version = ?8"
+        };
+        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
+        let row = stmt
+            .query_row(
+                params![
+                    path_bytes(folder),
+                    stamp.json.size,
+                    stamp.json.mtime_ns,
+                    stamp.gpx.size,
+                    stamp.gpx.mtime_ns,
+                    stamp.status.size,
+                    stamp.status.mtime_ns,
+                    reader_version
+                ],
+                |row| Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        Ok(row.map(|(record, preview)| CachedRecord {
+            record,
+            preview: decode_preview(&preview),
+        }))
+    }
+
+    /// Writes rows in one transaction (the lock is held for these writes only).
+    pub fn save_records(&self, entries: &[CacheEntry<'_>]) -> Result<(), EngineError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(|e| self.fail(e))?;
+        for entry in entries {
+            self.insert_record(&tx, entry)?;
+        }
+        tx.commit().map_err(|e| self.fail(e))
+    }
+
+    fn insert_record(&self, conn: &Connection, entry: &CacheEntry<'_>) -> Result<(), EngineError> {
+        let mut stmt = conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO sequence_cache (folder, json_size, json_mtime_ns, gpx_size, gpx_mtime_ns, status_size, status_mtime_ns, reader_version, record, preview)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .map_err(|e| self.fail(e))?;
+        let stamp = entry.stamp;
+        stmt.execute(params![
+            path_bytes(entry.folder),
+            stamp.json.size,
+            stamp.json.mtime_ns,
+            stamp.gpx.size,
+            stamp.gpx.mtime_ns,
+            stamp.status.size,
+            stamp.status.mtime_ns,
+            entry.reader_version,
+            entry.record,
+            encode_preview(entry.preview)
+        ])
+        .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// Drops the rows of folders that are no longer in the library (`keep`: their path bytes).
+    pub fn prune_cache(&self, keep: &HashSet<Vec<u8>>) -> Result<(), EngineError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(|e| self.fail(e))?;
+        let stale: Vec<Vec<u8>> = {
+            let mut stmt = tx
+                .prepare_cached("SELECT folder FROM sequence_cache")
+                .map_err(|e| self.fail(e))?;
+            let rows = stmt
+                .query_map([], |row| row.get::<_, Vec<u8>>(0))
+                .map_err(|e| self.fail(e))?;
+            rows.filter_map(Result::ok)
+                .filter(|folder| !keep.contains(folder))
+                .collect()
+        };
+        for folder in stale {
+            tx.execute(
+                "DELETE FROM sequence_cache WHERE folder = ?1",
+                params![folder],
+            )
+            .map_err(|e| self.fail(e))?;
+        }
+        tx.commit().map_err(|e| self.fail(e))
+    }
+}
+
+fn encode_preview(points: &[[f64; 2]]) -> Vec<u8> {
+    points
+        .iter()
+        .flat_map(|[lat, lon]| lat.to_le_bytes().into_iter().chain(lon.to_le_bytes()))
+        .collect()
+}
+
+fn decode_preview(bytes: &[u8]) -> Vec<[f64; 2]> {
+    bytes
+        .chunks_exact(16)
+        .map(|chunk| {
+            let mut lat = [0u8; 8];
+            let mut lon = [0u8; 8];
+            lat.copy_from_slice(&chunk[..8]);
+            lon.copy_from_slice(&chunk[8..]);
+            [f64::from_le_bytes(lat), f64::from_le_bytes(lon)]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::FileStamp;
+
+    fn stamp(size: i64) -> FolderStamp {
+        let file = FileStamp { size, mtime_ns: 7 };
+        FolderStamp {
+            json: file,
+            gpx: file,
+            status: file,
+        }
+    }
+
+    #[test]
+    fn previews_round_trip_through_bytes() {
+        let points = vec![[51.5, -0.1], [-33.9, 151.2]];
+        assert_eq!(decode_preview(&encode_preview(&points)), points);
+    }
+
+    #[test]
+    fn a_row_matches_only_its_stamps_and_reader_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let folder = Path::new("/library/walk");
+        let preview = [[1.0, 2.0]];
+        let entry = CacheEntry {
+            folder,
+            stamp: &stamp(10),
+            reader_version: 3,
+            record: "{\"a\":1}",
+            preview: &preview,
+        };
+        store.save_records(&[entry]).unwrap();
+        let hit = store.cached_record(folder, &stamp(10), 3, true).unwrap();
+        assert_eq!(
+            hit,
+            Some(CachedRecord {
+                record: "{\"a\":1}".into(),
+                preview: preview.to_vec()
+            })
+        );
+        let light = store.cached_record(folder, &stamp(10), 3, false).unwrap();
+        assert_eq!(light.map(|r| r.preview.len()), Some(0));
+        assert_eq!(
+            store.cached_record(folder, &stamp(11), 3, true).unwrap(),
+            None
+        );
+        assert_eq!(
+            store.cached_record(folder, &stamp(10), 4, true).unwrap(),
+            None
+        );
+
+        store.prune_cache(&HashSet::new()).unwrap();
+        assert_eq!(
+            store.cached_record(folder, &stamp(10), 3, true).unwrap(),
+            None
+        );
+    }
+}
