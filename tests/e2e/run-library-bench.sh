@@ -3,6 +3,7 @@
 # Xvfb, in a D-Bus session with an unlocked gnome-keyring, each library in its own temporary HOME.
 #
 #   tests/e2e/run-library-bench.sh [path/to/mtp-strava-uploader] [library-bench options…]
+#   (options: --sequences N, --runs R, --photos M, --screenshots DIR; see library-bench.rs)
 #
 # Build first (`make build`). The generated 10,000-sequence library is kept in
 # $MTP_BENCH_WORK (default target/library-bench) so later runs skip writing it.
@@ -29,14 +30,17 @@ if [ "${MTP_BENCH_INSIDE_DBUS:-}" = 1 ]; then
   export DISPLAY=":$display"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display}" ] && break; sleep 0.1; done
   [ -e "/tmp/.X11-unix/X${display}" ] || fail "Xvfb did not start"
-  "$target_dir/debug/library-bench" --app "$MTP_BENCH_APP" --work "$MTP_BENCH_WORK" "$@"
+  "$MTP_BENCH_TOOL" --app "$MTP_BENCH_APP" --work "$MTP_BENCH_WORK" "$@"
   exit $?
 fi
 
 app="$(realpath -m "${1:-$target_dir/debug/mtp-strava-uploader}")"
 [ $# -gt 0 ] && shift
 [ -x "$app" ] || fail "no app binary at $app (build it: make build)"
-[ -x "$target_dir/debug/library-bench" ] || fail "no library-bench binary (build it: make build)"
+# the bench tool built with the app (same profile), else the everyday debug build's
+bench_tool="$(dirname "$app")/library-bench"
+[ -x "$bench_tool" ] || bench_tool="$target_dir/debug/library-bench"
+[ -x "$bench_tool" ] || fail "no library-bench binary (build it: make build)"
 for tool in Xvfb WebKitWebDriver dbus-run-session gnome-keyring-daemon; do
   command -v "$tool" >/dev/null || fail "$tool is missing (run .ci/install-deps)"
 done
@@ -47,6 +51,6 @@ mkdir -p "$work"
 # every run starts from fresh stores; the generated library is kept
 rm -rf "$work/empty" "$work/big/data" "$work/big/.local" "$work/big/.config" "$work/big/.cache"
 
-export MTP_BENCH_APP="$app" MTP_BENCH_WORK="$work" TAURI_DRIVER MTP_BENCH_INSIDE_DBUS=1
+export MTP_BENCH_APP="$app" MTP_BENCH_WORK="$work" MTP_BENCH_TOOL="$bench_tool" TAURI_DRIVER MTP_BENCH_INSIDE_DBUS=1
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1
 dbus-run-session -- "$0" "$@"

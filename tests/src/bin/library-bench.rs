@@ -5,7 +5,8 @@
 //! an unlocked keyring. Each library gets its own HOME, data dir and tauri-driver (the app
 //! inherits tauri-driver's environment), so the two cases differ only by the library.
 //!
-//! `library-bench --app PATH --work DIR [--sequences N] [--runs R] [--photos M]`
+//! `library-bench --app PATH --work DIR [--sequences N] [--runs R] [--photos M] [--screenshots DIR]`
+//! (screenshots of the big library, top and middle, need `import` from ImageMagick and $DISPLAY)
 
 use std::error::Error;
 use std::fs;
@@ -29,6 +30,7 @@ struct Options {
     sequences: usize,
     runs: usize,
     photos: usize,
+    screenshots: Option<PathBuf>,
 }
 
 /// One library with its own HOME, data dir and tauri-driver.
@@ -50,6 +52,8 @@ impl Drop for Case {
 struct Start {
     shown_after: Duration,
     peak_rss_kb: u64,
+    /// The app process alone (the rest is WebKit's web and network processes).
+    app_rss_kb: u64,
     keystrokes: Vec<f64>,
 }
 
@@ -70,6 +74,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
         sequences: 10_000,
         runs: 5,
         photos: 20,
+        screenshots: None,
     };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -79,6 +84,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
             "--sequences" => options.sequences = value()?.parse()?,
             "--runs" => options.runs = value()?.parse()?,
             "--photos" => options.photos = value()?.parse()?,
+            "--screenshots" => options.screenshots = Some(PathBuf::from(value()?)),
             other => return Err(format!("unknown argument ‘{other}’").into()),
         }
     }
@@ -117,8 +123,8 @@ fn run(options: &Options) -> Result {
 
 async fn measure(options: &Options, empty: &Case, big: &Case) -> Result {
     // First start of each: creates the store; the big one reads and checks every sequence once.
-    let first_empty = start_app(options, empty, false).await?;
-    let first_big = start_app(options, big, false).await?;
+    let first_empty = start_app(options, empty, false, false).await?;
+    let first_big = start_app(options, big, false, false).await?;
     println!(
         "first start (store created, every JSON read): empty {:.0} ms, {} sequences {:.0} ms\n",
         ms(first_empty.shown_after),
@@ -137,13 +143,17 @@ async fn measure(options: &Options, empty: &Case, big: &Case) -> Result {
             (big, empty)
         };
         for case in [first, second] {
-            let start = start_app(options, case, case.sequences > 0).await?;
+            let last = run + 1 == options.runs;
+            let big_case = case.sequences > 0;
+            let start = start_app(options, case, big_case, big_case && last).await?;
             println!(
-                "  run {}: {:<18} shown after {:>6.0} ms, peak RSS {:>5} MB",
+                "  run {}: {:<18} shown after {:>6.0} ms, peak RSS {:>5} MB (app {} MB, WebKit {} MB)",
                 run + 1,
                 case.name,
                 ms(start.shown_after),
-                start.peak_rss_kb / 1024
+                start.peak_rss_kb / 1024,
+                start.app_rss_kb / 1024,
+                (start.peak_rss_kb - start.app_rss_kb) / 1024
             );
             if case.sequences > 0 {
                 big_starts.push(start);
@@ -234,7 +244,12 @@ fn free_port() -> Result<u16> {
 
 /// Starts the app, waits until its list (or empty state) is shown, reads the peak RSS of the
 /// app and its WebKit processes, optionally types a search, and closes it.
-async fn start_app(options: &Options, case: &Case, type_search: bool) -> Result<Start> {
+async fn start_app(
+    options: &Options,
+    case: &Case,
+    type_search: bool,
+    take_screenshots: bool,
+) -> Result<Start> {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
@@ -253,15 +268,22 @@ async fn start_app(options: &Options, case: &Case, type_search: bool) -> Result<
         let shown_after = began.elapsed();
         // let the scan's follow-up work settle before reading the peaks
         tokio::time::sleep(Duration::from_millis(500)).await;
+        let tree_rss_kb = app_tree_peak_rss_kb(case.driver.id(), &options.app);
+        let app_rss_kb = app_pids(case.driver.id(), &options.app)
+            .map(peak_rss_kb)
+            .sum();
         let keystrokes = if type_search {
             type_query(&app).await?
         } else {
             Vec::new()
         };
-        let peak_rss_kb = app_tree_peak_rss_kb(case.driver.id(), &options.app);
+        if let (true, Some(dir)) = (take_screenshots, &options.screenshots) {
+            screenshots(&app, dir, case.sequences).await?;
+        }
         Ok::<_, Box<dyn Error + Send + Sync>>(Start {
             shown_after,
-            peak_rss_kb,
+            peak_rss_kb: tree_rss_kb,
+            app_rss_kb,
             keystrokes,
         })
     }
@@ -316,6 +338,28 @@ async fn type_query(app: &Client) -> Result<Vec<f64>> {
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
     Ok(times)
+}
+
+/// Screenshots of the whole display: the big library at its top, then scrolled to its middle.
+async fn screenshots(app: &Client, dir: &Path, sequences: usize) -> Result {
+    fs::create_dir_all(dir)?;
+    let scroll = "const [to, done] = arguments; \
+        const list = document.querySelector('[data-testid=sequence-list]'); \
+        list.scrollTop = to * (list.scrollHeight - list.clientHeight); \
+        setTimeout(() => done(true), 300);";
+    for (name, to) in [("top", 0.0), ("middle", 0.5)] {
+        app.execute_async(scroll, vec![json!(to)]).await?;
+        let path = dir.join(format!("bench-library-{sequences}-{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status()?;
+        if !status.success() {
+            return Err(format!("import could not save {}", path.display()).into());
+        }
+    }
+    app.execute_async(scroll, vec![json!(0.0)]).await?;
+    Ok(())
 }
 
 /// After the first start, the big library's tracks are checked in the background: wait until a
@@ -451,7 +495,7 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
+    if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
