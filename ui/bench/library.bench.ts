@@ -36,7 +36,6 @@ function library(count: number): SequenceSummary[] {
       desktopUploader: null,
       status: STATUSES[i % STATUSES.length] ?? "ready",
       problems: [],
-      track: null,
     } as unknown as SequenceSummary;
   });
 }

@@ -9,29 +9,47 @@ use mtp_testkit::fixtures;
 
 /// The JSON the app sends for a scan of `count` sequences of `photos` photos each, fully checked.
 fn scan_payload(count: usize, photos: usize) -> (serde_json::Value, usize) {
+    let (payload, bytes, _) = scan_payload_and_detail(count, photos);
+    (payload, bytes)
+}
+
+/// The scan's JSON, its size, and the JSON of the first sequence's detail.
+fn scan_payload_and_detail(count: usize, photos: usize) -> (serde_json::Value, usize, String) {
     let setup = Setup::new();
     fixtures::write_library(&setup.default_root(), count, photos, 3).unwrap();
-    let scan = setup.engine().scan_and_check().unwrap();
+    let engine = setup.engine();
+    let scan = engine.scan_and_check().unwrap();
     assert_eq!(scan.sequences.len(), count);
     assert!(scan
         .sequences
         .iter()
         .all(|s| s.status != SequenceStatus::Checking));
     let text = serde_json::to_string(&scan).unwrap();
-    (serde_json::from_str(&text).unwrap(), text.len())
+    let detail = engine.sequence_detail(&scan.sequences[0].id).unwrap();
+    let detail = serde_json::to_string(&detail).unwrap();
+    (serde_json::from_str(&text).unwrap(), text.len(), detail)
 }
 
 #[test]
 fn the_list_payload_never_carries_a_track_preview() {
-    let (payload, _) = scan_payload(4, 400);
+    let (payload, _, detail) = scan_payload_and_detail(4, 400);
     for sequence in payload["sequences"].as_array().unwrap() {
         let fields = sequence.as_object().unwrap();
         assert!(!fields.contains_key("preview"), "{sequence}");
+        // the track's facts (times, bounds) are the detail's too
+        assert!(!fields.contains_key("track"), "{sequence}");
         // the detail's field (SequenceDetail.preview): only `sequence_detail` sends it
         let text = sequence.to_string();
         assert!(!text.contains("\"preview\""), "{text}");
         assert!(text.len() < 2_000, "{} bytes: {text}", text.len());
     }
+    // the detail is where they live
+    let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+    assert!(
+        detail["preview"].as_array().map_or(0, Vec::len) > 10,
+        "{detail}"
+    );
+    assert_eq!(detail["track"]["pointCount"], 400, "{detail}");
 }
 
 #[test]

@@ -20,7 +20,6 @@ function sequence(name: string, extra: Partial<SequenceSummary> = {}): SequenceS
     desktopUploader: null,
     status: "ready",
     problems: [],
-    track: null,
     ...extra,
   };
 }
