@@ -220,6 +220,17 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
         assert!(duration.contains("min"), "duration shown as {duration:?}");
         // Counted from the JSON's `photo` map when the detail is read: one photo per point.
         assert_eq!(text_of(&app, "[data-testid=stat-photos]").await?, "240");
+        // The track's facts come with the detail, not with the list.
+        wait_for_js(
+            &app,
+            "the track point count",
+            "return !!document.querySelector('[data-testid=stat-track-points]')",
+        )
+        .await?;
+        assert_eq!(
+            text_of(&app, "[data-testid=stat-track-points]").await?,
+            "240"
+        );
         screenshot("detail-track")?;
         // Escape returns to the list
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
