@@ -58,8 +58,15 @@ gui-test: build ## The real app under Xvfb, driven through tauri-driver (screens
 bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
 	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(bindings)'
 
-bench: ## Benchmarks: library scan (1,000 x 500 photos) and uploads (requests per upload, windows, bytes)
+# The app the GUI bench starts: release by default (the issue's figures are release);
+# `make bench BENCH_PROFILE=debug` reuses the everyday build.
+BENCH_PROFILE ?= release
+
+bench: ui ## Benchmarks: scan, the app on an empty vs a 10,000-sequence library, UI filter/select, uploads
 	$(CARGO) bench -p mtp-engine --bench scan
+	$(CARGO) build --workspace --bins $(if $(filter release,$(BENCH_PROFILE)),--release)
+	bash tests/e2e/run-library-bench.sh $(TARGET_DIR)/$(BENCH_PROFILE)/mtp-strava-uploader --screenshots target/screenshots
+	cd ui && npx vitest bench --run
 	$(CARGO) bench --workspace --bench upload --profile dev
 
 demo: build ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them

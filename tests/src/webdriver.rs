@@ -13,6 +13,11 @@ use serde_json::{json, Map, Value};
 
 /// The W3C key for a pressed Escape (`\u{E00C}`), for [`Element::send_keys`].
 pub const KEY_ESCAPE: &str = "\u{E00C}";
+/// W3C keys for keyboard navigation in lists.
+pub const KEY_ENTER: &str = "\u{E007}";
+pub const KEY_PAGE_UP: &str = "\u{E00E}";
+pub const KEY_END: &str = "\u{E010}";
+pub const KEY_ARROW_DOWN: &str = "\u{E015}";
 
 /// The JSON key that marks a web element reference in requests and answers.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";

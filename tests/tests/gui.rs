@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use mtp_testkit::webdriver::{Client, Element, Locator, KEY_ESCAPE};
+use mtp_testkit::webdriver::{
+    Client, Element, Locator, KEY_ARROW_DOWN, KEY_END, KEY_ENTER, KEY_ESCAPE, KEY_PAGE_UP,
+};
 use serde_json::{json, Value};
 
 #[path = "gui/accounts.rs"]
@@ -60,14 +62,23 @@ fn the_library_lists_every_sequence_with_its_count() -> TestResult {
         // newest first: the 2024 ride comes before the 2023 walk
         let position = |name: &str| names.iter().position(|n| n == name);
         assert!(position("Morning Ride Lisbon") < position("Ridge Walk Snowdon"));
+        // every rendered row has its chip and its Strava mark
+        let rows = app
+            .find_all(Locator::Css("[data-testid=sequence-row]"))
+            .await?;
         let chips = app
-            .find_all(Locator::Css("[data-testid=status-chip]"))
+            .find_all(Locator::Css(
+                "[data-testid=sequence-row] [data-testid=status-chip]",
+            ))
             .await?;
-        assert_eq!(chips.len(), expected);
         let marks = app
-            .find_all(Locator::Css("[data-testid=eligibility-mark]"))
+            .find_all(Locator::Css(
+                "[data-testid=sequence-row] [data-testid=eligibility-mark]",
+            ))
             .await?;
-        assert_eq!(marks.len(), expected);
+        assert!(!rows.is_empty());
+        assert_eq!(chips.len(), rows.len());
+        assert_eq!(marks.len(), rows.len());
         // Not listed as a sequence needing attention, but as skipped under its folder.
         assert!(!names.iter().any(|n| n.contains("holiday")), "{names:?}");
         let reasons = text_of(&app, "[data-testid=skipped]").await?;
@@ -75,6 +86,85 @@ fn the_library_lists_every_sequence_with_its_count() -> TestResult {
             reasons.contains("has no holiday_photos.json, so it is not a sequence"),
             "skipped: {reasons}"
         );
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn a_library_of_thousands_renders_only_what_is_in_view_and_keeps_the_keyboard_focus() -> TestResult
+{
+    with_app("library-thousands", |app| async move {
+        let before = sequence_folder_count(&library_dir()?)?;
+        wait_for_count(&app, before).await?;
+        let big = home()?.join("Big library");
+        mtp_testkit::fixtures::write_library(&big, 1500, 3, 10)?;
+        let path = big.display().to_string();
+        invoke(&app, "add_paths", json!({ "args": { "paths": [path] } })).await?;
+        click(&app, "[data-testid=refresh]").await?;
+        let total = before + 1500;
+        wait_for_count(&app, total).await?;
+
+        // only the rows in view (and a few more) are in the page; each knows its place
+        let rendered = app.find_all(Locator::Css("[role=option]")).await?;
+        assert!(
+            (5..60).contains(&rendered.len()),
+            "{} rows rendered for {total}",
+            rendered.len()
+        );
+        let list = app.find(Locator::Css("[role=listbox]")).await?;
+        assert_eq!(list.attr("aria-label").await?.as_deref(), Some("Sequences"));
+        assert_eq!(
+            rendered[0].attr("aria-setsize").await?,
+            Some(total.to_string())
+        );
+
+        // keyboard: from the search box into the list, to the end, a page up
+        let search = app
+            .find(Locator::Css("[data-testid=library-search]"))
+            .await?;
+        search.send_keys(KEY_ARROW_DOWN).await?;
+        assert_eq!(focused_position(&app).await?, Some(1));
+        app.active_element().await?.send_keys(KEY_END).await?;
+        assert_eq!(focused_position(&app).await?, Some(total));
+        app.active_element().await?.send_keys(KEY_PAGE_UP).await?;
+        let paged = focused_position(&app).await?.unwrap_or_default();
+        assert!(
+            paged < total && paged > total - 30,
+            "Page Up went to {paged}"
+        );
+        screenshot("library-thousands-keyboard")?;
+
+        // scrolled far away, the focused row stays in the page and keeps the focus
+        app.execute(
+            "document.querySelector('[data-testid=sequence-list]').scrollTop = 0;",
+            vec![],
+        )
+        .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(focused_position(&app).await?, Some(paged));
+        let first_rendered = app.find_all(Locator::Css("[role=option]")).await?;
+        assert_eq!(
+            first_rendered[0].attr("aria-posinset").await?.as_deref(),
+            Some("1")
+        );
+
+        // Enter opens it; Escape comes back to the same row, focused
+        app.active_element().await?.send_keys(KEY_ENTER).await?;
+        app.wait_for(Locator::Css("[data-testid=detail-view]"), UI_TIMEOUT)
+            .await?;
+        app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+        wait_for_js(
+            &app,
+            "the list after Escape",
+            "return !document.querySelector('[data-testid=detail-view]')",
+        )
+        .await?;
+        assert_eq!(focused_position(&app).await?, Some(paged));
+
+        invoke(&app, "remove_root", json!({ "args": { "path": path } })).await?;
+        click(&app, "[data-testid=refresh]").await?;
+        wait_for_count(&app, before).await?;
         Ok(app)
     })
 }
@@ -138,6 +228,17 @@ fn opening_a_sequence_shows_its_track_and_facts() -> TestResult {
         assert!(duration.contains("min"), "duration shown as {duration:?}");
         // Counted from the JSON's `photo` map when the detail is read: one photo per point.
         assert_eq!(text_of(&app, "[data-testid=stat-photos]").await?, "240");
+        // The track's facts come with the detail, not with the list.
+        wait_for_js(
+            &app,
+            "the track point count",
+            "return !!document.querySelector('[data-testid=stat-track-points]')",
+        )
+        .await?;
+        assert_eq!(
+            text_of(&app, "[data-testid=stat-track-points]").await?,
+            "240"
+        );
         screenshot("detail-track")?;
         // Escape returns to the list
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
@@ -385,12 +486,28 @@ fn screenshot(name: &str) -> TestResult {
 // Reading the UI
 // ---------------------------------------------------------------------------------------------
 
+/// The position in the whole list (aria-posinset) of the focused row, if a row has the focus.
+async fn focused_position(app: &Client) -> TestResult<Option<usize>> {
+    // the focus moves after the list re-renders: give it a moment
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let script = "const e = document.activeElement; \
+                  return e && e.getAttribute('role') === 'option' ? e.getAttribute('aria-posinset') : null;";
+    Ok(match app.execute(script, vec![]).await? {
+        Value::String(position) => position.parse().ok(),
+        _ => None,
+    })
+}
+
+async fn click(app: &Client, css: &str) -> TestResult {
+    Ok(app.find(Locator::Css(css)).await?.click().await?)
+}
+
 /// Waits until the library shows `expected` sequences, and returns the count text.
 async fn wait_for_count(app: &Client, expected: usize) -> TestResult<String> {
     let check = format!(
         "const c = document.querySelector('[data-testid=library-count]'); \
-         return !!c && c.dataset.total === '{expected}' && \
-         document.querySelectorAll('[data-testid=sequence-row]').length === {expected};"
+         const l = document.querySelector('[data-testid=sequence-list]'); \
+         return !!c && c.dataset.total === '{expected}' && !!l && l.dataset.count === '{expected}';"
     );
     wait_for_js(app, &format!("{expected} sequences in the library"), &check).await?;
     text_of(app, "[data-testid=library-count]").await
@@ -420,28 +537,55 @@ async fn text_of(app: &Client, css: &str) -> TestResult<String> {
     }
 }
 
-/// The names in the list, in order. Read from the DOM: rows scrolled out of view are not
-/// rendered (content-visibility), so WebDriver's visible text would be empty for them.
+/// Every name in the list, in order: the list is windowed (only the rows in view are in the
+/// page), so this scrolls it from top to bottom and reads each row by its position.
 async fn visible_names(app: &Client) -> TestResult<Vec<String>> {
-    let names = app
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=sequence-name]')].map((e) => e.textContent.trim());",
-            vec![],
-        )
-        .await?;
+    let names = app.execute_async(LISTED_NAMES_SCRIPT, vec![]).await?;
     Ok(serde_json::from_value(names)?)
 }
 
-/// The row of the sequence named `name`, scrolled into view.
+const LISTED_NAMES_SCRIPT: &str = "const done = arguments[arguments.length - 1]; \
+    const list = document.querySelector('[data-testid=sequence-list]'); \
+    if (!list) { done([]); return; } \
+    const names = []; \
+    const read = () => list.querySelectorAll('[role=option]').forEach((o) => { \
+      names[Number(o.getAttribute('aria-posinset')) - 1] = \
+        o.querySelector('[data-testid=sequence-name]').textContent.trim(); }); \
+    (async () => { \
+      for (let top = 0; ; top += Math.max(1, list.clientHeight - 60)) { \
+        list.scrollTop = top; \
+        await new Promise((r) => setTimeout(r, 60)); \
+        read(); \
+        if (list.scrollTop + list.clientHeight >= list.scrollHeight - 1) break; \
+      } \
+      list.scrollTop = 0; \
+      await new Promise((r) => setTimeout(r, 60)); \
+      done(names); \
+    })();";
+
+/// The row of the sequence named `name`, scrolled into view (the windowed list renders only
+/// the rows in view, so this scrolls it until the row appears).
 async fn row_for(app: &Client, name: &str) -> TestResult<Element> {
-    let script = "const row = [...document.querySelectorAll('[data-testid=sequence-row]')] \
-                    .find((r) => r.querySelector('[data-testid=sequence-name]').textContent.trim() === arguments[0]); \
-                  if (!row) return null; \
-                  row.scrollIntoView({ block: 'center' }); \
-                  return row.dataset.sequenceId;";
+    let script = "const [name, done] = arguments; \
+                  const list = document.querySelector('[data-testid=sequence-list]'); \
+                  const find = () => [...document.querySelectorAll('[data-testid=sequence-row]')] \
+                    .find((r) => r.querySelector('[data-testid=sequence-name]').textContent.trim() === name); \
+                  (async () => { \
+                    for (let top = 0; list; top += Math.max(1, list.clientHeight - 60)) { \
+                      if (find()) break; \
+                      if (top > list.scrollHeight) break; \
+                      list.scrollTop = top; \
+                      await new Promise((r) => setTimeout(r, 60)); \
+                    } \
+                    const row = find(); \
+                    if (!row) { done(null); return; } \
+                    row.scrollIntoView({ block: 'center' }); \
+                    await new Promise((r) => setTimeout(r, 60)); \
+                    done(row.dataset.sequenceId); \
+                  })();";
     let deadline = Instant::now() + UI_TIMEOUT;
     loop {
-        if let Value::String(id) = app.execute(script, vec![json!(name)]).await? {
+        if let Value::String(id) = app.execute_async(script, vec![json!(name)]).await? {
             let css = format!(
                 "[data-sequence-id=\"{}\"]",
                 id.replace('\\', "\\\\").replace('"', "\\\"")

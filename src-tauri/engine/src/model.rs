@@ -119,6 +119,11 @@ pub struct SequenceSummary {
     pub desktop_uploader: Option<DesktopUploaderStatus>,
     pub status: SequenceStatus,
     pub problems: Vec<Problem>,
+    /// The checked track's facts. Not sent to the UI with the list (10,000 summaries must stay
+    /// light; the row shows `distance_km` and `duration_sec`): the detail carries it as
+    /// `SequenceDetail.track`.
+    #[serde(skip)]
+    #[ts(skip)]
     pub track: Option<TrackStats>,
 }
 
@@ -155,6 +160,9 @@ pub struct SequenceDetail {
     /// How many photos the JSON's `photo` map lists, counted when the detail is read (never
     /// during a scan); None when it cannot be read.
     pub photo_count: Option<u32>,
+    /// The checked track's facts (start, end, points, distance, bounds); None until checked or
+    /// when the GPX is unusable.
+    pub track: Option<TrackStats>,
 }
 
 /// What happened to paths dropped onto the window (or chosen with "Add folder…").

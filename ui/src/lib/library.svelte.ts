@@ -7,9 +7,16 @@ import type { SequenceSummary } from "./bindings/SequenceSummary";
 import { userMessage } from "./format";
 import { dropNotices } from "./messages";
 import { notices } from "./notices.svelte";
+import { prepareSearch } from "./search";
+
+/** Once the list is on screen, fold the search texts so the first keystroke is as fast as the rest. */
+function prepareSearchSoon(sequences: readonly SequenceSummary[]): void {
+  setTimeout(() => prepareSearch(sequences), 50);
+}
 
 class Library {
-  sequences = $state<SequenceSummary[]>([]);
+  /** Replaced whole, never mutated: raw state, so 10,000 summaries get no deep proxies. */
+  sequences = $state.raw<SequenceSummary[]>([]);
   roots = $state<LibraryRoot[]>([]);
   /** True until the first scan answered. */
   loading = $state(true);
@@ -24,6 +31,7 @@ class Library {
     try {
       const scan = await scanLibrary();
       this.sequences = scan.sequences;
+      prepareSearchSoon(scan.sequences);
       this.roots = scan.roots;
       this.error = null;
     } catch (error) {
@@ -38,6 +46,7 @@ class Library {
   applyChecked(summaries: SequenceSummary[]): void {
     const byId = new Map(summaries.map((summary) => [summary.id, summary]));
     this.sequences = this.sequences.map((sequence) => byId.get(sequence.id) ?? sequence);
+    prepareSearchSoon(summaries);
   }
 
   /** Shows what happened to dropped or chosen folders, then rescans. */

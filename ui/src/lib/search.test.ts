@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
-import { filterSequences, fold } from "./search";
+import { filterSequences, fold, prepareSearch } from "./search";
 
 function sequence(name: string, extra: Partial<SequenceSummary> = {}): SequenceSummary {
   return {
@@ -20,7 +20,6 @@ function sequence(name: string, extra: Partial<SequenceSummary> = {}): SequenceS
     desktopUploader: null,
     status: "ready",
     problems: [],
-    track: null,
     ...extra,
   };
 }
@@ -56,4 +55,32 @@ describe("filterSequences", () => {
 
 describe("fold", () => {
   it("drops accents and case", () => expect(fold("Ålesund Café")).toBe("alesund cafe"));
+});
+
+describe("filterSequences over a changing library", () => {
+  it("finds a replaced summary by its new fields, not by what the old one said", () => {
+    const before = sequence("Coast ride", { tags: ["spring"] });
+    expect(filterSequences([before], "spring")).toHaveLength(1);
+    const after = { ...before, tags: ["autumn"] };
+    expect(filterSequences([after], "spring")).toHaveLength(0);
+    expect(filterSequences([after], "autumn")).toEqual([after]);
+  });
+
+  it("filters 10,000 sequences by every word, keeping their order", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      sequence(`Ride ${i} part ${i % 7}`, { tags: i % 2 === 0 ? ["even"] : ["odd"] }),
+    );
+    const found = filterSequences(many, "EVEN ride 12");
+    expect(found.map((s) => s.name)).toEqual(
+      many.filter((_, i) => i % 2 === 0 && String(i).includes("12")).map((s) => s.name),
+    );
+  });
+});
+
+describe("prepareSearch", () => {
+  it("folds ahead without changing what a search finds", () => {
+    const many = [sequence("Río Tinto ride"), sequence("Hill walk")];
+    prepareSearch(many);
+    expect(filterSequences(many, "rio").map((s) => s.name)).toEqual(["Río Tinto ride"]);
+  });
 });

@@ -45,8 +45,10 @@ pub fn sequence_detail(store: &Store, folder: &Path) -> Result<SequenceDetail, E
         }
     };
     let photo_count = own_file(folder, ".json").and_then(|json| sequence_json::count_photos(&json));
+    let summary = summary_of(folder, &record);
     Ok(SequenceDetail {
-        summary: summary_of(folder, &record),
+        track: summary.track.clone(),
+        summary,
         preview,
         photo_count,
     })

@@ -3,7 +3,6 @@ import type { DesktopUploaderStatus } from "./DesktopUploaderStatus";
 import type { Problem } from "./Problem";
 import type { SequenceStatus } from "./SequenceStatus";
 import type { StravaEligibility } from "./StravaEligibility";
-import type { TrackStats } from "./TrackStats";
 
 /**
  * A sequence as listed in the library (no polyline: the list must stay light).
@@ -37,4 +36,4 @@ durationSec: number | null, distanceKm: number | null,
 /**
  * The MTPW sequence UUID (`destination.mtp` when it is a UUID string).
  */
-mtpwUuid: string | null, strava: StravaEligibility, desktopUploader: DesktopUploaderStatus | null, status: SequenceStatus, problems: Array<Problem>, track: TrackStats | null, };
+mtpwUuid: string | null, strava: StravaEligibility, desktopUploader: DesktopUploaderStatus | null, status: SequenceStatus, problems: Array<Problem>, };

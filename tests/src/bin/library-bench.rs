@@ -1,0 +1,511 @@
+//! `make bench` (GUI part): the real app with an empty library and with 10,000 sequences,
+//! started alternately in one run; medians of "list shown after", peak RSS and search keystrokes.
+//!
+//! Run it through `tests/e2e/run-library-bench.sh`, which provides Xvfb and a D-Bus session with
+//! an unlocked keyring. Each library gets its own HOME, data dir and tauri-driver (the app
+//! inherits tauri-driver's environment), so the two cases differ only by the library.
+//!
+//! `library-bench --app PATH --work DIR [--sequences N] [--runs R] [--photos M] [--screenshots DIR]`
+//! (screenshots of the big library, top and middle, need `import` from ImageMagick and $DISPLAY)
+
+use std::error::Error;
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use mtp_testkit::webdriver::Client;
+use serde_json::{json, Value};
+
+type Result<T = ()> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
+
+/// Typed into the search box of the big library one character at a time: each keystroke
+/// filters all 10,000 sequences again.
+const TYPED_QUERY: &str = "lake bled walk 12";
+
+struct Options {
+    app: PathBuf,
+    work: PathBuf,
+    sequences: usize,
+    runs: usize,
+    photos: usize,
+    screenshots: Option<PathBuf>,
+}
+
+/// One library with its own HOME, data dir and tauri-driver.
+struct Case {
+    name: &'static str,
+    sequences: usize,
+    driver: Child,
+    url: String,
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// What one start of the app measured.
+struct Start {
+    shown_after: Duration,
+    peak_rss_kb: u64,
+    /// The app process alone (the rest is WebKit's web and network processes).
+    app_rss_kb: u64,
+    keystrokes: Vec<f64>,
+}
+
+fn main() -> ExitCode {
+    match parse(std::env::args().skip(1)).and_then(|options| run(&options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("library-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Options> {
+    let mut options = Options {
+        app: PathBuf::new(),
+        work: PathBuf::new(),
+        sequences: 10_000,
+        runs: 5,
+        photos: 20,
+        screenshots: None,
+    };
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--app" => options.app = PathBuf::from(value()?),
+            "--work" => options.work = PathBuf::from(value()?),
+            "--sequences" => options.sequences = value()?.parse()?,
+            "--runs" => options.runs = value()?.parse()?,
+            "--photos" => options.photos = value()?.parse()?,
+            "--screenshots" => options.screenshots = Some(PathBuf::from(value()?)),
+            other => return Err(format!("unknown argument ‘{other}’").into()),
+        }
+    }
+    if !options.app.is_file() {
+        return Err(format!("no app binary at {}", options.app.display()).into());
+    }
+    if options.work.as_os_str().is_empty() {
+        return Err("--work DIR is required".into());
+    }
+    Ok(options)
+}
+
+fn run(options: &Options) -> Result {
+    let started = Instant::now();
+    let empty_home = options.work.join("empty");
+    let big_home = options.work.join("big");
+    fs::create_dir_all(empty_home.join("MTP/sequences"))?;
+    let library = big_home.join("MTP/sequences");
+    if !library.is_dir() {
+        mtp_testkit::fixtures::write_library(&library, options.sequences, options.photos, 42)?;
+    }
+    println!(
+        "library: {} sequences x {} photos written in {:.1} s; app: {}",
+        options.sequences,
+        options.photos,
+        started.elapsed().as_secs_f64(),
+        options.app.display()
+    );
+    let empty = start_case("empty library", 0, &empty_home)?;
+    let big = start_case("big library", options.sequences, &big_home)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(measure(options, &empty, &big))
+}
+
+async fn measure(options: &Options, empty: &Case, big: &Case) -> Result {
+    // First start of each: creates the store; the big one reads and checks every sequence once.
+    let first_empty = start_app(options, empty, false, false).await?;
+    let first_big = start_app(options, big, false, false).await?;
+    println!(
+        "first start (store created, every JSON read): empty {:.0} ms, {} sequences {:.0} ms\n",
+        ms(first_empty.shown_after),
+        big.sequences,
+        ms(first_big.shown_after)
+    );
+    wait_until_checked(options, big).await?;
+
+    let mut empty_starts = Vec::new();
+    let mut big_starts = Vec::new();
+    for run in 0..options.runs {
+        // alternate, so both cases see the same machine
+        let (first, second) = if run % 2 == 0 {
+            (empty, big)
+        } else {
+            (big, empty)
+        };
+        for case in [first, second] {
+            let last = run + 1 == options.runs;
+            let big_case = case.sequences > 0;
+            let start = start_app(options, case, big_case, big_case && last).await?;
+            println!(
+                "  run {}: {:<18} shown after {:>6.0} ms, peak RSS {:>5} MB (app {} MB, WebKit {} MB)",
+                run + 1,
+                case.name,
+                ms(start.shown_after),
+                start.peak_rss_kb / 1024,
+                start.app_rss_kb / 1024,
+                (start.peak_rss_kb - start.app_rss_kb) / 1024
+            );
+            if case.sequences > 0 {
+                big_starts.push(start);
+            } else {
+                empty_starts.push(start);
+            }
+        }
+    }
+    report(options, &empty_starts, &big_starts);
+    Ok(())
+}
+
+fn report(options: &Options, empty: &[Start], big: &[Start]) {
+    let shown = |starts: &[Start]| median(starts.iter().map(|s| ms(s.shown_after)).collect());
+    let rss = |starts: &[Start]| median(starts.iter().map(|s| s.peak_rss_kb as f64).collect());
+    let keys: Vec<f64> = big.iter().flat_map(|s| s.keystrokes.clone()).collect();
+    let (empty_ms, big_ms) = (shown(empty), shown(big));
+    let (empty_rss, big_rss) = (rss(empty) / 1024.0, rss(big) / 1024.0);
+    println!(
+        "\n{} alternating starts each (time includes the WebDriver session start)",
+        options.runs
+    );
+    println!(
+        "{:<20} {:>14} {:>14}",
+        "library", "shown (median)", "peak RSS"
+    );
+    println!(
+        "{:<20} {:>11.0} ms {:>11.0} MB",
+        "empty", empty_ms, empty_rss
+    );
+    println!(
+        "{:<20} {:>11.0} ms {:>11.0} MB",
+        format!("{} sequences", options.sequences),
+        big_ms,
+        big_rss
+    );
+    println!(
+        "difference: +{:.0} ms (goal < 500 ms), +{:.0} MB (goal < 100 MB); time ratio {:.2}x",
+        big_ms - empty_ms,
+        big_rss - empty_rss,
+        big_ms / empty_ms
+    );
+    println!(
+        "search keystroke over {} sequences in the app (filter + DOM update + layout): median {:.1} ms, max {:.1} ms over {} keystrokes (goal < 50 ms)",
+        options.sequences,
+        median(keys.clone()),
+        keys.iter().cloned().fold(0.0, f64::max),
+        keys.len()
+    );
+}
+
+/// Starts tauri-driver for a library: HOME, XDG dirs and the data dir all under `home`.
+fn start_case(name: &'static str, sequences: usize, home: &Path) -> Result<Case> {
+    let port = free_port()?;
+    let native_port = free_port()?;
+    let driver_path = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    let logs = fs::File::create(home.with_extension("tauri-driver.log"))?;
+    let driver = Command::new(driver_path)
+        .args(["--port", &port.to_string()])
+        .args(["--native-port", &native_port.to_string()])
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("MTP_DATA_DIR", home.join("data"))
+        .stdout(Stdio::null())
+        .stderr(logs)
+        .spawn()?;
+    let case = Case {
+        name,
+        sequences,
+        driver,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("tauri-driver did not listen on {port}").into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(case)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+}
+
+/// Starts the app, waits until its list (or empty state) is shown, reads the peak RSS of the
+/// app and its WebKit processes, optionally types a search, and closes it.
+async fn start_app(
+    options: &Options,
+    case: &Case,
+    type_search: bool,
+    take_screenshots: bool,
+) -> Result<Start> {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "tauri:options".into(),
+        json!({ "application": options.app }),
+    );
+    let began = Instant::now();
+    let app = Client::connect(&case.url, capabilities).await?;
+    let outcome = async {
+        app.set_timeouts(
+            Duration::ZERO,
+            Duration::from_secs(60),
+            Duration::from_secs(30),
+        )
+        .await?;
+        wait_until_shown(&app, case.sequences).await?;
+        let shown_after = began.elapsed();
+        // let the scan's follow-up work settle before reading the peaks
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let tree_rss_kb = app_tree_peak_rss_kb(case.driver.id(), &options.app);
+        let app_rss_kb = app_pids(case.driver.id(), &options.app)
+            .map(peak_rss_kb)
+            .sum();
+        let keystrokes = if type_search {
+            type_query(&app).await?
+        } else {
+            Vec::new()
+        };
+        if let (true, Some(dir)) = (take_screenshots, &options.screenshots) {
+            screenshots(&app, dir, case.sequences).await?;
+        }
+        Ok::<_, Box<dyn Error + Send + Sync>>(Start {
+            shown_after,
+            peak_rss_kb: tree_rss_kb,
+            app_rss_kb,
+            keystrokes,
+        })
+    }
+    .await;
+    app.close().await?;
+    // the app is single-instance: wait until it is gone before the next start
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app_pids(case.driver.id(), &options.app).next().is_some() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    outcome
+}
+
+/// Polls in the page (every 5 ms) until the library shows `sequences` rows' worth of list, or
+/// the empty state for none.
+async fn wait_until_shown(app: &Client, sequences: usize) -> Result {
+    let script = "const [expected, done] = arguments; const until = Date.now() + 2000; \
+        const shown = () => { \
+          if (expected === 0) return !!document.querySelector('[data-testid=empty-state]'); \
+          const list = document.querySelector('[data-testid=sequence-list]'); \
+          return !!list && list.dataset.count === String(expected) && !!list.querySelector('[role=option]'); }; \
+        const poll = () => shown() ? done(true) : Date.now() > until ? done(false) : setTimeout(poll, 5); \
+        poll();";
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if app.execute_async(script, vec![json!(sequences)]).await? == Value::Bool(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the app never showed {sequences} sequences").into());
+        }
+    }
+}
+
+/// Types [`TYPED_QUERY`] one character at a time, then clears it; returns each keystroke's time
+/// in ms from the input event until the filtered list is in the DOM and laid out.
+async fn type_query(app: &Client) -> Result<Vec<f64>> {
+    let script = "const [text, done] = arguments; \
+        const input = document.querySelector('[data-testid=library-search]'); \
+        const t0 = performance.now(); \
+        input.value = text; input.dispatchEvent(new Event('input', { bubbles: true })); \
+        setTimeout(() => { void document.body.offsetHeight; done(performance.now() - t0); }, 0);";
+    let mut times = Vec::new();
+    let typed: Vec<char> = TYPED_QUERY.chars().collect();
+    for end in (1..=typed.len()).chain([0]) {
+        let text: String = typed[..end].iter().collect();
+        let took = app.execute_async(script, vec![json!(text)]).await?;
+        times.push(
+            took.as_f64()
+                .ok_or("the keystroke script returned no time")?,
+        );
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    Ok(times)
+}
+
+/// Screenshots of the whole display: the big library at its top, then scrolled to its middle.
+async fn screenshots(app: &Client, dir: &Path, sequences: usize) -> Result {
+    fs::create_dir_all(dir)?;
+    let scroll = "const [to, done] = arguments; \
+        const list = document.querySelector('[data-testid=sequence-list]'); \
+        list.scrollTop = to * (list.scrollHeight - list.clientHeight); \
+        setTimeout(() => done(true), 300);";
+    for (name, to) in [("top", 0.0), ("middle", 0.5)] {
+        app.execute_async(scroll, vec![json!(to)]).await?;
+        let path = dir.join(format!("bench-library-{sequences}-{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status()?;
+        if !status.success() {
+            return Err(format!("import could not save {}", path.display()).into());
+        }
+    }
+    app.execute_async(scroll, vec![json!(0.0)]).await?;
+    Ok(())
+}
+
+/// After the first start, the big library's tracks are checked in the background: wait until a
+/// scan reads nothing and has nothing to check, so later starts are ordinary launches.
+async fn wait_until_checked(options: &Options, case: &Case) -> Result {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "tauri:options".into(),
+        json!({ "application": options.app }),
+    );
+    let app = Client::connect(&case.url, capabilities).await?;
+    wait_until_shown(&app, case.sequences).await?;
+    let script = "const done = arguments[0]; \
+        window.__TAURI_INTERNALS__.invoke('scan_library', {}) \
+          .then((scan) => done(scan.readCount === 0 && scan.pendingTracks === 0), () => done(false));";
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let checked = loop {
+        if app.execute_async(script, vec![]).await? == Value::Bool(true) {
+            break true;
+        }
+        if Instant::now() > deadline {
+            break false;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    if checked {
+        report_round_trip(&app, case.sequences).await?;
+    }
+    app.close().await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app_pids(case.driver.id(), &options.app).next().is_some() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if checked {
+        Ok(())
+    } else {
+        Err("the big library's tracks were never all checked".into())
+    }
+}
+
+/// Where the time of a start goes: the scan command's round trip from the page (engine, IPC,
+/// JSON parse) and the size of its payload.
+async fn report_round_trip(app: &Client, sequences: usize) -> Result {
+    let script = "const done = arguments[0]; const t0 = performance.now(); \
+        window.__TAURI_INTERNALS__.invoke('scan_library', {}).then((scan) => { \
+          const took = performance.now() - t0; const text = JSON.stringify(scan); \
+          const t1 = performance.now(); JSON.parse(text); \
+          done([took, text.length, performance.now() - t1]); }, () => done(null));";
+    let mut times = Vec::new();
+    let mut parses = Vec::new();
+    let mut bytes = 0.0;
+    for _ in 0..3 {
+        let answer = app.execute_async(script, vec![]).await?;
+        times.push(answer[0].as_f64().ok_or("the scan failed")?);
+        bytes = answer[1].as_f64().unwrap_or(0.0);
+        parses.push(answer[2].as_f64().unwrap_or(f64::NAN));
+    }
+    println!(
+        "scan_library round trip from the page for {sequences} sequences: median {:.0} ms (of which JSON.parse of the payload alone: {:.0} ms); payload {:.1} MB ({:.0} bytes per sequence)\n",
+        median(times),
+        median(parses),
+        bytes / 1e6,
+        bytes / sequences.max(1) as f64
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes: the app under a tauri-driver, its WebKit children, their peak RSS (VmHWM)
+// ---------------------------------------------------------------------------------------------
+
+/// (pid, parent pid) of every process.
+fn processes() -> Vec<(u32, u32)> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // the command name may hold spaces: the fields after its closing parenthesis
+            let after = stat.rsplit_once(')')?.1;
+            let parent = after.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, parent))
+        })
+        .collect()
+}
+
+fn descendants(root: u32, all: &[(u32, u32)]) -> Vec<u32> {
+    let mut found = vec![root];
+    let mut at = 0;
+    while at < found.len() {
+        let parent = found[at];
+        found.extend(
+            all.iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(pid, _)| *pid),
+        );
+        at += 1;
+    }
+    found
+}
+
+/// The app processes started by this tauri-driver (through WebKitWebDriver).
+fn app_pids(driver: u32, app: &Path) -> impl Iterator<Item = u32> {
+    let app = fs::canonicalize(app).unwrap_or_else(|_| app.to_path_buf());
+    descendants(driver, &processes())
+        .into_iter()
+        .filter(move |pid| fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
+}
+
+/// The summed peak RSS of the app and every process under it (WebKit's web and network
+/// processes), in kB.
+fn app_tree_peak_rss_kb(driver: u32, app: &Path) -> u64 {
+    let all = processes();
+    app_pids(driver, app)
+        .flat_map(|pid| descendants(pid, &all))
+        .map(peak_rss_kb)
+        .sum()
+}
+
+fn peak_rss_kb(pid: u32) -> u64 {
+    fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
