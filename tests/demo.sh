@@ -7,7 +7,8 @@
 # link, or the loopback request), as the GUI suite does. MTP_DEMO_REAL_BROWSER=1 opens your own
 # browser on the fakes' Authorize/Cancel page instead (choose the loopback redirect mode in
 # Accounts > Advanced: the deep-link handler is registered only inside the demo HOME).
-# Tokens go to your session's keyring, under the app's own service name.
+# Tokens go to your session's keyring under the service name mtp-strava-uploader-demo
+# (MTP_KEYRING_SERVICE), never under the app's own name: your real sign-ins stay as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,7 @@ export MTP_STRAVA_CLIENT_SECRET="$(field strava_client_secret)"
 export MTPW_BASE="$(field mtpw_base)"
 export MTPW_CLIENT_ID="$(field mtpw_client_id)"
 export MTP_DATA_DIR="$demo/data"
+export MTP_KEYRING_SERVICE="${MTP_KEYRING_SERVICE:-mtp-strava-uploader-demo}"
 if [ -z "${MTP_DEMO_REAL_BROWSER:-}" ]; then
   mkdir -p "$demo/logs"
   export BROWSER="$PWD/tests/e2e/browser.sh" MTP_GUI_APP="$bin/mtp-strava-uploader" MTP_GUI_LOGS="$demo/logs"

@@ -152,7 +152,17 @@ async fn upload_all_pending_then_list_and_history_show_them_done() {
     assert_eq!(history["total"], 2);
     for record in history["records"].as_array().unwrap() {
         assert_eq!(record["state"], "done");
-        assert!(record["activityId"].is_string());
+        let activity = record["activityId"].as_str().unwrap();
+        assert_eq!(
+            record["activityUrl"],
+            format!("https://www.strava.com/activities/{activity}")
+        );
+        // MTPW_BASE points at the fake: the sequence page is on it.
+        let uuid = record["mtpwUuid"].as_str().unwrap();
+        assert_eq!(
+            record["mtpwUrl"],
+            format!("{}/sequence/{uuid}/detail", world.services.mtpw.base_url())
+        );
         assert!(!record["attempts"].as_array().unwrap().is_empty());
     }
 

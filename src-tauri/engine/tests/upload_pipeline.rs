@@ -40,6 +40,18 @@ async fn one_sequence_goes_to_strava_with_its_fields_then_gets_its_sport_type_an
         record.activity_url.as_deref(),
         Some(format!("https://www.strava.com/activities/{activity_id}").as_str())
     );
+    // The MTPW sequence page: on the uploader's MTPW base in the run's summary, on the
+    // effective setting (here the default, nothing stored or set) in the history.
+    assert_eq!(
+        record.mtpw_url.as_deref(),
+        Some(format!("{}/sequence/{uuid}/detail", h.services.mtpw.base_url()).as_str())
+    );
+    let history = h.engine.upload_history(&HistoryQuery::default()).unwrap();
+    assert_eq!(
+        history.records[0].mtpw_url.as_deref(),
+        Some(format!("https://www.mapthepaths.com/sequence/{uuid}/detail").as_str())
+    );
+    assert_eq!(history.records[0].activity_url, record.activity_url);
 
     // The multipart POST: exactly the fields, and a gzip body that is the GPX.
     let posts = h.strava_requests("POST", "/api/v3/uploads");

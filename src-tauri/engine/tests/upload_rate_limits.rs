@@ -24,6 +24,9 @@ async fn upload_many(
         time_scale,
         start_epoch_secs: Some(MIDNIGHT),
         processing: ProcessingDelay::Fixed(Duration::from_millis(40)),
+        // Tokens outlive the compressed days: at 43 200x a 6-hour token lasts half a real
+        // second, less than a run takes on a loaded machine, and expiry is not under test here.
+        access_token_ttl_secs: 30 * 86_400,
         ..StravaConfig::for_tests()
     })
     .await;

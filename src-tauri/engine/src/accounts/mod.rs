@@ -116,6 +116,12 @@ impl Accounts {
         Ok(self.effective(source)?)
     }
 
+    /// The effective MTPW base (stored, overridden by `MTPW_BASE`), without touching the
+    /// keyring: what the history's sequence links are built on.
+    pub fn mtpw_base(&self) -> Result<String, SettingsError> {
+        Ok(self.effective(SecretSource::Unknown)?.mtpw_base.value)
+    }
+
     /// Saves the Accounts view's changes (validated; nothing is saved when one is refused).
     pub async fn save_settings(
         &self,

@@ -22,10 +22,11 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Opens (or creates) the store in `config.data_dir`; secrets in the OS keyring, settings
-    /// overridden by the environment (`MTP_STRAVA_*`, `MTPW_*`).
+    /// Opens (or creates) the store in `config.data_dir`; secrets in the OS keyring (under
+    /// `MTP_KEYRING_SERVICE` when set, else `mtp-strava-uploader`), settings overridden by the
+    /// environment (`MTP_STRAVA_*`, `MTPW_*`).
     pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
-        let secrets = Arc::new(secrets::KeyringSecrets::new());
+        let secrets = Arc::new(secrets::KeyringSecrets::from_env());
         Self::open_with_secrets(config, secrets, settings::EnvOverrides::from_env())
     }
 

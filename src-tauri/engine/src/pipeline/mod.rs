@@ -7,6 +7,7 @@ mod accounts_tokens;
 pub mod config;
 mod control;
 mod history;
+pub mod links;
 pub mod model;
 mod mtpw_link;
 mod pace;
@@ -235,6 +236,7 @@ impl Uploader {
             requeue(&mut record);
             store.save_upload(&record)?;
         }
+        links::add_links(&mut record, &self.config.mtpw_base);
         Ok(Some(record))
     }
 
@@ -293,6 +295,9 @@ impl Uploader {
             states = in_flight.clone();
         }
         finished.sort_by_key(|r| r.id);
+        for record in &mut finished {
+            links::add_links(record, &self.config.mtpw_base);
+        }
         let all_done = finished.iter().all(|r| r.state == UploadState::Done);
         Ok(RunSummary {
             records: finished,

@@ -212,6 +212,9 @@ pub struct UploadRecord {
     pub activity_id: Option<u64>,
     /// `https://www.strava.com/activities/<id>` once the activity is known.
     pub activity_url: Option<String>,
+    /// The MTPW sequence page `{site}/sequence/<uuid>/detail` on the effective MTPW base (see
+    /// `pipeline::links`), when the UUID is known.
+    pub mtpw_url: Option<String>,
     /// The Strava sport type to set (from the transport mapping).
     pub sport_type: Option<String>,
     /// RFC 3339.

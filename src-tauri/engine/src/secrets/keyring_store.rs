@@ -7,6 +7,10 @@ use super::{Secret, SecretKey, Secrets, SecretsError};
 /// The keyring service name of every entry the app writes.
 pub const SERVICE: &str = "mtp-strava-uploader";
 
+/// The environment variable that replaces [`SERVICE`] for one run, so `make demo`'s sign-ins
+/// against the local fakes never replace the developer's real ones.
+pub const SERVICE_VAR: &str = "MTP_KEYRING_SERVICE";
+
 /// Secrets in the OS keyring, one entry per [`SecretKey`] under one service name.
 /// Never falls back to a file or to memory: without a store every call fails with
 /// [`SecretsError::Unavailable`].
@@ -25,6 +29,24 @@ impl KeyringSecrets {
     /// The app's entries. Cheap: the platform store is opened on first use.
     pub fn new() -> Self {
         Self::with_service(SERVICE)
+    }
+
+    /// The app's entries, under `MTP_KEYRING_SERVICE` when it is set (and not blank).
+    pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`KeyringSecrets::from_env`] over another source of variables (tests).
+    pub fn from_vars(read: impl Fn(&str) -> Option<String>) -> Self {
+        match read(SERVICE_VAR) {
+            Some(service) if !service.trim().is_empty() => Self::with_service(service.trim()),
+            _ => Self::new(),
+        }
+    }
+
+    /// The service name its entries are stored under.
+    pub fn service(&self) -> &str {
+        &self.service
     }
 
     /// Entries under another service name (tests of the real keyring use their own).
@@ -100,5 +122,28 @@ fn describe(error: &Error) -> String {
         Error::NoDefaultStore => "no credential store could be opened".into(),
         Error::NotSupportedByStore(what) => format!("not supported by the store: {what}"),
         _ => "unknown keyring error".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(value: Option<&str>) -> KeyringSecrets {
+        KeyringSecrets::from_vars(|name| {
+            assert_eq!(name, "MTP_KEYRING_SERVICE");
+            value.map(str::to_string)
+        })
+    }
+
+    #[test]
+    fn the_service_name_comes_from_the_environment_when_set() {
+        assert_eq!(
+            with(Some(" mtp-strava-uploader-demo ")).service(),
+            "mtp-strava-uploader-demo"
+        );
+        assert_eq!(with(None).service(), "mtp-strava-uploader");
+        assert_eq!(with(Some("  ")).service(), "mtp-strava-uploader");
+        assert_eq!(KeyringSecrets::new().service(), SERVICE);
     }
 }

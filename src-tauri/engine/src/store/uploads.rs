@@ -90,7 +90,9 @@ fn record_from(row: &Row<'_>) -> rusqlite::Result<UploadRecord> {
         detail: row.get(7)?,
         strava_upload_id: id_of(row.get(8)?),
         activity_id,
-        activity_url: activity_id.map(|id| format!("https://www.strava.com/activities/{id}")),
+        activity_url: activity_id.map(crate::pipeline::links::activity_url),
+        // Needs the effective MTPW base: filled in where records leave the engine.
+        mtpw_url: None,
         sport_type: row.get(10)?,
         created_at: rfc3339_ms(row.get(11)?),
         updated_at: rfc3339_ms(row.get(12)?),

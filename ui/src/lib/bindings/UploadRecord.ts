@@ -23,6 +23,11 @@ detail: string | null, stravaUploadId: string | null, activityId: string | null,
  */
 activityUrl: string | null, 
 /**
+ * The MTPW sequence page `{site}/sequence/<uuid>/detail` on the effective MTPW base (see
+ * `pipeline::links`), when the UUID is known.
+ */
+mtpwUrl: string | null, 
+/**
  * The Strava sport type to set (from the transport mapping).
  */
 sportType: string | null, 
