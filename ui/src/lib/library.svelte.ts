@@ -1,14 +1,15 @@
 // The library as the UI knows it: the last scan, its folders, and the actions that change them.
 
-import { addPaths, chooseFolders, removeRoot, scanLibrary } from "./api";
+import { tauriBackend, type Backend } from "./api";
 import type { DropOutcome } from "./bindings/DropOutcome";
 import type { LibraryRoot } from "./bindings/LibraryRoot";
+import type { SequenceDetail } from "./bindings/SequenceDetail";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
 import { userMessage } from "./format";
 import { dropNotices } from "./messages";
 import { notices } from "./notices.svelte";
 
-class Library {
+export class Library {
   sequences = $state<SequenceSummary[]>([]);
   roots = $state<LibraryRoot[]>([]);
   /** True until the first scan answered. */
@@ -18,11 +19,17 @@ class Library {
   /** Why the last scan failed, for the user. */
   error = $state<string | null>(null);
 
+  #backend: Backend;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
   /** Reads every library folder again (cached sequences are cheap). */
   async refresh(): Promise<void> {
     this.scanning = true;
     try {
-      const scan = await scanLibrary();
+      const scan = await this.#backend.call("scan_library", null);
       this.sequences = scan.sequences;
       this.roots = scan.roots;
       this.error = null;
@@ -32,6 +39,16 @@ class Library {
       this.loading = false;
       this.scanning = false;
     }
+  }
+
+  /** Follows the final summaries the engine sends after a scan; the returned function stops. */
+  listen(): Promise<() => void> {
+    return this.#backend.on("tracks-checked", (summaries) => this.applyChecked(summaries));
+  }
+
+  /** One sequence with its track preview and photo count. */
+  detail(id: string): Promise<SequenceDetail> {
+    return this.#backend.call("sequence_detail", { id });
   }
 
   /** Replaces `checking` summaries with the final ones the engine sends after a scan. */
@@ -49,9 +66,9 @@ class Library {
   /** "Add folder…": the native picker, then the same decision as a drop. */
   async addFolders(): Promise<void> {
     try {
-      const paths = await chooseFolders();
+      const paths = await this.#backend.chooseFolders();
       if (paths.length === 0) return;
-      await this.accept(await addPaths(paths));
+      await this.accept(await this.#backend.call("add_paths", { paths }));
     } catch (error) {
       notices.show([{ tone: "error", text: userMessage(error) }]);
     }
@@ -59,7 +76,7 @@ class Library {
 
   async removeFolder(path: string): Promise<void> {
     try {
-      await removeRoot(path);
+      await this.#backend.call("remove_root", { path });
       await this.refresh();
     } catch (error) {
       notices.show([{ tone: "error", text: userMessage(error) }]);
@@ -67,4 +84,4 @@ class Library {
   }
 }
 
-export const library = new Library();
+export const library = new Library(tauriBackend);
