@@ -30,6 +30,11 @@ impl EngineState {
         Self { engine }
     }
 
+    /// The engine itself (for async work such as the upload queue), or why it could not open.
+    pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
+        self.engine.clone()
+    }
+
     /// Runs `job` with the engine on the blocking thread pool, so the window never freezes.
     /// Errors come back as a code and a sentence for the user.
     pub async fn run<T, F>(&self, job: F) -> Result<T, UserError>

@@ -10,6 +10,7 @@ mod deep_link;
 mod drop;
 mod engine_state;
 mod events;
+mod uploads;
 
 use engine_state::EngineState;
 
@@ -25,15 +26,26 @@ fn main() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(engine)
+        .manage(uploads::UploadsState::default())
         .invoke_handler(commands::command_handlers![
             scan_library,
             add_paths,
             remove_root,
             sequence_detail,
+            upload_sequences,
+            upload_queue,
+            pause_uploads,
+            resume_uploads,
+            cancel_uploads,
+            retry_upload,
+            upload_history,
+            upload_record,
+            open_link,
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {
             deep_link::setup(app.handle());
+            uploads::resume_at_launch(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!("../../tauri.conf.json"));

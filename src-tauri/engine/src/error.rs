@@ -37,4 +37,10 @@ pub enum EngineError {
     SequenceGone { path: String },
     #[error(transparent)]
     Settings(#[from] crate::settings::SettingsError),
+    #[error("cannot start the connection to Strava and Map the Paths: {reason}")]
+    HttpClient { reason: String },
+    #[error("‘{text}’ is not a Map the Paths sequence link or id (expected a link ending in the sequence's UUID, or the UUID)")]
+    InvalidMtpwLink { text: String },
+    #[error("cannot create ‘{name}’ on Map the Paths: {reason}")]
+    MtpwCreate { name: String, reason: String },
 }

@@ -82,6 +82,9 @@ impl EngineError {
             EngineError::SequenceGone { .. } => ErrorCode::SequenceGone,
             EngineError::Settings(SettingsError::Invalid { .. }) => ErrorCode::InvalidSetting,
             EngineError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
+            EngineError::HttpClient { .. } => ErrorCode::Internal,
+            EngineError::InvalidMtpwLink { .. } => ErrorCode::InvalidSetting,
+            EngineError::MtpwCreate { .. } => ErrorCode::Service,
         }
     }
 

@@ -15,10 +15,12 @@ pub mod ipc;
 pub mod library;
 pub mod model;
 pub mod mtpw;
+pub mod pipeline;
 pub mod secrets;
 pub mod settings;
 mod store;
 pub mod strava;
+pub mod upload_queue;
 
 pub use config::EngineConfig;
 pub use engine::Engine;

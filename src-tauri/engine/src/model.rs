@@ -178,7 +178,7 @@ pub struct AddedRoot {
 }
 
 /// Strava ids are 64-bit; JavaScript numbers are not, so they cross as strings.
-mod opt_u64_string {
+pub(crate) mod opt_u64_string {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {

@@ -20,6 +20,11 @@ class Navigation {
     this.screen = screen;
   }
 
+  /** Changes what the current screen shows without a step back (a history row opened). */
+  replace(screen: Screen): void {
+    this.screen = screen;
+  }
+
   /** Returns to the previous screen, or the library. */
   back(): void {
     const to = this.previous ?? { view: "library" };

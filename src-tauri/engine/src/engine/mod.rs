@@ -4,6 +4,7 @@
 mod accounts;
 mod library;
 mod roots;
+mod uploads;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,7 +15,7 @@ use crate::{secrets, settings, EngineConfig, EngineError};
 /// The one API surface over the library, GPX and store. `Send + Sync`: share it between threads.
 pub struct Engine {
     config: EngineConfig,
-    store: Store,
+    pub(crate) store: Store,
     /// The folders the last scan listed whose GPX track has not been checked yet.
     pending_tracks: Mutex<Vec<PathBuf>>,
     /// Sign-in, accounts and the token source (`accounts()`).

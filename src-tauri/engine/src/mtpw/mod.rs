@@ -1,3 +1,4 @@
-//! The Map the Paths Web client: sign-in (`auth`).
+//! The Map the Paths Web client: sign-in (`auth`) and the API (`api`).
 
+pub mod api;
 pub mod auth;

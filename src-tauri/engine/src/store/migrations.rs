@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[&[&str]] = &[
     &[sequence_cache::REPLACE_V1_WITH_FACTS],
     // 3 (sign-in): non-secret settings and account records.
     &[super::settings::CREATE],
+    // 4 (pipeline): one record per sequence upload, keyed by MTPW UUID + GPX content hash,
+    // every attempt of every step, and the MTPW ids the user pasted or created for sequences
+    // that have none (never written into their folders).
+    &[super::uploads::CREATE],
 ];
 
 /// The schema version this build of the engine knows.

@@ -11,6 +11,7 @@ mod settings;
 
 pub use sequence_cache::CacheEntry;
 pub use settings::SettingsTable;
+pub mod uploads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

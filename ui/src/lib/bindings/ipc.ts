@@ -1,5 +1,5 @@
 // Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.
-import type { AddPathsArgs, DropHover, DropOutcome, LibraryScan, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, UserError } from "./index";
+import type { AddPathsArgs, DropHover, DropOutcome, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryScan, LinkTarget, QueueSnapshot, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
 
 /** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */
 export interface Commands {
@@ -7,6 +7,15 @@ export interface Commands {
   "add_paths": { args: AddPathsArgs; result: DropOutcome };
   "remove_root": { args: RemoveRootArgs; result: null };
   "sequence_detail": { args: SequenceDetailArgs; result: SequenceDetail };
+  "upload_sequences": { args: UploadSequencesArgs; result: Array<EnqueueOutcome> };
+  "upload_queue": { args: null; result: QueueSnapshot };
+  "pause_uploads": { args: UploadTargetArgs; result: null };
+  "resume_uploads": { args: UploadTargetArgs; result: null };
+  "cancel_uploads": { args: UploadTargetArgs; result: null };
+  "retry_upload": { args: UploadArgs; result: UploadRecord | null };
+  "upload_history": { args: HistoryQuery; result: HistoryPage };
+  "upload_record": { args: UploadArgs; result: UploadRecord | null };
+  "open_link": { args: LinkTarget; result: null };
 }
 
 /** Every event the shell emits, with its payload. */
@@ -15,7 +24,9 @@ export interface Events {
   "drop-outcome": DropOutcome;
   "drop-failed": UserError;
   "tracks-checked": Array<SequenceSummary>;
+  "upload-progress": UploadEvent;
+  "upload-queue-idle": QueueSnapshot;
 }
 
-export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail"] as const;
-export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked"] as const;
+export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "open_link"] as const;
+export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "upload-progress", "upload-queue-idle"] as const;

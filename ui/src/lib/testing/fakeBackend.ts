@@ -10,6 +10,8 @@ export class FakeBackend implements Backend {
   calls: Array<{ command: keyof Commands; args: unknown }> = [];
   /** What the folder picker answers next. */
   pickedFolders: string[] = [];
+  /** Answers commands without their own answer (none: they reject). */
+  fallback: ((args: unknown) => unknown) | null = null;
   #handlers = new Map<keyof Commands, (args: unknown) => unknown>();
   #listeners = new Map<keyof Events, Set<(payload: never) => void>>();
 
@@ -21,7 +23,7 @@ export class FakeBackend implements Backend {
 
   async call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]> {
     this.calls.push({ command, args });
-    const handler = this.#handlers.get(command);
+    const handler = this.#handlers.get(command) ?? this.fallback;
     if (!handler) throw { code: "internal", message: `The fake backend has no answer for ${command}.` };
     return (await handler(args)) as Commands[C]["result"];
   }

@@ -1,0 +1,260 @@
+//! The Strava API client core: base URL, bearer requests through the rate-limit budget, typed errors.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Deserialize;
+
+use super::limits::{Budget, RateLimitHeaders, RequestKind};
+
+/// What went wrong talking to Strava, in words for the user (never with a token in it).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StravaError {
+    #[error("could not reach Strava: {detail}")]
+    Network { detail: String },
+    #[error("Strava did not accept the sign-in (HTTP 401: {detail}); sign in to Strava again")]
+    Unauthorized { detail: String },
+    #[error("Strava refused the request (HTTP 403: {detail})")]
+    Forbidden { detail: String },
+    #[error("Strava does not know this {what} (HTTP 404)")]
+    NotFound { what: String },
+    #[error("Strava's rate limit was reached (HTTP 429)")]
+    RateLimited,
+    #[error("Strava had a server error (HTTP {status}{})", detail_suffix(detail))]
+    Server { status: u16, detail: String },
+    #[error("Strava refused the request (HTTP {status}: {detail})")]
+    Rejected { status: u16, detail: String },
+    #[error("Strava sent a reply the app does not understand: {detail}")]
+    UnexpectedReply { detail: String },
+    #[error("not signed in to Strava")]
+    NotSignedIn,
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    }
+}
+
+impl StravaError {
+    /// The HTTP status behind the error, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized { .. } => Some(401),
+            Self::Forbidden { .. } => Some(403),
+            Self::NotFound { .. } => Some(404),
+            Self::RateLimited => Some(429),
+            Self::Server { status, .. } | Self::Rejected { status, .. } => Some(*status),
+            Self::Network { .. } | Self::UnexpectedReply { .. } | Self::NotSignedIn => None,
+        }
+    }
+}
+
+/// Strava's error body: `{"message", "errors": [{"resource", "field", "code"}]}`.
+#[derive(Debug, Deserialize)]
+pub struct Fault {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub errors: Vec<FaultItem>,
+}
+
+/// One entry of a [`Fault`].
+#[derive(Debug, Deserialize)]
+pub struct FaultItem {
+    #[serde(default)]
+    pub resource: String,
+    #[serde(default)]
+    pub field: String,
+    #[serde(default)]
+    pub code: String,
+}
+
+/// A Fault body in one line ("Bad Request: Upload data_type invalid"); the raw text when not JSON.
+pub fn describe_body(body: &[u8]) -> String {
+    if let Ok(fault) = serde_json::from_slice::<Fault>(body) {
+        let items: Vec<String> = fault
+            .errors
+            .iter()
+            .map(|e| {
+                [e.resource.as_str(), e.field.as_str(), e.code.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        return match (fault.message.is_empty(), items.is_empty()) {
+            (_, true) => fault.message,
+            (true, false) => items.join("; "),
+            (false, false) => format!("{}: {}", fault.message, items.join("; ")),
+        };
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        String::new()
+    } else if text.starts_with('<') {
+        "an HTML error page".into()
+    } else {
+        text.chars().take(200).collect()
+    }
+}
+
+/// The error for a non-success reply.
+pub fn error_for(status: StatusCode, body: &[u8], what: &str) -> StravaError {
+    let detail = describe_body(body);
+    match status.as_u16() {
+        401 => StravaError::Unauthorized { detail },
+        403 => StravaError::Forbidden { detail },
+        404 => StravaError::NotFound { what: what.into() },
+        429 => StravaError::RateLimited,
+        s @ 500..=599 => StravaError::Server { status: s, detail },
+        s => StravaError::Rejected { status: s, detail },
+    }
+}
+
+/// A reply read in full.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Vec<u8>,
+}
+
+/// Timeouts of every request.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpTimeouts {
+    pub connect: Duration,
+    /// The whole request, upload included.
+    pub request: Duration,
+}
+
+impl Default for HttpTimeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(15),
+            request: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Builds the HTTP client both API clients use.
+pub fn http_client(timeouts: HttpTimeouts) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .user_agent(concat!("mtp-strava-uploader/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The Strava API at one base URL, counting every request against a shared [`Budget`].
+#[derive(Debug, Clone)]
+pub struct StravaClient {
+    http: reqwest::Client,
+    base: String,
+    budget: Arc<Budget>,
+}
+
+impl StravaClient {
+    /// `api_base` like `https://www.strava.com/api/v3` (configurable: tests use the fake).
+    pub fn new(http: reqwest::Client, api_base: &str, budget: Arc<Budget>) -> Self {
+        Self {
+            http,
+            base: api_base.trim_end_matches('/').to_string(),
+            budget,
+        }
+    }
+
+    /// The shared budget.
+    pub fn budget(&self) -> &Arc<Budget> {
+        &self.budget
+    }
+
+    /// A request to `base + path` with the bearer token.
+    pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+    }
+
+    /// Waits for room in the budget, sends, learns the rate-limit headers, reads the body.
+    pub async fn send(
+        &self,
+        kind: RequestKind,
+        request: RequestBuilder,
+    ) -> Result<Reply, StravaError> {
+        let reservation = self.budget.reserve(kind).await;
+        let result = request.send().await;
+        let response = match result {
+            Ok(response) => response,
+            Err(err) => {
+                self.budget
+                    .observe(reservation, &RateLimitHeaders::default());
+                return Err(network_error(&err));
+            }
+        };
+        self.budget.observe(
+            reservation,
+            &RateLimitHeaders::from_headers(response.headers()),
+        );
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            self.budget.exhausted(reservation);
+        }
+        read_reply(response).await
+    }
+}
+
+async fn read_reply(response: Response) -> Result<Reply, StravaError> {
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| network_error(&e))?;
+    Ok(Reply {
+        status,
+        body: body.to_vec(),
+    })
+}
+
+/// A transport error in words, without the URL (it could carry a query).
+pub fn network_error(err: &reqwest::Error) -> StravaError {
+    let what = if err.is_timeout() {
+        "the request timed out"
+    } else if err.is_connect() {
+        "the connection failed"
+    } else if err.is_body() || err.is_decode() {
+        "the connection broke during the reply"
+    } else {
+        "the connection broke"
+    };
+    let mut detail = what.to_string();
+    let mut source = std::error::Error::source(err);
+    if let Some(cause) = source.take() {
+        detail.push_str(&format!(" ({cause})"));
+    }
+    StravaError::Network { detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_bodies_and_edge_pages_are_described() {
+        let body = br#"{"message":"Authorization Error","errors":[{"resource":"Athlete","field":"access_token","code":"invalid"}]}"#;
+        assert_eq!(
+            describe_body(body),
+            "Authorization Error: Athlete access_token invalid"
+        );
+        assert_eq!(describe_body(b"<html>502</html>"), "an HTML error page");
+        assert_eq!(describe_body(b""), "");
+        let err = error_for(StatusCode::BAD_GATEWAY, b"", "upload");
+        assert_eq!(err.to_string(), "Strava had a server error (HTTP 502)");
+        assert_eq!(
+            error_for(StatusCode::FORBIDDEN, b"{}", "x").http_status(),
+            Some(403)
+        );
+    }
+}
