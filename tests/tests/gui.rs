@@ -256,6 +256,13 @@ fn upload_selected_lists_what_is_skipped_then_asks_to_connect() -> TestResult {
             .to_string();
         click(&app, "[data-testid=refresh]").await?;
         wait_for_count(&app, total + 1).await?;
+        let ready = format!(
+            "return [...document.querySelectorAll('[data-testid=sequence-row]')].some((r) => \
+               r.querySelector('[data-testid=sequence-name]').textContent.trim() === '{}' && \
+               r.querySelector('[data-testid=status-chip]').dataset.status === 'ready');",
+            UPLOAD_SEQUENCE.name
+        );
+        wait_for_js(&app, "the new sequence's track to be checked", &ready).await?;
 
         // "Select all ready" selects something; then pick three by ctrl-click.
         click(&app, "[data-testid=select-all-ready]").await?;
@@ -336,10 +343,14 @@ fn upload_selected_lists_what_is_skipped_then_asks_to_connect() -> TestResult {
             "{all_ready}"
         );
         assert_eq!(title, "Upload 1 sequence to Strava?");
-        let reasons: Vec<&str> = skipped.iter().map(|(_, reason)| reason.as_str()).collect();
+        let mut reasons: Vec<&str> = skipped.iter().map(|(_, reason)| reason.as_str()).collect();
+        reasons.sort();
         assert_eq!(reasons, ["invalidGpx", "noMtpwId"], "{skipped:?}");
         assert!(
-            skipped[0].0.starts_with("Broken Times Trail"),
+            skipped
+                .iter()
+                .any(|(text, reason)| reason == "invalidGpx"
+                    && text.starts_with("Broken Times Trail")),
             "{skipped:?}"
         );
         assert!(banner.contains("Sign in to"), "banner: {banner}");
@@ -364,15 +375,21 @@ fn the_upload_screens_say_what_to_do_when_empty() -> TestResult {
             )
             .await?;
         let shown = queue.attr("data-testid").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let queue_alerts = app.find_all(Locator::Css("[role=alert]")).await?.len();
         screenshot("queue")?;
         click(&app, "[data-testid=nav-history]").await?;
         app.wait_for(Locator::Css("[data-testid=history-count]"), UI_TIMEOUT)
             .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let history_alerts = app.find_all(Locator::Css("[role=alert]")).await?.len();
         screenshot("history")?;
         click(&app, "[data-testid=nav-library]").await?;
         app.wait_for(Locator::Css("[data-testid=library-count]"), UI_TIMEOUT)
             .await?;
         assert!(shown.is_some());
+        assert_eq!(queue_alerts, 0, "the Uploads screen shows an error");
+        assert_eq!(history_alerts, 0, "the History screen shows an error");
         assert_no_debug_text(&app).await?;
         Ok(app)
     })

@@ -34,6 +34,8 @@ export class UploadQueue {
       this.#backend.on("upload-progress", (event) => this.apply(event)),
       this.#backend.on("upload-queue-idle", (snapshot) => {
         this.snapshot = snapshot;
+        const waiting = snapshot.rows.find((row) => row.record.state === "notSignedIn");
+        if (waiting) this.onNotSignedIn?.(waiting.record.detail);
         this.onBatchEnded?.(snapshot);
       }),
     ]);
