@@ -353,7 +353,7 @@ fn upload_selected_lists_what_is_skipped_then_asks_to_connect() -> TestResult {
                     && text.starts_with("Broken Times Trail")),
             "{skipped:?}"
         );
-        assert!(banner.contains("Sign in to"), "banner: {banner}");
+        assert!(banner.contains("wait for a connection"), "banner: {banner}");
         assert!(banner.contains("Connect"), "banner: {banner}");
         assert!(summary.contains("1 need attention"), "summary: {summary}");
         assert_eq!(row_name, UPLOAD_SEQUENCE.name);

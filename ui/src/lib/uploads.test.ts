@@ -48,3 +48,11 @@ describe("upload rows", () => {
     expect(stateWords("onStravaMtpwNotUpdated")).toBe("On Strava; Map the Paths not updated");
   });
 });
+
+describe("upload texts", () => {
+  it("start messages with a capital and keep the rest", async () => {
+    const { sentence } = await import("./uploads");
+    expect(sentence("not signed in to Strava. Sign in to Strava, then Retry.")).toBe("Not signed in to Strava. Sign in to Strava, then Retry.");
+    expect(sentence("")).toBe("");
+  });
+});

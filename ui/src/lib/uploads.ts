@@ -168,3 +168,15 @@ export function batchNotice(rows: readonly QueueRow[]): { tone: "success" | "err
   if (problems.length === 0) return { tone: "success", text: `${uploaded}.` };
   return { tone: "error", text: `${uploaded}; ${problems.join(", ")}. See Uploads for what to do.` };
 }
+
+/** A message as a sentence: first letter upper case (the engine's texts may start lower case). */
+export function sentence(text: string): string {
+  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+}
+
+/** "23 Nov, 14:15" for a row: short, one line. */
+export function shortDateTime(rfc3339: string): string {
+  const date = new Date(rfc3339);
+  if (Number.isNaN(date.getTime())) return rfc3339;
+  return date.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
