@@ -85,9 +85,25 @@ async fn a_batch_runs_in_the_background_in_the_order_queued_and_ends_with_a_snap
     assert!(snapshot.rows.iter().all(|r| r.record.attempts.is_empty()));
     assert_eq!(h.uploads_posted(), 3);
 
-    // Every row's steps reached the listener, ending in done.
+    // Every row's steps reached the listener, ending in done, with its bytes up to the last.
     let progress = running.progress.lock().unwrap().clone();
     for row in &snapshot.rows {
+        let bytes: Vec<(u64, u64)> = progress
+            .iter()
+            .filter_map(|e| match e {
+                UploadEvent::Bytes {
+                    upload,
+                    sent,
+                    total,
+                } if *upload == row.record.id => Some((*sent, *total)),
+                _ => None,
+            })
+            .collect();
+        let last = bytes
+            .last()
+            .copied()
+            .expect("bytes events for every upload");
+        assert!(last.1 > 0 && last.0 == last.1, "last bytes event {last:?}");
         let last_state = progress.iter().rev().find_map(|e| match e {
             UploadEvent::State { upload, state, .. } if *upload == row.record.id => Some(*state),
             _ => None,
