@@ -19,7 +19,12 @@ help: ## List the targets
 deps: ## Install missing system packages, tauri-driver and the UI's npm packages (Debian 12, root)
 	@bash .ci/install-deps
 
-ui: deps ## Build the UI into ui/dist (the app embeds it)
+ui: deps ui/dist/index.html ## Build the UI into ui/dist (the app embeds it), when its sources changed
+
+# Rebuilt only when a source is newer: a fresh ui/dist would make cargo re-embed it and
+# recompile the app crate, so `make run` right after `make test` would not start at once.
+UI_SOURCES := $(shell find ui/src -type f) $(wildcard ui/*.json ui/*.ts ui/*.js ui/index.html)
+ui/dist/index.html: $(UI_SOURCES)
 	cd ui && npm run build
 
 build: ui ## Build the app, the CLI and the test tools (the same build `make test` uses)

@@ -6,7 +6,12 @@
 //! target/screenshots/.
 //!
 //! Environment (set by the runner; defaults suit a manual run from the workspace):
-//! - `MTP_GUI_APP`: the app binary (default `target/debug/mtp-strava-uploader`).
+//! - `MTP_GUI_APP`: the app binary (default `target/debug/mtp-strava-uploader`); the browser
+//!   script and the forged-link test launch it a second time.
+//! - `MTP_GUI_SESSION_APP`, `MTP_GUI_APP_DARK`: wrappers of it that sessions start (output kept
+//!   in `$MTP_GUI_LOGS/app.log`; the second in dark mode).
+//! - `MTP_GUI_LOGS`: the logs (the app's, the browser script's, tauri-driver's).
+//! - `MTP_STRAVA_*`, `MTPW_*`, `BROWSER`: the fakes and the browser script (see accounts.rs).
 //! - `MTP_GUI_WEBDRIVER`: tauri-driver's URL (default `http://127.0.0.1:4444`).
 //! - `MTP_GUI_SCREENSHOTS`: where screenshots go (default `target/screenshots`).
 //! - `HOME`: the temporary home; sequences live under `$HOME/MTP/sequences`.
@@ -20,6 +25,9 @@ use std::time::{Duration, Instant};
 
 use mtp_testkit::webdriver::{Client, Element, Locator, KEY_ESCAPE};
 use serde_json::{json, Value};
+
+#[path = "gui/accounts.rs"]
+mod accounts;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -447,6 +455,24 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = TestResult<Client>> + Send + 'static,
 {
+    with_app_binary(name, &session_binary()?, steps)
+}
+
+/// [`with_app`] with another binary (the dark-mode wrapper of the same app).
+fn with_app_binary<F, Fut>(name: &str, binary: &Path, steps: F) -> TestResult
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = TestResult<Client>> + Send + 'static,
+{
+    with_app_launched(name, binary, &[], steps)
+}
+
+/// [`with_app_binary`], the app started with `args` (a deep link at cold start).
+fn with_app_launched<F, Fut>(name: &str, binary: &Path, args: &[&str], steps: F) -> TestResult
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = TestResult<Client>> + Send + 'static,
+{
     let _turn = ONE_APP_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -455,7 +481,7 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let app = start_app().await?;
+        let app = start_app(binary, args).await?;
         let probe = app.clone();
         // On its own task, so a failed assertion still ends the session (and the app).
         let outcome = tokio::spawn(steps(app)).await;
@@ -472,12 +498,11 @@ where
 }
 
 /// A WebDriver session on the app binary, with the library on screen.
-async fn start_app() -> TestResult<Client> {
-    let application = app_binary()?;
+async fn start_app(application: &Path, args: &[&str]) -> TestResult<Client> {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "tauri:options".into(),
-        json!({ "application": application }),
+        json!({ "application": application, "args": args }),
     );
     let webdriver = webdriver_url();
     let app = tokio::time::timeout(STARTUP_TIMEOUT, Client::connect(&webdriver, capabilities))
@@ -514,6 +539,15 @@ fn app_binary() -> TestResult<PathBuf> {
         .into());
     }
     Ok(path.canonicalize()?)
+}
+
+/// What a WebDriver session starts: `MTP_GUI_SESSION_APP` (the runner's wrapper that keeps the
+/// app's output in the logs), else the app binary itself.
+fn session_binary() -> TestResult<PathBuf> {
+    match std::env::var_os("MTP_GUI_SESSION_APP") {
+        Some(wrapper) => Ok(PathBuf::from(wrapper)),
+        None => app_binary(),
+    }
 }
 
 fn webdriver_url() -> String {

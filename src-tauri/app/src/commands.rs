@@ -17,13 +17,13 @@ use crate::uploads::UploadsState;
 /// Registers the commands: the same list must equal `mtp_engine::ipc::COMMAND_NAMES` (checked
 /// at compile time), so the UI's generated bindings name exactly what the shell answers.
 macro_rules! command_handlers {
-    ($($name:ident),* $(,)?) => {{
+    ($($module:ident::$name:ident),* $(,)?) => {{
         const REGISTERED: &[&str] = &[$(stringify!($name)),*];
         const _: () = assert!(
             $crate::commands::same_names(REGISTERED, mtp_engine::ipc::COMMAND_NAMES),
             "the registered commands differ from mtp_engine::ipc::COMMAND_NAMES"
         );
-        tauri::generate_handler![$($crate::commands::$name),*]
+        tauri::generate_handler![$($crate::$module::$name),*]
     }};
 }
 pub(crate) use command_handlers;

@@ -1,8 +1,12 @@
-//! The `mtp-strava-uploader://` scheme. Sign-in arrives in a later version; for now URLs that
-//! reach the app are only logged, without their query or fragment (no UI listens for them yet).
+//! The `mtp-strava-uploader://` scheme: every URL that reaches the app (the startup URL from
+//! `get_current()`, later ones from `on_open_url`, second launches through single-instance) goes
+//! to the engine's one callback router, which accepts each sign-in state once. Refusals change
+//! nothing and are logged without the URL (its query or fragment can carry a code or token).
 
 use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
+
+use crate::engine_state::EngineState;
 
 /// A second launch: bring this window forward (its deep-link URL is delivered by the deep-link
 /// plugin through `on_open_url`, thanks to single-instance's `deep-link` feature).
@@ -14,11 +18,11 @@ pub fn on_second_instance(app: &AppHandle, _args: Vec<String>, _cwd: String) {
     }
 }
 
-/// Registers the scheme (Linux, in the background), and logs the startup URL and later ones.
+/// Registers the scheme (Linux, in the background), routes the startup URL and later ones.
 pub fn setup(app: &AppHandle) {
     register_scheme(app);
     match app.deep_link().get_current() {
-        Ok(Some(urls)) => urls.iter().for_each(|url| forward(app, url.as_str())),
+        Ok(Some(urls)) => urls.iter().for_each(|url| route(app, url.as_str())),
         Ok(None) => {}
         Err(err) => eprintln!("deep link: could not read the startup URL: {err}"),
     }
@@ -27,12 +31,13 @@ pub fn setup(app: &AppHandle) {
         event
             .urls()
             .iter()
-            .for_each(|url| forward(&handle, url.as_str()));
+            .for_each(|url| route(&handle, url.as_str()));
     });
 }
 
-/// On Linux the scheme handler is a .desktop file plus `xdg-mime`; writing it is cheap, but it
-/// runs on its own thread so a slow `xdg-mime` never delays the window. Failure is only logged.
+/// On Linux the scheme handler is a .desktop file plus `xdg-mime` (`update-desktop-database`
+/// from desktop-file-utils); it runs on its own thread so a slow tool never delays the window.
+/// Failure is only logged: the loopback redirect mode still works.
 #[cfg(target_os = "linux")]
 fn register_scheme(app: &AppHandle) {
     let app = app.clone();
@@ -46,9 +51,20 @@ fn register_scheme(app: &AppHandle) {
 #[cfg(not(target_os = "linux"))]
 fn register_scheme(_app: &AppHandle) {}
 
-/// Logs only the scheme and path: a callback URL can carry a code or token in its query or
-/// fragment, and those never go to logs or the UI.
-fn forward(_app: &AppHandle, url: &str) {
-    let shown = url.split(['?', '#']).next().unwrap_or_default();
-    eprintln!("deep link received: {shown}");
+/// Hands `url` to the router off the main thread (it reads the settings from the store). A
+/// repeat of an accepted link is ignored silently; a refusal is logged with its reason only.
+fn route(app: &AppHandle, url: &str) {
+    let accounts = match app.state::<EngineState>().accounts() {
+        Ok(accounts) => accounts,
+        Err(error) => {
+            eprintln!("deep link ignored: {}", error.message);
+            return;
+        }
+    };
+    let url = url.to_string();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(refused) = accounts.handle_callback(&url) {
+            eprintln!("deep link: {refused}");
+        }
+    });
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use mtp_engine::accounts::Accounts;
 use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 
 /// The opened engine, or the error that explains why it could not be opened.
@@ -33,6 +34,16 @@ impl EngineState {
     /// The engine itself (for async work such as the upload queue), or why it could not open.
     pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
         self.engine.clone()
+    }
+
+    /// Sign-in and accounts (cheap to clone; its async methods keep keyring calls off this thread).
+    pub fn accounts(&self) -> Result<Accounts, UserError> {
+        Ok(self
+            .engine
+            .as_ref()
+            .map_err(Clone::clone)?
+            .accounts()
+            .clone())
     }
 
     /// Runs `job` with the engine on the blocking thread pool, so the window never freezes.

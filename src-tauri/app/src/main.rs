@@ -1,9 +1,11 @@
-//! MTP Strava Uploader: the Tauri 2 shell. Glue only: plugins, commands over the engine, and
-//! the window's drag and drop. Domain logic lives in `mtp-engine`.
+//! MTP Strava Uploader: the Tauri 2 shell. Glue only: plugins, commands over the engine, the
+//! window's drag and drop, and sign-in callbacks routed to the engine. Domain logic lives in
+//! `mtp-engine`.
 
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod accounts;
 mod checks;
 mod commands;
 mod deep_link;
@@ -28,24 +30,32 @@ fn main() {
         .manage(engine)
         .manage(uploads::UploadsState::default())
         .invoke_handler(commands::command_handlers![
-            scan_library,
-            add_paths,
-            remove_root,
-            sequence_detail,
-            upload_sequences,
-            upload_queue,
-            pause_uploads,
-            resume_uploads,
-            cancel_uploads,
-            retry_upload,
-            upload_history,
-            upload_record,
-            open_link,
+            commands::scan_library,
+            commands::add_paths,
+            commands::remove_root,
+            commands::sequence_detail,
+            accounts::accounts_status,
+            accounts::accounts_settings,
+            accounts::save_accounts_settings,
+            accounts::set_strava_client_secret,
+            accounts::start_sign_in,
+            accounts::cancel_sign_in,
+            accounts::disconnect,
+            commands::upload_sequences,
+            commands::upload_queue,
+            commands::pause_uploads,
+            commands::resume_uploads,
+            commands::cancel_uploads,
+            commands::retry_upload,
+            commands::upload_history,
+            commands::upload_record,
+            commands::open_link,
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {
             deep_link::setup(app.handle());
             uploads::resume_at_launch(app.handle());
+            accounts::check_keyring_at_startup(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!("../../tauri.conf.json"));

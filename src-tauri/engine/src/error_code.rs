@@ -45,6 +45,8 @@ pub enum ErrorCode {
     Service,
     /// A setting is missing or invalid (e.g. no Client ID).
     InvalidSetting,
+    /// What the user typed or pasted is not valid (e.g. an MTPW sequence link).
+    InvalidInput,
     /// Something unexpected inside the app.
     Internal,
 }
@@ -83,7 +85,7 @@ impl EngineError {
             EngineError::Settings(SettingsError::Invalid { .. }) => ErrorCode::InvalidSetting,
             EngineError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
             EngineError::HttpClient { .. } => ErrorCode::Internal,
-            EngineError::InvalidMtpwLink { .. } => ErrorCode::InvalidSetting,
+            EngineError::InvalidMtpwLink { .. } => ErrorCode::InvalidInput,
             EngineError::MtpwCreate { .. } => ErrorCode::Service,
         }
     }

@@ -10,7 +10,9 @@ use std::marker::PhantomData;
 use serde::{Deserialize, Serialize};
 use ts_rs::{Config, TS};
 
+use crate::accounts::{AccountsStatus, DisconnectOutcome};
 use crate::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadEvent, UploadRecord};
+use crate::settings::{EffectiveSettings, Provider, RedirectMode, SettingsUpdate};
 use crate::upload_queue::{LinkTarget, QueueSnapshot};
 use crate::{DropOutcome, LibraryScan, SequenceDetail, SequenceSummary, UserError};
 
@@ -111,6 +113,21 @@ commands! {
     UPLOAD_RECORD = "upload_record": UploadArgs => Option<UploadRecord>;
     /// Opens a Strava activity or MTPW sequence page in the system browser.
     OPEN_LINK = "open_link": LinkTarget => ();
+    /// Both accounts (connected, athlete, granted scopes, waiting) and whether the keyring works.
+    ACCOUNTS_STATUS = "accounts_status": () => AccountsStatus;
+    /// The sign-in settings in effect, saying which come from the environment.
+    ACCOUNTS_SETTINGS = "accounts_settings": () => EffectiveSettings;
+    /// Saves the Accounts view's changes; answers the settings in effect.
+    SAVE_ACCOUNTS_SETTINGS = "save_accounts_settings": SettingsUpdate => EffectiveSettings;
+    /// Puts the Strava Client Secret in the keyring (empty: removes it). It never comes back.
+    SET_STRAVA_CLIENT_SECRET = "set_strava_client_secret": ClientSecretArgs => EffectiveSettings;
+    /// Starts a sign-in and opens the browser; how it ends comes as [`ACCOUNTS_CHANGED`] or
+    /// [`SIGN_IN_FAILED`].
+    START_SIGN_IN = "start_sign_in": ProviderArgs => SignInStarted;
+    /// Stops waiting for the browser.
+    CANCEL_SIGN_IN = "cancel_sign_in": ProviderArgs => ();
+    /// Signs out (Strava is asked to revoke); the keyring entries go whatever the network says.
+    DISCONNECT = "disconnect": ProviderArgs => DisconnectOutcome;
 }
 
 events! {
@@ -127,6 +144,10 @@ events! {
     UPLOAD_PROGRESS = "upload-progress": UploadEvent;
     /// The queue has nothing left to do: the batch as it ended.
     UPLOAD_QUEUE_IDLE = "upload-queue-idle": QueueSnapshot;
+    /// A sign-in ended (connected, or refused: see [`SIGN_IN_FAILED`]): the new status.
+    ACCOUNTS_CHANGED = "accounts-changed": AccountsStatus;
+    /// A sign-in was refused, expired or failed (not when the user cancelled it).
+    SIGN_IN_FAILED = "sign-in-failed": SignInFailed;
 }
 
 /// Arguments of [`ADD_PATHS`].
@@ -178,6 +199,49 @@ pub struct UploadArgs {
     /// `UploadRecord.id`.
     #[ts(type = "number")]
     pub upload: i64,
+}
+
+/// Arguments of [`START_SIGN_IN`], [`CANCEL_SIGN_IN`] and [`DISCONNECT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderArgs {
+    pub provider: Provider,
+}
+
+/// Arguments of [`SET_STRAVA_CLIENT_SECRET`]. Its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSecretArgs {
+    pub secret: String,
+}
+
+impl std::fmt::Debug for ClientSecretArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSecretArgs")
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Result of [`START_SIGN_IN`]: what the Accounts view shows while it waits for the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInStarted {
+    pub provider: Provider,
+    pub mode: RedirectMode,
+    /// The consent page the browser was sent to (shown with a Copy button).
+    pub authorize_url: String,
+    pub redirect_uri: String,
+    /// Why no browser could be opened, if so (the user copies the address instead).
+    pub browser_error: Option<String>,
+}
+
+/// Payload of [`SIGN_IN_FAILED`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInFailed {
+    pub provider: Provider,
+    pub error: UserError,
 }
 
 /// Payload of [`DROP_HOVER`].

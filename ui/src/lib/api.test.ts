@@ -6,6 +6,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 vi.mock("@tauri-apps/plugin-dialog", () => ({ open: vi.fn() }));
 
 const { addPaths, removeRoot, scanLibrary, sequenceDetail } = await import("./api");
+const accounts = await import("./accounts-api");
 const { COMMAND_NAMES } = await import("./bindings/ipc");
 
 describe("commands", () => {
@@ -27,7 +28,41 @@ describe("commands", () => {
     ]);
   });
 
-  it("every declared command has a caller, and nothing else is called", async () => {
+  it("sends the accounts commands' arguments the same way", async () => {
+    await accounts.startSignIn("strava");
+    await accounts.setStravaClientSecret("typed");
+    await accounts.accountsStatus();
+    expect(invoke.mock.calls).toEqual([
+      ["start_sign_in", { args: { provider: "strava" } }],
+      ["set_strava_client_secret", { args: { secret: "typed" } }],
+      ["accounts_status", {}],
+    ]);
+  });
+
+  it("calls every command the shell declares, and only those (with the stores' calls)", async () => {
+    await Promise.all([
+      addPaths([]),
+      removeRoot(""),
+      sequenceDetail(""),
+      scanLibrary(),
+      accounts.accountsStatus(),
+      accounts.accountsSettings(),
+      accounts.saveAccountsSettings({
+        strava_client_id: null,
+        strava_api_base: null,
+        strava_oauth_base: null,
+        strava_scopes: null,
+        redirect_mode: "loopback",
+        mtpw_base: null,
+        mtpw_client_id: null,
+        mtpw_redirect_uri: null,
+      }),
+      accounts.setStravaClientSecret(""),
+      accounts.startSignIn("mtpw"),
+      accounts.cancelSignIn("mtpw"),
+      accounts.disconnect("mtpw"),
+    ]);
+    const viaApi = invoke.mock.calls.map(([name]) => name as string);
     const { FakeBackend } = await import("./testing/fakeBackend");
     const { Library } = await import("./library.svelte");
     const { UploadQueue } = await import("./queue.svelte");
@@ -51,6 +86,7 @@ describe("commands", () => {
     await history.open(1);
     await history.openActivity("1");
     const called = [...new Set(backend.commandNames())].sort();
-    expect(called).toEqual([...COMMAND_NAMES].sort());
+    const all = [...new Set([...viaApi, ...called])].sort();
+    expect(all).toEqual([...COMMAND_NAMES].sort());
   });
 });

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::files::own_file;
+use crate::files::{display_name, own_file, read_regular, GPX_LIMIT};
 use crate::gpx::{validate, TrackPoint};
 
 /// A GPX read from a sequence folder, with its content hash.
@@ -18,8 +18,9 @@ pub struct GpxBytes {
 /// Reads `<dir>/<dir>.gpx`; the error names the file.
 pub fn read_gpx(folder: &Path) -> Result<GpxBytes, String> {
     let path = own_file(folder, ".gpx").ok_or_else(|| "the folder has no name".to_string())?;
-    let file_name = crate::files::display_name(&path);
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {file_name}: {e}"))?;
+    let file_name = display_name(&path);
+    // Regular files only, up to the stated size: a FIFO or /dev/zero never blocks an upload.
+    let bytes = read_regular(&path, &file_name, GPX_LIMIT).map_err(|e| e.to_string())?;
     let sha256 = sha256_hex(&bytes);
     Ok(GpxBytes {
         file_name,

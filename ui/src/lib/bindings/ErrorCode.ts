@@ -4,4 +4,4 @@
  * The kind of an error, for screens to branch on. Some codes are for features still to come
  * (accounts, uploads): they are declared now so every screen knows the full set.
  */
-export type ErrorCode = "dataFolder" | "store" | "storeTooNew" | "engineUnavailable" | "defaultRootIsPermanent" | "unknownRoot" | "unknownSequence" | "sequenceGone" | "notConnected" | "signInRefused" | "keyringUnavailable" | "rateLimited" | "network" | "service" | "invalidSetting" | "internal";
+export type ErrorCode = "dataFolder" | "store" | "storeTooNew" | "engineUnavailable" | "defaultRootIsPermanent" | "unknownRoot" | "unknownSequence" | "sequenceGone" | "notConnected" | "signInRefused" | "keyringUnavailable" | "rateLimited" | "network" | "service" | "invalidSetting" | "invalidInput" | "internal";
