@@ -28,6 +28,8 @@ use serde_json::{json, Value};
 
 #[path = "gui/accounts.rs"]
 mod accounts;
+#[path = "gui/uploads.rs"]
+mod uploads;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -411,6 +413,17 @@ const UPLOAD_SEQUENCE: KnownSequence = KnownSequence {
     points: 70,
     drop_a_time: false,
 };
+
+/// The library id of a sequence folder (its path bytes in hex), as the engine gives it.
+fn sequence_id_of(folder: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    folder
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// Gives a written sequence an MTPW id (`destination.mtp`), as MTP Desktop Uploader does after syncing.
 fn set_mtpw_id(folder: &Path, uuid: &str) -> TestResult {

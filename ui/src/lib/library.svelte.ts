@@ -20,6 +20,8 @@ export class Library {
   error = $state<string | null>(null);
 
   #backend: Backend;
+  /** Checked summaries that arrived while a scan was answering: its list must not undo them. */
+  #checkedDuringScan = new Map<string, SequenceSummary>();
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -30,7 +32,9 @@ export class Library {
     this.scanning = true;
     try {
       const scan = await this.#backend.call("scan_library", null);
-      this.sequences = scan.sequences;
+      const early = this.#checkedDuringScan;
+      this.#checkedDuringScan = new Map();
+      this.sequences = early.size === 0 ? scan.sequences : scan.sequences.map((s) => early.get(s.id) ?? s);
       this.roots = scan.roots;
       this.error = null;
     } catch (error) {
@@ -53,6 +57,8 @@ export class Library {
 
   /** Replaces `checking` summaries with the final ones the engine sends after a scan. */
   applyChecked(summaries: SequenceSummary[]): void {
+    // The check a scan starts can finish before the scan's own answer is read.
+    if (this.scanning) for (const summary of summaries) this.#checkedDuringScan.set(summary.id, summary);
     const byId = new Map(summaries.map((summary) => [summary.id, summary]));
     this.sequences = this.sequences.map((sequence) => byId.get(sequence.id) ?? sequence);
   }

@@ -20,6 +20,19 @@ describe("library store", () => {
     expect(library.sequences.map((s) => `${s.id}:${s.status}`)).toEqual(["a:checking", "b:invalid"]);
   });
 
+  it("keeps a checked summary that arrives before the scan's answer", async () => {
+    const backend = new FakeBackend();
+    const library = new Library(backend);
+    await library.listen();
+    backend.answer("scan_library", () => {
+      // The track check the scan started is done before the scan's answer is read.
+      backend.emit("tracks-checked", [sequence("b", { status: "ready" })]);
+      return scanOf("a", "b");
+    });
+    await library.refresh();
+    expect(library.sequences.map((s) => `${s.id}:${s.status}`)).toEqual(["a:checking", "b:ready"]);
+  });
+
   it("keeps the last list and says why when a scan fails", async () => {
     let fail = false;
     const backend = new FakeBackend().answer("scan_library", () => {
