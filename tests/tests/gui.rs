@@ -30,6 +30,8 @@ use serde_json::{json, Value};
 
 #[path = "gui/accounts.rs"]
 mod accounts;
+#[path = "gui/uploads.rs"]
+mod uploads;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -336,6 +338,224 @@ fn adding_folders_reports_each_one_and_lists_the_new_sequence() -> TestResult {
         wait_for_count(&app, total).await?;
         Ok(app)
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploads (groundwork): select, confirm, the queue and the history, without fake services.
+// With no account connected every upload stops before any request, so these tests need nothing
+// from the runner beyond what the library tests need.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn upload_selected_lists_what_is_skipped_then_asks_to_connect() -> TestResult {
+    with_app("upload-not-connected", |app| async move {
+        let total = sequence_folder_count(&library_dir()?)?;
+        wait_for_count(&app, total).await?;
+        let elsewhere = home()?.join("UploadTest");
+        let folder = write_sequence(&elsewhere, &UPLOAD_SEQUENCE)?;
+        set_mtpw_id(&folder, "3b2d6f0e-5a41-4c8e-9d7a-1f0e2c3b4a59")?;
+        let outcome = invoke(
+            &app,
+            "add_paths",
+            json!({ "args": { "paths": [elsewhere.display().to_string()] } }),
+        )
+        .await?;
+        let root = outcome["added"][0]["path"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        click(&app, "[data-testid=refresh]").await?;
+        wait_for_count(&app, total + 1).await?;
+        let ready = format!(
+            "return [...document.querySelectorAll('[data-testid=sequence-row]')].some((r) => \
+               r.querySelector('[data-testid=sequence-name]').textContent.trim() === '{}' && \
+               r.querySelector('[data-testid=status-chip]').dataset.status === 'ready');",
+            UPLOAD_SEQUENCE.name
+        );
+        wait_for_js(&app, "the new sequence's track to be checked", &ready).await?;
+
+        // "Select all ready" selects something; then pick three by ctrl-click.
+        click(&app, "[data-testid=select-all-ready]").await?;
+        wait_for_js(
+            &app,
+            "a selection",
+            "return !!document.querySelector('[data-testid=selection-count]')",
+        )
+        .await?;
+        let all_ready = text_of(&app, "[data-testid=selection-count]").await?;
+        app.execute(
+            "document.querySelector('[data-testid=selection-bar] button').click()",
+            vec![],
+        )
+        .await?;
+        for name in [
+            UPLOAD_SEQUENCE.name,
+            "Broken Times Trail",
+            "Ridge Walk Snowdon",
+        ] {
+            ctrl_click_row(&app, name).await?;
+        }
+        assert_eq!(
+            text_of(&app, "[data-testid=selection-count]").await?,
+            "3 selected"
+        );
+        screenshot("upload-selection")?;
+
+        click(&app, "[data-testid=upload-selected]").await?;
+        app.wait_for(Locator::Css("[data-testid=upload-confirm]"), UI_TIMEOUT)
+            .await?;
+        let title = text_of(&app, "#confirm-title").await?;
+        let skipped: Vec<(String, String)> = serde_json::from_value(
+            app.execute(
+                "return [...document.querySelectorAll('[data-testid=skipped-sequence]')].map((e) => [e.textContent.trim(), e.dataset.reason]);",
+                vec![],
+            )
+            .await?,
+        )?;
+        screenshot("upload-confirm")?;
+        click(&app, "[data-testid=upload-confirm-button]").await?;
+
+        // The queue: the one sequence stops before any request, asking to connect.
+        app.wait_for(Locator::Css("[data-testid=queue-row]"), UI_TIMEOUT)
+            .await?;
+        wait_for_js(
+            &app,
+            "the upload to stop for want of a connection",
+            "const r = document.querySelector('[data-testid=queue-row]'); return !!r && r.dataset.state === 'notSignedIn';",
+        )
+        .await?;
+        app.wait_for(Locator::Css("[data-testid=connect-banner]"), UI_TIMEOUT)
+            .await?;
+        let banner = text_of(&app, "[data-testid=connect-banner]").await?;
+        let summary = text_of(&app, "[data-testid=batch-summary]").await?;
+        screenshot("queue-not-connected")?;
+        assert_no_debug_text(&app).await?;
+
+        // History lists it; its detail has the message and a Retry.
+        click(&app, "[data-testid=nav-history]").await?;
+        app.wait_for(Locator::Css("[data-testid=history-row]"), UI_TIMEOUT)
+            .await?;
+        let row_name = text_of(&app, "[data-testid=history-row] .name").await?;
+        click(&app, "[data-testid=history-row]").await?;
+        app.wait_for(Locator::Css("[data-testid=history-detail]"), UI_TIMEOUT)
+            .await?;
+        let message = text_of(&app, "[data-testid=history-message]").await?;
+        let retry = app
+            .find_all(Locator::Css("[data-testid=history-retry]"))
+            .await?
+            .len();
+        screenshot("history-detail")?;
+
+        // Leave the library as the other tests expect it, then judge.
+        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+        assert!(
+            all_ready.ends_with("selected") && all_ready != "0 selected",
+            "{all_ready}"
+        );
+        assert_eq!(title, "Upload 1 sequence to Strava?");
+        let mut reasons: Vec<&str> = skipped.iter().map(|(_, reason)| reason.as_str()).collect();
+        reasons.sort();
+        assert_eq!(reasons, ["invalidGpx", "noMtpwId"], "{skipped:?}");
+        assert!(
+            skipped
+                .iter()
+                .any(|(text, reason)| reason == "invalidGpx"
+                    && text.starts_with("Broken Times Trail")),
+            "{skipped:?}"
+        );
+        assert!(banner.contains("wait for a connection"), "banner: {banner}");
+        assert!(banner.contains("Connect"), "banner: {banner}");
+        assert!(summary.contains("1 need attention"), "summary: {summary}");
+        assert_eq!(row_name, UPLOAD_SEQUENCE.name);
+        assert!(message.contains("Sign in to"), "message: {message}");
+        assert_eq!(retry, 1);
+        Ok(app)
+    })
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn the_upload_screens_say_what_to_do_when_empty() -> TestResult {
+    with_app("uploads-empty", |app| async move {
+        click(&app, "[data-testid=nav-queue]").await?;
+        let queue = app
+            .wait_for(
+                Locator::Css("[data-testid=queue-empty], [data-testid=queue-list]"),
+                UI_TIMEOUT,
+            )
+            .await?;
+        let shown = queue.attr("data-testid").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let queue_alerts = app.find_all(Locator::Css("[role=alert]")).await?.len();
+        screenshot("queue")?;
+        click(&app, "[data-testid=nav-history]").await?;
+        app.wait_for(Locator::Css("[data-testid=history-count]"), UI_TIMEOUT)
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let history_alerts = app.find_all(Locator::Css("[role=alert]")).await?.len();
+        screenshot("history")?;
+        click(&app, "[data-testid=nav-library]").await?;
+        app.wait_for(Locator::Css("[data-testid=library-count]"), UI_TIMEOUT)
+            .await?;
+        assert!(shown.is_some());
+        assert_eq!(queue_alerts, 0, "the Uploads screen shows an error");
+        assert_eq!(history_alerts, 0, "the History screen shows an error");
+        assert_no_debug_text(&app).await?;
+        Ok(app)
+    })
+}
+
+const UPLOAD_SEQUENCE: KnownSequence = KnownSequence {
+    name: "Upload Ride Porto",
+    transport: ("Earth", "Bicycle"),
+    created: "2021-05-05T09:00:00",
+    centre: (41.1496, -8.6109),
+    points: 70,
+    drop_a_time: false,
+};
+
+/// The library id of a sequence folder (its path bytes in hex), as the engine gives it.
+fn sequence_id_of(folder: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    folder
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Gives a written sequence an MTPW id (`destination.mtp`), as MTP Desktop Uploader does after syncing.
+fn set_mtpw_id(folder: &Path, uuid: &str) -> TestResult {
+    let name = folder
+        .file_name()
+        .ok_or("no folder name")?
+        .to_string_lossy()
+        .into_owned();
+    let file = folder.join(format!("{name}.json"));
+    let mut record: Value = serde_json::from_slice(&fs::read(&file)?)?;
+    record["sequence"]["destination"] = json!({ "mtp": uuid });
+    fs::write(&file, serde_json::to_vec_pretty(&record)?)?;
+    Ok(())
+}
+
+async fn click(app: &Client, css: &str) -> TestResult {
+    app.wait_for(Locator::Css(css), UI_TIMEOUT)
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// A ctrl-click on a library row (WebDriver has no modifier clicks here: the same DOM event).
+async fn ctrl_click_row(app: &Client, name: &str) -> TestResult {
+    row_for(app, name).await?;
+    let script = "const row = [...document.querySelectorAll('[data-testid=sequence-row]')] \
+                    .find((r) => r.querySelector('[data-testid=sequence-name]').textContent.trim() === arguments[0]); \
+                  row.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));";
+    app.execute(script, vec![json!(name)]).await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

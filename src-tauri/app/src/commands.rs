@@ -4,11 +4,15 @@
 use std::path::PathBuf;
 
 use mtp_engine::ipc::{self, AddPathsArgs, Command, RemoveRootArgs, SequenceDetailArgs};
+use mtp_engine::ipc::{UploadArgs, UploadSequencesArgs, UploadTargetArgs};
+use mtp_engine::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadRecord};
+use mtp_engine::upload_queue::{LinkTarget, QueueSnapshot};
 use mtp_engine::{DropOutcome, LibraryScan, SequenceDetail, UserError};
 use tauri::{AppHandle, State};
 
 use crate::checks;
 use crate::engine_state::EngineState;
+use crate::uploads::UploadsState;
 
 /// Registers the commands: the same list must equal `mtp_engine::ipc::COMMAND_NAMES` (checked
 /// at compile time), so the UI's generated bindings name exactly what the shell answers.
@@ -29,6 +33,15 @@ const _: Command<(), LibraryScan> = ipc::SCAN_LIBRARY;
 const _: Command<AddPathsArgs, DropOutcome> = ipc::ADD_PATHS;
 const _: Command<RemoveRootArgs, ()> = ipc::REMOVE_ROOT;
 const _: Command<SequenceDetailArgs, SequenceDetail> = ipc::SEQUENCE_DETAIL;
+const _: Command<UploadSequencesArgs, Vec<EnqueueOutcome>> = ipc::UPLOAD_SEQUENCES;
+const _: Command<(), QueueSnapshot> = ipc::UPLOAD_QUEUE;
+const _: Command<UploadTargetArgs, ()> = ipc::PAUSE_UPLOADS;
+const _: Command<UploadTargetArgs, ()> = ipc::RESUME_UPLOADS;
+const _: Command<UploadTargetArgs, ()> = ipc::CANCEL_UPLOADS;
+const _: Command<UploadArgs, Option<UploadRecord>> = ipc::RETRY_UPLOAD;
+const _: Command<HistoryQuery, HistoryPage> = ipc::UPLOAD_HISTORY;
+const _: Command<UploadArgs, Option<UploadRecord>> = ipc::UPLOAD_RECORD;
+const _: Command<LinkTarget, ()> = ipc::OPEN_LINK;
 
 /// Every sequence under every library folder, newest first (no track previews: the list stays
 /// light). New or changed sequences come back `checking`; their final summaries follow as
@@ -75,6 +88,114 @@ pub async fn sequence_detail(
     engine
         .run(move |engine| engine.sequence_detail(&args.id))
         .await
+}
+
+// Uploads: thin calls to the upload queue (`mtp_engine::upload_queue`) and the history.
+
+/// Queues sequences and starts the queue; says for each what was queued or why it was skipped.
+#[tauri::command]
+pub async fn upload_sequences(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: UploadSequencesArgs,
+) -> Result<Vec<EnqueueOutcome>, UserError> {
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.enqueue(&args.sequence_ids, args.insist)).await
+}
+
+/// The current (or last) batch with live progress.
+#[tauri::command]
+pub async fn upload_queue(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+) -> Result<QueueSnapshot, UserError> {
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.snapshot()).await
+}
+
+/// Holds the whole queue or one upload.
+#[tauri::command]
+pub async fn pause_uploads(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: UploadTargetArgs,
+) -> Result<(), UserError> {
+    uploads.queue(&app).await?.pause(args.upload);
+    Ok(())
+}
+
+/// Lets the whole queue or one upload go on.
+#[tauri::command]
+pub async fn resume_uploads(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: UploadTargetArgs,
+) -> Result<(), UserError> {
+    uploads.queue(&app).await?.resume(args.upload);
+    Ok(())
+}
+
+/// Cancels the whole queue or one upload.
+#[tauri::command]
+pub async fn cancel_uploads(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: UploadTargetArgs,
+) -> Result<(), UserError> {
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.cancel(args.upload)).await
+}
+
+/// Queues one history record again.
+#[tauri::command]
+pub async fn retry_upload(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: UploadArgs,
+) -> Result<Option<UploadRecord>, UserError> {
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.retry(args.upload)).await
+}
+
+/// A page of the upload history, newest first.
+#[tauri::command]
+pub async fn upload_history(
+    engine: State<'_, EngineState>,
+    args: HistoryQuery,
+) -> Result<HistoryPage, UserError> {
+    engine.run(move |engine| engine.upload_history(&args)).await
+}
+
+/// One upload record with every attempt.
+#[tauri::command]
+pub async fn upload_record(
+    engine: State<'_, EngineState>,
+    args: UploadArgs,
+) -> Result<Option<UploadRecord>, UserError> {
+    engine
+        .run(move |engine| engine.upload_record(args.upload))
+        .await
+}
+
+/// Opens a Strava activity or MTPW sequence page in the system browser, never in the window.
+#[tauri::command]
+pub async fn open_link(engine: State<'_, EngineState>, args: LinkTarget) -> Result<(), UserError> {
+    engine.engine()?.open_link(&args).await
+}
+
+/// Runs a queue call off the async threads (it reads the store).
+async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, mtp_engine::EngineError> + Send + 'static,
+) -> Result<T, UserError> {
+    tauri::async_runtime::spawn_blocking(job)
+        .await
+        .map_err(|_| {
+            UserError::new(
+                mtp_engine::ErrorCode::Internal,
+                "The app hit an internal problem. Please try again.",
+            )
+        })?
+        .map_err(|err| err.to_user())
 }
 
 /// True when both lists hold the same names (each list's names are unique).

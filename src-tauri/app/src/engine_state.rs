@@ -31,6 +31,11 @@ impl EngineState {
         Self { engine }
     }
 
+    /// The engine itself (for async work such as the upload queue), or why it could not open.
+    pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
+        self.engine.clone()
+    }
+
     /// Sign-in and accounts (cheap to clone; its async methods keep keyring calls off this thread).
     pub fn accounts(&self) -> Result<Accounts, UserError> {
         Ok(self

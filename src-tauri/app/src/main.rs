@@ -12,6 +12,7 @@ mod deep_link;
 mod drop;
 mod engine_state;
 mod events;
+mod uploads;
 
 use engine_state::EngineState;
 
@@ -27,6 +28,7 @@ fn main() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(engine)
+        .manage(uploads::UploadsState::default())
         .invoke_handler(commands::command_handlers![
             commands::scan_library,
             commands::add_paths,
@@ -39,10 +41,20 @@ fn main() {
             accounts::start_sign_in,
             accounts::cancel_sign_in,
             accounts::disconnect,
+            commands::upload_sequences,
+            commands::upload_queue,
+            commands::pause_uploads,
+            commands::resume_uploads,
+            commands::cancel_uploads,
+            commands::retry_upload,
+            commands::upload_history,
+            commands::upload_record,
+            commands::open_link,
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {
             deep_link::setup(app.handle());
+            uploads::resume_at_launch(app.handle());
             accounts::check_keyring_at_startup(app.handle());
             Ok(())
         })

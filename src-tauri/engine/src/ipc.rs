@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::{Config, TS};
 
 use crate::accounts::{AccountsStatus, DisconnectOutcome};
+use crate::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadEvent, UploadRecord};
 use crate::settings::{EffectiveSettings, Provider, RedirectMode, SettingsUpdate};
+use crate::upload_queue::{LinkTarget, QueueSnapshot};
 use crate::{DropOutcome, LibraryScan, SequenceDetail, SequenceSummary, UserError};
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
@@ -92,6 +94,25 @@ commands! {
     REMOVE_ROOT = "remove_root": RemoveRootArgs => ();
     /// One sequence with its track preview and photo count.
     SEQUENCE_DETAIL = "sequence_detail": SequenceDetailArgs => SequenceDetail;
+    // Uploads (groundwork).
+    /// Queues sequences and starts the queue; says for each what was queued or why it was skipped.
+    UPLOAD_SEQUENCES = "upload_sequences": UploadSequencesArgs => Vec<EnqueueOutcome>;
+    /// The current (or last) batch with live progress.
+    UPLOAD_QUEUE = "upload_queue": () => QueueSnapshot;
+    /// Holds the whole queue (`upload: null`) or one upload before its next request.
+    PAUSE_UPLOADS = "pause_uploads": UploadTargetArgs => ();
+    /// Lets the whole queue or one upload go on.
+    RESUME_UPLOADS = "resume_uploads": UploadTargetArgs => ();
+    /// Cancels the whole queue or one upload (what reached Strava is finished by the next run).
+    CANCEL_UPLOADS = "cancel_uploads": UploadTargetArgs => ();
+    /// Queues one history record again (Retry); `null` when it no longer exists.
+    RETRY_UPLOAD = "retry_upload": UploadArgs => Option<UploadRecord>;
+    /// A page of the upload history, newest first.
+    UPLOAD_HISTORY = "upload_history": HistoryQuery => HistoryPage;
+    /// One upload record with every attempt.
+    UPLOAD_RECORD = "upload_record": UploadArgs => Option<UploadRecord>;
+    /// Opens a Strava activity or MTPW sequence page in the system browser.
+    OPEN_LINK = "open_link": LinkTarget => ();
     /// Both accounts (connected, athlete, granted scopes, waiting) and whether the keyring works.
     ACCOUNTS_STATUS = "accounts_status": () => AccountsStatus;
     /// The sign-in settings in effect, saying which come from the environment.
@@ -118,6 +139,11 @@ events! {
     DROP_FAILED = "drop-failed": UserError;
     /// Final summaries of sequences whose GPX track was just checked (in batches).
     TRACKS_CHECKED = "tracks-checked": Vec<SequenceSummary>;
+    /// Progress of one upload (state, bytes, retry), or the rate-limit pause; at most about
+    /// ten a second per upload.
+    UPLOAD_PROGRESS = "upload-progress": UploadEvent;
+    /// The queue has nothing left to do: the batch as it ended.
+    UPLOAD_QUEUE_IDLE = "upload-queue-idle": QueueSnapshot;
     /// A sign-in ended (connected, or refused: see [`SIGN_IN_FAILED`]): the new status.
     ACCOUNTS_CHANGED = "accounts-changed": AccountsStatus;
     /// A sign-in was refused, expired or failed (not when the user cancelled it).
@@ -145,6 +171,34 @@ pub struct RemoveRootArgs {
 pub struct SequenceDetailArgs {
     /// `SequenceSummary.id`.
     pub id: String,
+}
+
+/// Arguments of [`UPLOAD_SEQUENCES`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadSequencesArgs {
+    /// `SequenceSummary.id`s.
+    pub sequence_ids: Vec<String>,
+    /// Also sequences MTP Desktop Uploader already uploaded.
+    pub insist: bool,
+}
+
+/// Arguments of [`PAUSE_UPLOADS`], [`RESUME_UPLOADS`] and [`CANCEL_UPLOADS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadTargetArgs {
+    /// One upload (`UploadRecord.id`), or `null` for the whole queue.
+    #[ts(type = "number | null")]
+    pub upload: Option<i64>,
+}
+
+/// Arguments of [`RETRY_UPLOAD`] and [`UPLOAD_RECORD`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadArgs {
+    /// `UploadRecord.id`.
+    #[ts(type = "number")]
+    pub upload: i64,
 }
 
 /// Arguments of [`START_SIGN_IN`], [`CANCEL_SIGN_IN`] and [`DISCONNECT`].

@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod settings;
 mod store;
 pub mod strava;
+pub mod upload_queue;
 
 pub use config::EngineConfig;
 pub use engine::Engine;

@@ -64,6 +64,15 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<UploadEvent>(&cfg, &mut files);
     render::<RunSummary>(&cfg, &mut files);
     render::<EnqueueOutcome>(&cfg, &mut files);
+    // The upload queue (groundwork).
+    render::<upload_queue::QueueSnapshot>(&cfg, &mut files);
+    render::<upload_queue::QueueRow>(&cfg, &mut files);
+    render::<upload_queue::BytesProgress>(&cfg, &mut files);
+    render::<upload_queue::AttemptProgress>(&cfg, &mut files);
+    render::<upload_queue::LinkTarget>(&cfg, &mut files);
+    render::<ipc::UploadSequencesArgs>(&cfg, &mut files);
+    render::<ipc::UploadTargetArgs>(&cfg, &mut files);
+    render::<ipc::UploadArgs>(&cfg, &mut files);
     // Accounts and sign-in
     render::<Provider>(&cfg, &mut files);
     render::<RedirectMode>(&cfg, &mut files);

@@ -11,6 +11,17 @@ import type { SequenceDetail } from "./bindings/SequenceDetail";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
 import type { UserError } from "./bindings/UserError";
 
+/**
+ * The one way the UI reaches the app shell: declared commands, declared events and the folder
+ * picker. Stores take a `Backend`, so vitest runs them against a fake one (`testing/fakeBackend`);
+ * views never call Tauri.
+ */
+export interface Backend {
+  call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]>;
+  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<UnlistenFn>;
+  chooseFolders(): Promise<string[]>;
+}
+
 /** Invokes a declared command; every command takes its arguments as `{ args }`. It rejects with a `UserError`. */
 export function call<C extends keyof Commands>(
   command: C,
@@ -55,6 +66,9 @@ export async function chooseFolders(): Promise<string[]> {
   if (picked == null) return [];
   return Array.isArray(picked) ? picked : [picked];
 }
+
+/** The real shell, through Tauri's `invoke` and `listen`. */
+export const tauriBackend: Backend = { call, on, chooseFolders };
 
 /** Handlers for what the window reports about drag and drop. */
 export interface DropHandlers {

@@ -1,8 +1,9 @@
 // The library as the UI knows it: the last scan, its folders, and the actions that change them.
 
-import { addPaths, chooseFolders, removeRoot, scanLibrary } from "./api";
+import { tauriBackend, type Backend } from "./api";
 import type { DropOutcome } from "./bindings/DropOutcome";
 import type { LibraryRoot } from "./bindings/LibraryRoot";
+import type { SequenceDetail } from "./bindings/SequenceDetail";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
 import { userMessage } from "./format";
 import { dropNotices } from "./messages";
@@ -14,7 +15,7 @@ function prepareSearchSoon(sequences: readonly SequenceSummary[]): void {
   setTimeout(() => prepareSearch(sequences), 50);
 }
 
-class Library {
+export class Library {
   /** Replaced whole, never mutated: raw state, so 10,000 summaries get no deep proxies. */
   sequences = $state.raw<SequenceSummary[]>([]);
   roots = $state<LibraryRoot[]>([]);
@@ -25,13 +26,23 @@ class Library {
   /** Why the last scan failed, for the user. */
   error = $state<string | null>(null);
 
+  #backend: Backend;
+  /** Checked summaries that arrived while a scan was answering: its list must not undo them. */
+  #checkedDuringScan = new Map<string, SequenceSummary>();
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
   /** Reads every library folder again (cached sequences are cheap). */
   async refresh(): Promise<void> {
     this.scanning = true;
     try {
-      const scan = await scanLibrary();
-      this.sequences = scan.sequences;
-      prepareSearchSoon(scan.sequences);
+      const scan = await this.#backend.call("scan_library", null);
+      const early = this.#checkedDuringScan;
+      this.#checkedDuringScan = new Map();
+      this.sequences = early.size === 0 ? scan.sequences : scan.sequences.map((s) => early.get(s.id) ?? s);
+      prepareSearchSoon(this.sequences);
       this.roots = scan.roots;
       this.error = null;
     } catch (error) {
@@ -42,8 +53,20 @@ class Library {
     }
   }
 
+  /** Follows the final summaries the engine sends after a scan; the returned function stops. */
+  listen(): Promise<() => void> {
+    return this.#backend.on("tracks-checked", (summaries) => this.applyChecked(summaries));
+  }
+
+  /** One sequence with its track preview and photo count. */
+  detail(id: string): Promise<SequenceDetail> {
+    return this.#backend.call("sequence_detail", { id });
+  }
+
   /** Replaces `checking` summaries with the final ones the engine sends after a scan. */
   applyChecked(summaries: SequenceSummary[]): void {
+    // The check a scan starts can finish before the scan's own answer is read.
+    if (this.scanning) for (const summary of summaries) this.#checkedDuringScan.set(summary.id, summary);
     const byId = new Map(summaries.map((summary) => [summary.id, summary]));
     this.sequences = this.sequences.map((sequence) => byId.get(sequence.id) ?? sequence);
     prepareSearchSoon(summaries);
@@ -58,9 +81,9 @@ class Library {
   /** "Add folder…": the native picker, then the same decision as a drop. */
   async addFolders(): Promise<void> {
     try {
-      const paths = await chooseFolders();
+      const paths = await this.#backend.chooseFolders();
       if (paths.length === 0) return;
-      await this.accept(await addPaths(paths));
+      await this.accept(await this.#backend.call("add_paths", { paths }));
     } catch (error) {
       notices.show([{ tone: "error", text: userMessage(error) }]);
     }
@@ -68,7 +91,7 @@ class Library {
 
   async removeFolder(path: string): Promise<void> {
     try {
-      await removeRoot(path);
+      await this.#backend.call("remove_root", { path });
       await this.refresh();
     } catch (error) {
       notices.show([{ tone: "error", text: userMessage(error) }]);
@@ -76,4 +99,4 @@ class Library {
   }
 }
 
-export const library = new Library();
+export const library = new Library(tauriBackend);

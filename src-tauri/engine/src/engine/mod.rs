@@ -4,6 +4,7 @@
 mod accounts;
 mod library;
 mod roots;
+mod uploads;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -1,5 +1,5 @@
 // Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.
-import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, LibraryScan, ProviderArgs, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, UserError } from "./index";
+import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryScan, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
 
 /** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */
 export interface Commands {
@@ -7,6 +7,15 @@ export interface Commands {
   "add_paths": { args: AddPathsArgs; result: DropOutcome };
   "remove_root": { args: RemoveRootArgs; result: null };
   "sequence_detail": { args: SequenceDetailArgs; result: SequenceDetail };
+  "upload_sequences": { args: UploadSequencesArgs; result: Array<EnqueueOutcome> };
+  "upload_queue": { args: null; result: QueueSnapshot };
+  "pause_uploads": { args: UploadTargetArgs; result: null };
+  "resume_uploads": { args: UploadTargetArgs; result: null };
+  "cancel_uploads": { args: UploadTargetArgs; result: null };
+  "retry_upload": { args: UploadArgs; result: UploadRecord | null };
+  "upload_history": { args: HistoryQuery; result: HistoryPage };
+  "upload_record": { args: UploadArgs; result: UploadRecord | null };
+  "open_link": { args: LinkTarget; result: null };
   "accounts_status": { args: null; result: AccountsStatus };
   "accounts_settings": { args: null; result: EffectiveSettings };
   "save_accounts_settings": { args: SettingsUpdate; result: EffectiveSettings };
@@ -22,9 +31,11 @@ export interface Events {
   "drop-outcome": DropOutcome;
   "drop-failed": UserError;
   "tracks-checked": Array<SequenceSummary>;
+  "upload-progress": UploadEvent;
+  "upload-queue-idle": QueueSnapshot;
   "accounts-changed": AccountsStatus;
   "sign-in-failed": SignInFailed;
 }
 
-export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect"] as const;
-export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "accounts-changed", "sign-in-failed"] as const;
+export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "open_link", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect"] as const;
+export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "upload-progress", "upload-queue-idle", "accounts-changed", "sign-in-failed"] as const;

@@ -1,0 +1,56 @@
+//! The upload queue as app state: started on first use (or at launch, to resume what a
+//! previous run left), its notices forwarded to the UI as the declared events.
+
+use std::sync::Arc;
+
+use mtp_engine::ipc;
+use mtp_engine::upload_queue::{QueueNotice, UploadQueue};
+use mtp_engine::UserError;
+use tauri::async_runtime::Mutex;
+use tauri::{AppHandle, Manager};
+
+use crate::engine_state::EngineState;
+use crate::events::emit;
+
+/// The queue, once started.
+#[derive(Default)]
+pub struct UploadsState {
+    queue: Mutex<Option<Arc<UploadQueue>>>,
+}
+
+impl UploadsState {
+    /// The running queue, started now if it is not yet.
+    pub async fn queue(&self, app: &AppHandle) -> Result<Arc<UploadQueue>, UserError> {
+        let mut slot = self.queue.lock().await;
+        if let Some(queue) = slot.as_ref() {
+            return Ok(Arc::clone(queue));
+        }
+        let engine = app.state::<EngineState>().engine()?;
+        let events = app.clone();
+        let listener = Arc::new(move |notice: QueueNotice| match notice {
+            QueueNotice::Progress(event) => {
+                emit(&events, ipc::UPLOAD_PROGRESS, event, "upload progress")
+            }
+            QueueNotice::Idle(snapshot) => {
+                emit(&events, ipc::UPLOAD_QUEUE_IDLE, snapshot, "upload queue")
+            }
+        });
+        let runtime = tauri::async_runtime::handle().inner().clone();
+        let queue = engine
+            .start_upload_queue(runtime, listener)
+            .await
+            .map_err(|err| err.to_user())?;
+        *slot = Some(Arc::clone(&queue));
+        Ok(queue)
+    }
+}
+
+/// Starts the queue at launch, so uploads a previous run left unfinished go on by themselves.
+pub fn resume_at_launch(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = app.state::<UploadsState>().queue(&app).await {
+            eprintln!("upload queue: {}", error.message);
+        }
+    });
+}

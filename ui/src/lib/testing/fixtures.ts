@@ -1,0 +1,57 @@
+// Builders of the engine's types for store tests.
+
+import type { SequenceSummary } from "../bindings/SequenceSummary";
+
+/** A ready, eligible sequence named `name` (its id is the name); `extra` overrides fields. */
+export function sequence(name: string, extra: Partial<SequenceSummary> = {}): SequenceSummary {
+  return {
+    id: name,
+    path: `/home/ana/MTP/sequences/${name}`,
+    dirName: name,
+    name,
+    description: null,
+    transportType: "cycling",
+    transportMethod: "Bicycle",
+    tags: [],
+    captureDate: "2024-05-01T08:00:00Z",
+    durationSec: 3600,
+    distanceKm: 20,
+    mtpwUuid: "6f1c2c1e-8d0b-4a57-9a0e-2d7f7b3b8a10",
+    strava: { eligible: true, activityType: "Ride", reason: null },
+    desktopUploader: null,
+    status: "ready",
+    problems: [],
+    track: null,
+    ...extra,
+  };
+}
+
+import type { QueueRow } from "../bindings/QueueRow";
+import type { UploadRecord } from "../bindings/UploadRecord";
+
+/** A stored upload record `id` of sequence `name`; `extra` overrides fields. */
+export function record(id: number, name: string, extra: Partial<UploadRecord> = {}): UploadRecord {
+  return {
+    id,
+    sequenceId: name,
+    sequenceName: name,
+    folder: `/home/ana/MTP/sequences/${name}`,
+    mtpwUuid: "6f1c2c1e-8d0b-4a57-9a0e-2d7f7b3b8a10",
+    gpxSha256: "ab".repeat(32),
+    state: "queued",
+    detail: null,
+    stravaUploadId: null,
+    activityId: null,
+    activityUrl: null,
+    sportType: "Ride",
+    createdAt: "2026-11-23T10:00:00.000Z",
+    updatedAt: "2026-11-23T10:00:00.000Z",
+    attempts: [],
+    ...extra,
+  };
+}
+
+/** A queue row without live progress. */
+export function row(id: number, name: string, extra: Partial<UploadRecord> = {}): QueueRow {
+  return { record: record(id, name, extra), bytes: null, attempt: null };
+}
