@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::pipeline::links::{activity_url, mtpw_sequence_url};
 use crate::pipeline::parse_mtpw_id;
 
 /// What the user asked to open.
@@ -12,7 +13,7 @@ pub enum LinkTarget {
     /// `https://www.strava.com/activities/<activity id>`.
     #[serde(rename_all = "camelCase")]
     StravaActivity { activity_id: String },
-    /// The sequence's page on Map the Paths: `<MTPW base>/sequence/<uuid>/`.
+    /// The sequence's page on Map the Paths: `<MTPW site>/sequence/<uuid>/detail`.
     #[serde(rename_all = "camelCase")]
     MtpwSequence { uuid: String },
 }
@@ -25,7 +26,8 @@ pub fn link_url(target: &LinkTarget, mtpw_base: &str) -> Option<String> {
             let digits = !activity_id.is_empty()
                 && activity_id.len() <= 20
                 && activity_id.bytes().all(|b| b.is_ascii_digit());
-            digits.then(|| format!("https://www.strava.com/activities/{activity_id}"))
+            let id = activity_id.parse::<u64>().ok().filter(|_| digits)?;
+            Some(activity_url(id))
         }
         LinkTarget::MtpwSequence { uuid } => {
             let parsed = parse_mtpw_id(uuid).filter(|p| p.eq_ignore_ascii_case(uuid.trim()))?;
@@ -33,9 +35,8 @@ pub fn link_url(target: &LinkTarget, mtpw_base: &str) -> Option<String> {
             if !matches!(base.scheme(), "https" | "http") || base.host_str().is_none() {
                 return None;
             }
-            let root = base.as_str().trim_end_matches('/');
-            let root = root.strip_suffix("/api/v1").unwrap_or(root);
-            Some(format!("{root}/sequence/{parsed}/"))
+            // The same page History shows (one place builds both links).
+            mtpw_sequence_url(base.as_str(), &parsed)
         }
     }
 }
@@ -75,7 +76,9 @@ mod tests {
         let uuid = "6F1C2C1E-8D0B-4A57-9A0E-2D7F7B3B8A10";
         assert_eq!(
             mtpw(uuid, "https://www.mapthepaths.com/api/v1/").as_deref(),
-            Some("https://www.mapthepaths.com/sequence/6f1c2c1e-8d0b-4a57-9a0e-2d7f7b3b8a10/")
+            Some(
+                "https://www.mapthepaths.com/sequence/6f1c2c1e-8d0b-4a57-9a0e-2d7f7b3b8a10/detail"
+            )
         );
         assert_eq!(mtpw("not-a-uuid", BASE), None);
         assert_eq!(mtpw(&format!("https://evil.example/{uuid}"), BASE), None);

@@ -21,7 +21,6 @@ export function sequence(name: string, extra: Partial<SequenceSummary> = {}): Se
     desktopUploader: null,
     status: "ready",
     problems: [],
-    track: null,
     ...extra,
   };
 }
@@ -43,6 +42,7 @@ export function record(id: number, name: string, extra: Partial<UploadRecord> = 
     stravaUploadId: null,
     activityId: null,
     activityUrl: null,
+    mtpwUrl: null,
     sportType: "Ride",
     createdAt: "2026-11-23T10:00:00.000Z",
     updatedAt: "2026-11-23T10:00:00.000Z",
