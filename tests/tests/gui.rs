@@ -30,6 +30,8 @@ use serde_json::{json, Value};
 
 #[path = "gui/accounts.rs"]
 mod accounts;
+#[path = "gui/first_run.rs"]
+mod first_run;
 #[path = "gui/uploads.rs"]
 mod uploads;
 
@@ -637,6 +639,10 @@ async fn start_app(application: &Path, args: &[&str]) -> TestResult<Client> {
         // sessions") and one failure becomes five.
         let _ = app.close().await;
         return Err(not_ready.into());
+    }
+    if let Err(guide_stuck) = first_run::skip_guide(&app).await {
+        let _ = app.close().await;
+        return Err(guide_stuck);
     }
     Ok(app)
 }

@@ -322,7 +322,7 @@ async fn connect_strava_showing_every_state(app: &Client, theme: &str) -> TestRe
 }
 
 /// Both accounts signed out, the redirect mode set, the Accounts view reloaded.
-async fn sign_out_everywhere(app: &Client, mode: &str) -> TestResult {
+pub(super) async fn sign_out_everywhere(app: &Client, mode: &str) -> TestResult {
     for provider in ["strava", "mtpw"] {
         invoke(
             app,
@@ -353,7 +353,7 @@ async fn disconnect(app: &Client, provider: &str) -> TestResult {
     wait_for_card(app, provider, "disconnected").await
 }
 
-async fn click(app: &Client, testid: &str) -> TestResult {
+pub(super) async fn click(app: &Client, testid: &str) -> TestResult {
     let css = format!("[data-testid={testid}]");
     app.wait_for(Locator::Css(&css), UI_TIMEOUT)
         .await?
