@@ -724,10 +724,6 @@ async fn focused_position(app: &Client) -> TestResult<Option<usize>> {
     })
 }
 
-async fn click(app: &Client, css: &str) -> TestResult {
-    Ok(app.find(Locator::Css(css)).await?.click().await?)
-}
-
 /// Waits until the library shows `expected` sequences, and returns the count text.
 async fn wait_for_count(app: &Client, expected: usize) -> TestResult<String> {
     let check = format!(
