@@ -413,6 +413,54 @@ mod tests {
         assert_eq!(back.attempts[0].http_status, Some(503));
     }
 
+    /// A history of 10,000 uploads: every page is the right one, and the timings (printed, not
+    /// asserted: benchmarks measure, tests check behaviour) show paging stays fast.
+    #[test]
+    fn a_history_of_ten_thousand_uploads_pages_filters_and_searches() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        for i in 0..10_000 {
+            let (key, name) = (format!("k{i}"), format!("Ride {i:05}"));
+            let id = store.insert_upload(&new_record(&key, &name)).unwrap();
+            if i % 100 == 0 {
+                let mut r = store.upload(id).unwrap().unwrap();
+                r.state = UploadState::Failed;
+                store.save_upload(&r).unwrap();
+            }
+        }
+        let timed = |query: HistoryQuery| {
+            let started = std::time::Instant::now();
+            let page = store.upload_history(&query).unwrap();
+            eprintln!("{query:?}: {:?}", started.elapsed());
+            page
+        };
+        let first = timed(HistoryQuery::default());
+        assert_eq!((first.total, first.records.len()), (10_000, 50));
+        let last = timed(HistoryQuery {
+            offset: 9_950,
+            ..Default::default()
+        });
+        assert_eq!(last.records.len(), 50);
+        let mut seen: Vec<i64> = first
+            .records
+            .iter()
+            .chain(&last.records)
+            .map(|r| r.id)
+            .collect();
+        seen.dedup();
+        assert_eq!(seen.len(), 100, "no record on two pages");
+        let failed = timed(HistoryQuery {
+            states: vec![UploadState::Failed],
+            ..Default::default()
+        });
+        assert_eq!(failed.total, 100);
+        let found = timed(HistoryQuery {
+            text: Some("ride 0999".into()),
+            ..Default::default()
+        });
+        assert_eq!(found.total, 10, "Ride 09990 to Ride 09999");
+    }
+
     #[test]
     fn history_filters_by_state_and_text_newest_first_and_pages() {
         let dir = tempfile::tempdir().unwrap();
