@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use mtp_engine::ipc::{self, AddPathsArgs, Command, RemoveRootArgs, SequenceDetailArgs};
-use mtp_engine::ipc::{UploadArgs, UploadSequencesArgs, UploadTargetArgs};
+use mtp_engine::ipc::{LinkMtpwArgs, UploadArgs, UploadSequencesArgs, UploadTargetArgs};
 use mtp_engine::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadRecord};
 use mtp_engine::upload_queue::{LinkTarget, QueueSnapshot};
 use mtp_engine::{DropOutcome, LibraryScan, SequenceDetail, UserError};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use crate::checks;
 use crate::engine_state::EngineState;
@@ -85,6 +85,39 @@ pub async fn sequence_detail(
     engine: State<'_, EngineState>,
     args: SequenceDetailArgs,
 ) -> Result<SequenceDetail, UserError> {
+    engine
+        .run(move |engine| engine.sequence_detail(&args.id))
+        .await
+}
+
+/// Links a sequence to the MTPW sequence in a pasted link or UUID; the refreshed detail.
+#[tauri::command]
+pub async fn link_mtpw(
+    engine: State<'_, EngineState>,
+    args: LinkMtpwArgs,
+) -> Result<SequenceDetail, UserError> {
+    engine
+        .run(move |engine| {
+            engine.link_mtpw(&args.id, &args.pasted)?;
+            engine.sequence_detail(&args.id)
+        })
+        .await
+}
+
+/// Creates the sequence on Map the Paths and remembers its id; the refreshed detail.
+#[tauri::command]
+pub async fn create_on_mtpw(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: SequenceDetailArgs,
+) -> Result<SequenceDetail, UserError> {
+    let queue = uploads.queue(&app).await?;
+    let uploader = queue.uploader();
+    uploader
+        .create_on_mtpw(&args.id)
+        .await
+        .map_err(|err| err.to_user())?;
+    let engine = app.state::<EngineState>();
     engine
         .run(move |engine| engine.sequence_detail(&args.id))
         .await

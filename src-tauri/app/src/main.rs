@@ -50,6 +50,8 @@ fn main() {
             commands::upload_history,
             commands::upload_record,
             commands::open_link,
+            commands::link_mtpw,
+            commands::create_on_mtpw,
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {

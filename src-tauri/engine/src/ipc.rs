@@ -111,6 +111,11 @@ commands! {
     UPLOAD_HISTORY = "upload_history": HistoryQuery => HistoryPage;
     /// One upload record with every attempt.
     UPLOAD_RECORD = "upload_record": UploadArgs => Option<UploadRecord>;
+    /// Links a sequence without an MTPW id to the one in a pasted link or UUID (remembered in
+    /// the app's store); answers the refreshed detail.
+    LINK_MTPW = "link_mtpw": LinkMtpwArgs => SequenceDetail;
+    /// "Create on Map the Paths" (needs MTPW connected); answers the refreshed detail.
+    CREATE_ON_MTPW = "create_on_mtpw": SequenceDetailArgs => SequenceDetail;
     /// Opens a Strava activity or MTPW sequence page in the system browser.
     OPEN_LINK = "open_link": LinkTarget => ();
     /// Both accounts (connected, athlete, granted scopes, waiting) and whether the keyring works.
@@ -171,6 +176,16 @@ pub struct RemoveRootArgs {
 pub struct SequenceDetailArgs {
     /// `SequenceSummary.id`.
     pub id: String,
+}
+
+/// Arguments of [`LINK_MTPW`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkMtpwArgs {
+    /// `SequenceSummary.id`.
+    pub id: String,
+    /// What the user pasted: an MTPW sequence link or its UUID.
+    pub pasted: String,
 }
 
 /// Arguments of [`UPLOAD_SEQUENCES`].

@@ -73,6 +73,7 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<ipc::UploadSequencesArgs>(&cfg, &mut files);
     render::<ipc::UploadTargetArgs>(&cfg, &mut files);
     render::<ipc::UploadArgs>(&cfg, &mut files);
+    render::<ipc::LinkMtpwArgs>(&cfg, &mut files);
     // Accounts and sign-in
     render::<Provider>(&cfg, &mut files);
     render::<RedirectMode>(&cfg, &mut files);

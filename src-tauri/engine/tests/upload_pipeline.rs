@@ -319,6 +319,24 @@ async fn a_pasted_mtpw_link_or_a_created_mtpw_sequence_gets_a_sequence_without_o
     );
     assert_eq!(form.get("name"), created_spec.name.as_ref());
     assert_eq!(form.get("tag"), Some(&created_spec.tags.join(",")));
+    // The detail and the library list show both linked (what the app's commands answer).
+    let detail = h.engine.sequence_detail(&ids[0]).unwrap();
+    assert_eq!(detail.summary.mtpw_uuid, Some(existing.clone()));
+    let linked = |scan: &mtp_engine::LibraryScan| -> Vec<Option<String>> {
+        ids.iter()
+            .map(|id| {
+                scan.sequences
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .unwrap()
+                    .mtpw_uuid
+                    .clone()
+            })
+            .collect()
+    };
+    let expected = [Some(existing.clone()), Some(created.clone())];
+    assert_eq!(linked(&h.engine.scan_and_check().unwrap()), expected);
+    assert_eq!(linked(&h.engine.scan().unwrap()), expected);
 
     uploader.enqueue(&ids, false).unwrap();
     let second = uploader.run(h.sink()).await.unwrap();

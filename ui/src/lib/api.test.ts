@@ -75,6 +75,11 @@ describe("commands", () => {
     await library.addFolders().catch(() => undefined);
     await library.removeFolder("/a");
     await library.detail("2f61");
+    const { MtpwLinker } = await import("./mtpwLink.svelte");
+    const linker = new MtpwLinker(backend, library);
+    linker.pasted = "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
+    await linker.link("2f61");
+    await linker.create("2f61");
     const queue = new UploadQueue(backend);
     await queue.upload(["2f61"]);
     await queue.pause();

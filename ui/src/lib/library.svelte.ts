@@ -72,6 +72,11 @@ export class Library {
     prepareSearchSoon(summaries);
   }
 
+  /** Shows a sequence's refreshed summary (after linking it to Map the Paths, say). */
+  replaceSummary(summary: SequenceSummary): void {
+    this.sequences = this.sequences.map((sequence) => (sequence.id === summary.id ? summary : sequence));
+  }
+
   /** Shows what happened to dropped or chosen folders, then rescans. */
   async accept(outcome: DropOutcome): Promise<void> {
     notices.show(dropNotices(outcome));

@@ -16,7 +16,11 @@ impl Engine {
     pub fn scan(&self) -> Result<LibraryScan, EngineError> {
         let outcome = library::scan_library(&self.store, &self.library_roots()?)?;
         *lock(&self.pending_tracks) = outcome.pending;
-        Ok(outcome.scan)
+        let mut scan = outcome.scan;
+        for summary in &mut scan.sequences {
+            self.show_mtpw_link(summary)?;
+        }
+        Ok(scan)
     }
 
     /// Checks the GPX track of every sequence the last scan left `Checking` (in parallel),
@@ -27,7 +31,11 @@ impl Engine {
         on_checked: impl Fn(SequenceSummary) + Sync,
     ) -> Result<u32, EngineError> {
         let folders = std::mem::take(&mut *lock(&self.pending_tracks));
-        check_folders(&self.store, folders, &on_checked)
+        check_folders(&self.store, folders, &|mut summary: SequenceSummary| {
+            // A failed look-up leaves the id as the folder says: the next detail shows it.
+            let _ = self.show_mtpw_link(&mut summary);
+            on_checked(summary)
+        })
     }
 
     /// [`Engine::scan`] then [`Engine::check_tracks`]: the library with every summary final
@@ -63,7 +71,9 @@ impl Engine {
                 path: folder.to_string_lossy().into_owned(),
             });
         }
-        library::sequence_detail(&self.store, &folder)
+        let mut detail = library::sequence_detail(&self.store, &folder)?;
+        self.show_mtpw_link(&mut detail.summary)?;
+        Ok(detail)
     }
 
     /// True when `folder` is one of the sequences the scan would list.

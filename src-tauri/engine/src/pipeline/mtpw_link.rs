@@ -9,11 +9,15 @@ use crate::{Engine, EngineError, SequenceSummary};
 pub fn parse_mtpw_id(text: &str) -> Option<String> {
     let text = text.trim();
     let path = text.split(['?', '#']).next().unwrap_or(text);
-    path.split('/')
-        .rev()
-        .find(|segment| !segment.is_empty())
-        .filter(|segment| is_uuid(segment))
-        .map(str::to_ascii_lowercase)
+    let mut segments = path.split('/').rev().filter(|segment| !segment.is_empty());
+    let last = segments.next()?;
+    // The sequence page the app links to is `<site>/sequence/<uuid>/detail`.
+    let segment = if last.eq_ignore_ascii_case("detail") {
+        segments.next()?
+    } else {
+        last
+    };
+    is_uuid(segment).then(|| segment.to_ascii_lowercase())
 }
 
 fn is_uuid(text: &str) -> bool {
@@ -32,6 +36,15 @@ impl Engine {
             Some(uuid) => Ok(Some(uuid.clone())),
             None => self.store.mtpw_link(&summary.id),
         }
+    }
+
+    /// Shows the MTPW sequence the user linked (pasted or created) on a summary without one,
+    /// so the library and detail list it ready.
+    pub(crate) fn show_mtpw_link(&self, summary: &mut SequenceSummary) -> Result<(), EngineError> {
+        if summary.mtpw_uuid.is_none() {
+            summary.mtpw_uuid = self.store.mtpw_link(&summary.id)?;
+        }
+        Ok(())
     }
 
     /// Links a sequence to the MTPW sequence in a pasted link or UUID (validated).
@@ -103,6 +116,14 @@ mod tests {
             ))
             .as_deref(),
             Some("9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d")
+        );
+        assert_eq!(
+            parse_mtpw_id(&format!("https://www.mapthepaths.com/sequence/{id}/detail")).as_deref(),
+            Some("9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d")
+        );
+        assert_eq!(
+            parse_mtpw_id("https://www.mapthepaths.com/sequence/detail"),
+            None
         );
         assert_eq!(parse_mtpw_id("https://www.mapthepaths.com/sequence/"), None);
         assert_eq!(parse_mtpw_id("9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6"), None);

@@ -18,6 +18,7 @@ export type { HistoryQuery } from "./HistoryQuery";
 export type { KeyringStatus } from "./KeyringStatus";
 export type { LibraryRoot } from "./LibraryRoot";
 export type { LibraryScan } from "./LibraryScan";
+export type { LinkMtpwArgs } from "./LinkMtpwArgs";
 export type { LinkTarget } from "./LinkTarget";
 export type { MtpwStatus } from "./MtpwStatus";
 export type { Problem } from "./Problem";
