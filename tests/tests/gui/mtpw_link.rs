@@ -1,6 +1,7 @@
 //! GUI: a sequence with no MTPW id offers its two ways out in its detail view: a pasted link is
 //! checked by the engine, remembered by the app (never written into the folder) and shown at
-//! once, in the detail and on the library row; "Create on Map the Paths" needs MTPW connected.
+//! once, in the detail and on the library row (its chip goes from "Needs MTPW link" to
+//! "Ready"); "Create on Map the Paths" needs MTPW connected.
 
 use std::fs;
 
@@ -45,7 +46,7 @@ fn a_sequence_without_an_mtpw_id_is_linked_from_a_pasted_link_in_its_detail() ->
             .to_string();
         click(&app, "[data-testid=refresh]").await?;
         wait_for_count(&app, total + 1).await?;
-        wait_for_js(&app, "the row's hint", &row_hint_script(true)).await?;
+        wait_for_js(&app, "the row's chip: needs its link", &row_chip_script(true)).await?;
 
         open_sequence(&app, UNLINKED.name).await?;
         app.wait_for(Locator::Css("[data-testid=mtpw-link-card]"), UI_TIMEOUT)
@@ -83,7 +84,7 @@ fn a_sequence_without_an_mtpw_id_is_linked_from_a_pasted_link_in_its_detail() ->
         .await?;
         assert_eq!(text_of(&app, "[data-testid=stat-mtpw]").await?, UUID);
         click(&app, "[data-testid=back-button]").await?;
-        wait_for_js(&app, "the row without hint", &row_hint_script(false)).await?;
+        wait_for_js(&app, "the row's chip: ready", &row_chip_script(false)).await?;
         assert_eq!(fs::read(&json_file)?, json_before, "the folder was written");
 
         invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
@@ -102,13 +103,15 @@ async fn paste(app: &Client, text: &str) -> TestResult {
     Ok(())
 }
 
-/// A script true when the sequence's row is listed ready and shows (or not) the "no id" hint.
-fn row_hint_script(shown: bool) -> String {
+/// A script true when the sequence's row is listed with the chip "Needs MTPW link" (`unlinked`)
+/// or "Ready".
+fn row_chip_script(unlinked: bool) -> String {
+    let status = if unlinked { "needsMtpwId" } else { "ready" };
     format!(
         "const row = [...document.querySelectorAll('[data-testid=sequence-row]')] \
            .find((r) => r.querySelector('[data-testid=sequence-name]').textContent.trim() === '{}'); \
-         return !!row && !!row.querySelector('[data-testid=status-chip]') \
-           && !!row.querySelector('[data-testid=no-mtpw-hint]') === {shown};",
+         const chip = row && row.querySelector('[data-testid=status-chip]'); \
+         return !!chip && chip.dataset.status === '{status}';",
         UNLINKED.name
     )
 }

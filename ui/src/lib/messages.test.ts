@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropNotices, statusLabel } from "./messages";
+import { dropNotices } from "./messages";
 
 describe("dropNotices", () => {
   it("names each added folder with its sequence count", () => {
@@ -50,15 +50,5 @@ describe("dropNotices", () => {
 
   it("says something when nothing happened", () => {
     expect(dropNotices({ added: [], rejected: [] })).toEqual([{ tone: "info", text: "Nothing was added." }]);
-  });
-});
-
-describe("statusLabel", () => {
-  it("has words for every status", () => {
-    expect(statusLabel("ready")).toBe("Ready");
-    expect(statusLabel("notEligible")).toBe("Not for Strava");
-    expect(statusLabel("uploadedByDesktop")).toBe("Uploaded by Desktop");
-    expect(statusLabel("invalid")).toBe("Needs attention");
-    expect(statusLabel("checking")).toBe("Checking…");
   });
 });

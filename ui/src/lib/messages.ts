@@ -1,7 +1,6 @@
-// The sentences the user reads about dropped or added folders, and the labels of status chips.
+// The sentences the user reads about dropped or added folders.
 
 import type { DropOutcome } from "./bindings/DropOutcome";
-import type { SequenceStatus } from "./bindings/SequenceStatus";
 import { baseName, formatCount } from "./format";
 
 export type Tone = "success" | "info" | "error";
@@ -32,36 +31,4 @@ export function dropNotices(outcome: DropOutcome): Notice[] {
 function namingSentence(name: string, reason: string): string {
   const text = reason.includes(name) ? reason : `‘${name}’: ${reason}`;
   return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
-/** The text of a status chip. */
-export function statusLabel(status: SequenceStatus): string {
-  switch (status) {
-    case "ready":
-      return "Ready";
-    case "notEligible":
-      return "Not for Strava";
-    case "uploadedByDesktop":
-      return "Uploaded by Desktop";
-    case "invalid":
-      return "Needs attention";
-    case "checking":
-      return "Checking…";
-  }
-}
-
-/** What a status means, for a tooltip. */
-export function statusHint(status: SequenceStatus): string {
-  switch (status) {
-    case "ready":
-      return "Valid and can be uploaded to Strava.";
-    case "notEligible":
-      return "Valid, but its transport method has no Strava activity type.";
-    case "uploadedByDesktop":
-      return "MTP Desktop Uploader already uploaded this sequence to Strava.";
-    case "invalid":
-      return "Something is wrong with its files: open it to see what.";
-    case "checking":
-      return "Its GPX track is being checked.";
-  }
 }

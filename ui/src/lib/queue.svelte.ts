@@ -4,6 +4,7 @@ import { tauriBackend, type Backend } from "./api";
 import type { EnqueueOutcome } from "./bindings/EnqueueOutcome";
 import type { QueueSnapshot } from "./bindings/QueueSnapshot";
 import type { UploadEvent } from "./bindings/UploadEvent";
+import type { UploadState } from "./bindings/UploadState";
 import { userMessage } from "./format";
 import { applyUploadEvent, batchSummary, type BatchSummary } from "./uploads";
 
@@ -12,6 +13,8 @@ const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUn
 export class UploadQueue {
   snapshot = $state.raw<QueueSnapshot>(EMPTY);
   summary = $derived<BatchSummary>(batchSummary(this.snapshot.rows));
+  /** The state of each sequence's upload in this batch, by library id (the library's chips). */
+  #bySequence = $derived(new Map(this.snapshot.rows.map((row) => [row.record.sequenceId, row.record.state])));
   /** The last action that failed, in a sentence. */
   error = $state<string | null>(null);
   /** Uploads the user paused one by one (the whole queue is `snapshot.paused`). */
@@ -40,6 +43,11 @@ export class UploadQueue {
       }),
     ]);
     return () => stops.forEach((stop) => stop());
+  }
+
+  /** The state of a sequence's upload in this batch, if it has one. */
+  stateOf(sequenceId: string): UploadState | null {
+    return this.#bySequence.get(sequenceId) ?? null;
   }
 
   /** Reads the queue from the shell. */

@@ -1,6 +1,7 @@
 // The library's selection as state, over the pure rules in `selection.ts` and `uploadPlan.ts`.
 
 import type { SequenceSummary } from "./bindings/SequenceSummary";
+import { uploadQueue } from "./queue.svelte";
 import { clickSelect, EMPTY_SELECTION, selectAllReady, type ClickModifiers, type Selection } from "./selection";
 import { keepExisting, uploadPlan, type UploadPlan } from "./uploadPlan";
 
@@ -16,8 +17,9 @@ export class LibrarySelection {
     this.current = clickSelect(this.current, order, id, modifiers);
   }
 
+  /** Selects what the chips call Ready among `shown` (the library after the search). */
   selectAllReady(shown: readonly SequenceSummary[]): void {
-    this.current = selectAllReady(shown);
+    this.current = selectAllReady(shown, (id) => uploadQueue.stateOf(id));
   }
 
   clear(): void {
@@ -30,7 +32,7 @@ export class LibrarySelection {
   }
 
   plan(sequences: readonly SequenceSummary[]): UploadPlan {
-    return uploadPlan(sequences, this.current.ids);
+    return uploadPlan(sequences, this.current.ids, (id) => uploadQueue.stateOf(id));
   }
 }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { SequenceStatus } from "./bindings/SequenceStatus";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
+import type { UploadState } from "./bindings/UploadState";
 import { clickSelect, EMPTY_SELECTION, selectAllReady } from "./selection";
 
-function sequence(id: string, status: SequenceStatus): Pick<SequenceSummary, "id" | "status"> {
-  return { id, status };
+function sequence(id: string, status: SequenceStatus, mtpwUuid: string | null = "6f1c2c1e-8d0b-4a57-9a0e-2d7f7b3b8a10"): Pick<SequenceSummary, "id" | "status" | "mtpwUuid"> {
+  return { id, status, mtpwUuid };
 }
 
 const order = ["a", "b", "c", "d", "e"];
@@ -24,10 +25,17 @@ describe("selectAllReady", () => {
       sequence("desktop", "uploadedByDesktop"),
       sequence("checking", "checking"),
       sequence("ready-2", "ready"),
+      sequence("no-mtpw-id", "ready", null),
     ];
     const selection = selectAllReady(library);
     expect(ids(selection)).toEqual(["ready-1", "ready-2"]);
     expect(selection.anchor).toBe("ready-1");
+  });
+
+  it("leaves out what the queue is uploading or has uploaded, as the chips say", () => {
+    const library = [sequence("a", "ready"), sequence("b", "ready"), sequence("c", "ready"), sequence("d", "ready")];
+    const live: Record<string, UploadState> = { a: "uploading", b: "done", c: "cancelled" };
+    expect(ids(selectAllReady(library, (id) => live[id] ?? null))).toEqual(["c", "d"]);
   });
 
   it("selects nothing in a library without ready sequences", () =>

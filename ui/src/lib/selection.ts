@@ -3,6 +3,8 @@
 // range starts. The UI that calls these (the library's multi-select) holds the state.
 
 import type { SequenceSummary } from "./bindings/SequenceSummary";
+import type { UploadState } from "./bindings/UploadState";
+import { isUploadable, type ChipInput } from "./chip";
 
 export interface Selection {
   ids: ReadonlySet<string>;
@@ -18,12 +20,18 @@ export interface ClickModifiers {
   toggle: boolean;
 }
 
-/** Every sequence that can be uploaded now: status `ready`, which implies eligible and valid. */
-export function selectAllReady(sequences: readonly Pick<SequenceSummary, "id" | "status">[]): Selection {
+/**
+ * Every sequence that can be uploaded now: those whose chip says Ready (valid, eligible, with a
+ * Map the Paths id, and not in the queue). `uploadOf` gives a sequence's live upload state.
+ */
+export function selectAllReady<S extends ChipInput & Pick<SequenceSummary, "id">>(
+  sequences: readonly S[],
+  uploadOf: (id: string) => UploadState | null = () => null,
+): Selection {
   const ids = new Set<string>();
   let anchor: string | null = null;
   for (const sequence of sequences) {
-    if (sequence.status !== "ready") continue;
+    if (!isUploadable(sequence, uploadOf(sequence.id))) continue;
     ids.add(sequence.id);
     anchor ??= sequence.id;
   }

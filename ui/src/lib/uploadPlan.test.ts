@@ -27,6 +27,17 @@ describe("upload plan", () => {
     expect(plan.skipped[1]!.text).toBe("Boat trips do not go to Strava.");
   });
 
+  it("skips what the queue is uploading or has just uploaded", () => {
+    const all = [sequence("sending"), sequence("sent"), sequence("stopped"), sequence("new")];
+    const live = { sending: "processing", sent: "done", stopped: "failed" } as const;
+    const plan = uploadPlan(all, new Set(all.map((s) => s.id)), (id) => live[id as keyof typeof live] ?? null);
+    expect(plan.upload.map((s) => s.id)).toEqual(["stopped", "new"]);
+    expect(plan.skipped.map((s) => [s.sequence.id, s.reason])).toEqual([
+      ["sending", "inQueue"],
+      ["sent", "alreadyOnStrava"],
+    ]);
+  });
+
   it("select all ready then the plan over 10,000 sequences take well under 100 ms", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => sequence(`s${i}`, { status: i % 3 === 0 ? "invalid" : "ready" }));
     const start = performance.now();

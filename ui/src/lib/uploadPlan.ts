@@ -1,7 +1,9 @@
 // "Upload selected": which selected sequences go to the queue, and which are skipped and why.
 
 import type { SequenceSummary } from "./bindings/SequenceSummary";
+import type { UploadState } from "./bindings/UploadState";
 import type { Selection } from "./selection";
+import { IN_FLIGHT } from "./uploads";
 
 /** Keeps only ids still in the library (after a rescan). */
 export function keepExisting(selection: Selection, sequences: readonly SequenceSummary[]): Selection {
@@ -11,7 +13,7 @@ export function keepExisting(selection: Selection, sequences: readonly SequenceS
   return { ids, anchor: selection.anchor != null && existing.has(selection.anchor) ? selection.anchor : null };
 }
 
-export type SkipReason = "notEligible" | "invalidGpx" | "noMtpwId" | "alreadyOnStrava" | "checking";
+export type SkipReason = "notEligible" | "invalidGpx" | "noMtpwId" | "alreadyOnStrava" | "checking" | "inQueue";
 
 export interface Skipped {
   sequence: SequenceSummary;
@@ -25,16 +27,30 @@ export interface UploadPlan {
   skipped: Skipped[];
 }
 
-/** Splits the selected sequences into those "Upload selected" sends and those it skips. */
-export function uploadPlan(sequences: readonly SequenceSummary[], ids: ReadonlySet<string>): UploadPlan {
+/**
+ * Splits the selected sequences into those "Upload selected" sends and those it skips: exactly
+ * those whose chip says Ready are sent (`uploadOf` gives a sequence's live upload state).
+ */
+export function uploadPlan(
+  sequences: readonly SequenceSummary[],
+  ids: ReadonlySet<string>,
+  uploadOf: (id: string) => UploadState | null = () => null,
+): UploadPlan {
   const plan: UploadPlan = { upload: [], skipped: [] };
   for (const sequence of sequences) {
     if (!ids.has(sequence.id)) continue;
-    const skip = skipReason(sequence);
+    const skip = liveSkipReason(uploadOf(sequence.id)) ?? skipReason(sequence);
     if (skip) plan.skipped.push({ sequence, ...skip });
     else plan.upload.push(sequence);
   }
   return plan;
+}
+
+/** Skipped for what its upload in this batch is doing (a stopped one may be sent again). */
+function liveSkipReason(upload: UploadState | null): { reason: SkipReason; text: string } | null {
+  if (upload === "done") return { reason: "alreadyOnStrava", text: "It was just uploaded to Strava: History has the link." };
+  if (upload != null && IN_FLIGHT.includes(upload)) return { reason: "inQueue", text: "It is already in the upload queue." };
+  return null;
 }
 
 function skipReason(sequence: SequenceSummary): { reason: SkipReason; text: string } | null {
