@@ -6,11 +6,16 @@ import type { UploadRecord } from "./bindings/UploadRecord";
 import type { UploadState } from "./bindings/UploadState";
 import { userMessage } from "./format";
 
-/** Records asked for at a time (the list loads more as it scrolls). */
+/** Records asked for at a time (the list asks for the pages it shows as it scrolls). */
 export const PAGE_SIZE = 200;
 
 export class History {
-  records = $state.raw<UploadRecord[]>([]);
+  /**
+   * Every record matching the filter, newest first, by position: as long as `total`, with holes
+   * where a page is not loaded yet (the list asks for the pages in view with `show`). Replaced
+   * whole, never mutated: raw state, no deep proxies over 10,000 records.
+   */
+  records = $state.raw<Array<UploadRecord | undefined>>([]);
   /** How many records match the filter in all. */
   total = $state(0);
   states = $state.raw<UploadState[]>([]);
@@ -23,20 +28,22 @@ export class History {
   #backend: Backend;
   /** Answers to an older query are dropped. */
   #generation = 0;
+  /** Pages loaded or on their way, for the current query. */
+  #pages = new Set<number>();
 
   constructor(backend: Backend) {
     this.#backend = backend;
   }
 
-  /** The first page for the current filter. */
+  /** The first page for the current filter (the rest comes as the list shows it). */
   async load(): Promise<void> {
     const generation = ++this.#generation;
+    this.#pages = new Set([0]);
     this.loading = true;
     try {
       const page = await this.#page(0);
       if (generation !== this.#generation) return;
-      this.records = page.records;
-      this.total = page.total;
+      this.#place(0, page.records, page.total, true);
       this.error = null;
     } catch (error) {
       if (generation === this.#generation) this.error = userMessage(error);
@@ -45,21 +52,47 @@ export class History {
     }
   }
 
-  /** The next page, appended (when the list nears its end). */
+  /** Loads the pages that hold records `start` to `end` (exclusive), those not loaded yet. */
+  async show(start: number, end: number): Promise<void> {
+    const first = Math.floor(Math.max(0, start) / PAGE_SIZE);
+    const last = Math.floor((Math.min(end, this.total) - 1) / PAGE_SIZE);
+    const wanted: number[] = [];
+    for (let page = first; page <= last; page++) if (!this.#pages.has(page)) wanted.push(page);
+    await Promise.all(wanted.map((page) => this.#loadPage(page)));
+  }
+
+  /** The next page after the loaded ones (kept for callers that read the history in order). */
   async loadMore(): Promise<void> {
-    if (this.loading || this.records.length >= this.total) return;
+    let next = 0;
+    while (this.#pages.has(next)) next++;
+    if (next * PAGE_SIZE < this.total) await this.#loadPage(next);
+  }
+
+  async #loadPage(index: number): Promise<void> {
     const generation = this.#generation;
-    this.loading = true;
+    this.#pages.add(index);
     try {
-      const page = await this.#page(this.records.length);
+      const page = await this.#page(index * PAGE_SIZE);
       if (generation !== this.#generation) return;
-      this.records = [...this.records, ...page.records];
-      this.total = page.total;
+      // New uploads since the first page shift every position: start over from this page.
+      this.#place(index, page.records, page.total, page.total !== this.total);
     } catch (error) {
-      this.error = userMessage(error);
-    } finally {
-      this.loading = false;
+      this.#pages.delete(index);
+      if (generation === this.#generation) this.error = userMessage(error);
     }
+  }
+
+  /** Puts a page's records at their positions (in a fresh list when `fresh`). */
+  #place(index: number, records: UploadRecord[], total: number, fresh: boolean): void {
+    if (fresh) this.#pages = new Set([index]);
+    const next = fresh ? new Array<UploadRecord | undefined>(total) : this.records.slice();
+    next.length = total;
+    const offset = index * PAGE_SIZE;
+    records.forEach((record, i) => {
+      if (offset + i < total) next[offset + i] = record;
+    });
+    this.records = next;
+    this.total = total;
   }
 
   /** Shows only these states (none: all). */

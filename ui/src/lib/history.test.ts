@@ -20,17 +20,44 @@ function backendWith(count: number): FakeBackend {
 }
 
 describe("history store", () => {
-  it("loads the first page newest first and more as the list scrolls", async () => {
-    const history = new History(backendWith(450));
+  it("loads the first page newest first, then only the pages the list shows", async () => {
+    const backend = backendWith(450);
+    const history = new History(backend);
     await history.load();
-    expect(history.records).toHaveLength(PAGE_SIZE);
-    expect(history.records[0]!.id).toBe(450);
     expect(history.total).toBe(450);
-    await history.loadMore();
-    await history.loadMore();
-    await history.loadMore();
     expect(history.records).toHaveLength(450);
+    expect(history.records[0]!.id).toBe(450);
+    expect(history.records[PAGE_SIZE - 1]!.id).toBe(450 - PAGE_SIZE + 1);
+    expect(history.records[PAGE_SIZE]).toBeUndefined();
+    // The end of the list (the End key): only the last page is asked for.
+    await history.show(430, 450);
     expect(history.records.at(-1)?.id).toBe(1);
+    expect(history.records[PAGE_SIZE + 10]).toBeUndefined();
+    const offsets = () => backend.calls.map((c) => (c.args as HistoryQuery).offset);
+    expect(offsets()).toEqual([0, 2 * PAGE_SIZE]);
+    // Shown again, nothing is asked twice; the middle comes when shown.
+    await history.show(430, 450);
+    await history.show(190, 230);
+    expect(offsets()).toEqual([0, 2 * PAGE_SIZE, PAGE_SIZE]);
+    expect(history.records.every((r) => r !== undefined)).toBe(true);
+  });
+
+  it("starts over when new uploads shift the positions", async () => {
+    let count = 300;
+    const backend = new FakeBackend().answer("upload_history", (query: HistoryQuery) => {
+      const all = Array.from({ length: count }, (_, i) => record(count - i, `Sequence ${count - i}`));
+      return { records: all.slice(query.offset, query.offset + query.limit), total: count };
+    });
+    const history = new History(backend);
+    await history.load();
+    count = 301;
+    await history.show(250, 260);
+    expect(history.total).toBe(301);
+    expect(history.records[250]!.id).toBe(51);
+    // The first page was from before: it is asked for again when shown.
+    expect(history.records[0]).toBeUndefined();
+    await history.show(0, 10);
+    expect(history.records[0]!.id).toBe(301);
   });
 
   it("filters by state and text, from the first page again", async () => {
@@ -38,9 +65,9 @@ describe("history store", () => {
     const history = new History(backend);
     await history.filterStates(["failed"]);
     expect(history.total).toBe(20);
-    expect(history.records.every((r) => r.state === "failed")).toBe(true);
+    expect(history.records.every((r) => r?.state === "failed")).toBe(true);
     await history.search(" Sequence 10 ");
-    expect(history.records.map((r) => r.id)).toEqual([100, 10]);
+    expect(history.records.map((r) => r?.id)).toEqual([100, 10]);
     expect(backend.calls.at(-1)?.args).toEqual({ states: ["failed"], text: "Sequence 10", offset: 0, limit: PAGE_SIZE });
   });
 
@@ -56,7 +83,7 @@ describe("history store", () => {
     await history.search("Sequence 3");
     release!();
     await first;
-    expect(history.records.map((r) => r.id)).toEqual([3]);
+    expect(history.records.map((r) => r?.id)).toEqual([3]);
   });
 
   it("opens a record with its attempts, retries it and opens links through the shell", async () => {
