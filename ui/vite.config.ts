@@ -16,5 +16,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",
+    // contrast.test.ts reads the palette from app.css (`?raw`): let it through.
+    css: { include: [/app\.css/] },
   },
 });
