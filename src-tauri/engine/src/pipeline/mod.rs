@@ -11,6 +11,7 @@ pub mod links;
 pub mod model;
 mod mtpw_link;
 mod pace;
+mod past_uploads;
 mod prepare;
 mod retry;
 mod steps;
@@ -32,6 +33,7 @@ pub use accounts_tokens::AccountsTokens;
 pub use config::{MtpwStravaValue, PipelineConfig, Timings};
 pub use model::*;
 pub use mtpw_link::parse_mtpw_id;
+pub use past_uploads::{PastAttempt, PastUpload};
 pub use retry::MAX_ATTEMPTS;
 pub use tokens::{AccessToken, TokenError, TokenSource};
 
