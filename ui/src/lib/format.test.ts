@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  activityTypeWords,
   baseName,
   formatCaptureDate,
   formatCount,
@@ -71,5 +72,14 @@ describe("errorCode", () => {
   it("is null for anything else", () => {
     expect(errorCode("a sentence")).toBeNull();
     expect(errorCode(null)).toBeNull();
+  });
+});
+
+describe("activityTypeWords", () => {
+  it("spells Strava's sport types as words", () => {
+    expect(activityTypeWords("Ride")).toBe("Ride");
+    expect(activityTypeWords("StandUpPaddling")).toBe("Stand Up Paddling");
+    expect(activityTypeWords("EBikeRide")).toBe("E-Bike Ride");
+    expect(activityTypeWords("AlpineSki")).toBe("Alpine Ski");
   });
 });

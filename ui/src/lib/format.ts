@@ -80,3 +80,11 @@ export function isUserError(error: unknown): error is UserError {
   const candidate = error as Record<string, unknown>;
   return typeof candidate.code === "string" && typeof candidate.message === "string";
 }
+
+/** Strava's sport type in words: "StandUpPaddling" → "Stand Up Paddling", "EBikeRide" → "E-Bike Ride". */
+export function activityTypeWords(sportType: string): string {
+  return sportType
+    .replace(/^EBike/, "E-Bike")
+    .replace(/^EMountainBike/, "E-Mountain Bike")
+    .replace(/([a-z])([A-Z])/g, "$1 $2");
+}

@@ -97,7 +97,7 @@ export function progressOf(row: QueueRow): Progress {
 }
 
 const STATE_WORDS: Record<UploadState, string> = {
-  queued: "Waiting",
+  queued: "Waiting for its turn",
   validating: "Checking the track",
   uploading: "Uploading to Strava",
   processing: "Strava is processing the upload",
@@ -179,4 +179,11 @@ export function shortDateTime(rfc3339: string): string {
   const date = new Date(rfc3339);
   if (Number.isNaN(date.getTime())) return rfc3339;
   return date.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+/** "14:15:02" for an RFC 3339 time: an attempt's time (its date is the record's). */
+export function timeOfDay(rfc3339: string): string {
+  const date = new Date(rfc3339);
+  if (Number.isNaN(date.getTime())) return rfc3339;
+  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
