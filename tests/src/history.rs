@@ -56,10 +56,7 @@ fn past_upload(number: usize) -> PastUpload {
     let folder = format!("/home/ana/MTP/sequences/{dir}");
     let (_, sport) = RIDES[number % RIDES.len()];
     let (state, detail, attempts) = outcome(number);
-    let on_strava = matches!(
-        state,
-        UploadState::Done | UploadState::OnStravaMtpwNotUpdated
-    );
+    let on_strava = state == UploadState::Done;
     PastUpload {
         sequence_id: folder.bytes().map(|b| format!("{b:02x}")).collect(),
         sequence_name: name,
@@ -75,8 +72,8 @@ fn past_upload(number: usize) -> PastUpload {
     }
 }
 
-/// Where upload `number` ended: mostly done; every 20th failed after four tries, every 50th on
-/// Strava with Map the Paths not updated, every 70th not connected.
+/// Where upload `number` ended: mostly done; every 20th failed after four tries, every 50th
+/// cancelled, every 70th not connected. None is owed work, so the app leaves them alone.
 fn outcome(number: usize) -> (UploadState, Option<String>, Vec<PastAttempt>) {
     let ok = |step, status| PastAttempt {
         step,
@@ -107,18 +104,10 @@ fn outcome(number: usize) -> (UploadState, Option<String>, Vec<PastAttempt>) {
         ok(UploadStep::SportType, 200),
     ];
     if number % 50 == 0 {
-        attempts.push(PastAttempt {
-            step: UploadStep::SyncMtpw,
-            http_status: Some(403),
-            error: Some("Map the Paths refused the update: sign in to Map the Paths again".into()),
-        });
-        let text =
-            "The activity is on Strava, but Map the Paths was not updated: Retry updates it.";
-        return (
-            UploadState::OnStravaMtpwNotUpdated,
-            Some(text.into()),
-            attempts,
-        );
+        // Not "on Strava, Map the Paths not updated": the app would resume that owed update
+        // at start, against Map the Paths ids that do not exist.
+        let text = "Cancelled before it reached Strava.";
+        return (UploadState::Cancelled, Some(text.into()), Vec::new());
     }
     attempts.push(ok(UploadStep::SyncMtpw, 200));
     (UploadState::Done, None, attempts)
@@ -154,7 +143,7 @@ mod tests {
         let count = |state| page.records.iter().filter(|r| r.state == state).count();
         assert_eq!(count(UploadState::Failed), 7);
         assert_eq!(count(UploadState::NotSignedIn), 1);
-        assert_eq!(count(UploadState::OnStravaMtpwNotUpdated), 1);
+        assert_eq!(count(UploadState::Cancelled), 1);
         let failed = page
             .records
             .iter()

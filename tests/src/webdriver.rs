@@ -18,6 +18,11 @@ pub const KEY_ENTER: &str = "\u{E007}";
 pub const KEY_PAGE_UP: &str = "\u{E00E}";
 pub const KEY_END: &str = "\u{E010}";
 pub const KEY_ARROW_DOWN: &str = "\u{E015}";
+pub const KEY_ARROW_UP: &str = "\u{E013}";
+pub const KEY_HOME: &str = "\u{E011}";
+/// W3C keys for moving between and pressing controls.
+pub const KEY_TAB: &str = "\u{E004}";
+pub const KEY_SPACE: &str = "\u{E00D}";
 
 /// The JSON key that marks a web element reference in requests and answers.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";

@@ -32,8 +32,12 @@ use serde_json::{json, Value};
 mod accounts;
 #[path = "gui/first_run.rs"]
 mod first_run;
+#[path = "gui/history.rs"]
+mod history;
 #[path = "gui/mtpw_link.rs"]
 mod mtpw_link;
+#[path = "gui/screens.rs"]
+mod screens;
 #[path = "gui/uploads.rs"]
 mod uploads;
 

@@ -46,7 +46,12 @@ fn a_sequence_without_an_mtpw_id_is_linked_from_a_pasted_link_in_its_detail() ->
             .to_string();
         click(&app, "[data-testid=refresh]").await?;
         wait_for_count(&app, total + 1).await?;
-        wait_for_js(&app, "the row's chip: needs its link", &row_chip_script(true)).await?;
+        wait_for_js(
+            &app,
+            "the row's chip: needs its link",
+            &row_chip_script(true),
+        )
+        .await?;
 
         open_sequence(&app, UNLINKED.name).await?;
         app.wait_for(Locator::Css("[data-testid=mtpw-link-card]"), UI_TIMEOUT)

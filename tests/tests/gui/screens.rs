@@ -1,0 +1,373 @@
+//! GUI: every screen, in light and then in dark mode, as a photographer meets them: the
+//! first-run guide, Accounts (disconnected, connected), the library (with rows, with a
+//! selection), the upload confirmation, the queue (running, finished), History and a row's
+//! detail, and a sequence's detail (valid and broken). Screenshots are
+//! `target/screenshots/gui-screen-<theme>-<nn>-<screen>.png`.
+//!
+//! Each theme runs on its own data folder, connects both accounts against the fakes, links its
+//! sequences through "Create on Map the Paths" and uploads them, so every upload ends done. On
+//! the way it checks what the screens promise: chips that follow the upload ("On Strava"),
+//! and a keyboard path (Escape closes the confirmation, Enter confirms).
+
+use std::time::{Duration, Instant};
+
+use mtp_testkit::webdriver::{Client, Locator, KEY_ENTER, KEY_ESCAPE};
+use serde_json::{json, Value};
+
+use super::accounts::sign_out_everywhere;
+use super::history::app_on_data_dir;
+use super::{
+    click, ctrl_click_row, home, invoke, library_dir, open_sequence, screenshot,
+    sequence_folder_count, sequence_id_of, session_binary, text_of, wait_for_count, wait_for_js,
+    with_app_binary, write_sequence, KnownSequence, TestResult, UI_TIMEOUT,
+};
+
+const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(45);
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Five sequences per theme (different days, so Strava sees no duplicate across themes).
+const LIGHT: [KnownSequence; 5] = [
+    walk_seq(
+        "Sunrise Ride Sintra",
+        ("Earth", "Bicycle"),
+        "2025-10-05T07:10:00",
+        (38.7978, -9.3906),
+    ),
+    walk_seq(
+        "Harbour Walk Porto",
+        ("Earth", "Walk"),
+        "2025-10-04T17:30:00",
+        (41.1406, -8.6110),
+    ),
+    walk_seq(
+        "River Paddle Coimbra",
+        ("Water", "Paddleboard"),
+        "2025-10-03T10:00:00",
+        (40.2033, -8.4103),
+    ),
+    walk_seq(
+        "Ridge Ride Geres",
+        ("Earth", "Bicycle"),
+        "2025-10-02T08:45:00",
+        (41.7270, -8.1590),
+    ),
+    walk_seq(
+        "Evening Ride Evora",
+        ("Earth", "Bicycle"),
+        "2025-10-01T18:20:00",
+        (38.5714, -7.9135),
+    ),
+];
+const DARK: [KnownSequence; 5] = [
+    walk_seq(
+        "Sunrise Ride Sintra",
+        ("Earth", "Bicycle"),
+        "2025-09-05T07:10:00",
+        (38.7978, -9.3906),
+    ),
+    walk_seq(
+        "Harbour Walk Porto",
+        ("Earth", "Walk"),
+        "2025-09-04T17:30:00",
+        (41.1406, -8.6110),
+    ),
+    walk_seq(
+        "River Paddle Coimbra",
+        ("Water", "Paddleboard"),
+        "2025-09-03T10:00:00",
+        (40.2033, -8.4103),
+    ),
+    walk_seq(
+        "Ridge Ride Geres",
+        ("Earth", "Bicycle"),
+        "2025-09-02T08:45:00",
+        (41.7270, -8.1590),
+    ),
+    walk_seq(
+        "Evening Ride Evora",
+        ("Earth", "Bicycle"),
+        "2025-09-01T18:20:00",
+        (38.5714, -7.9135),
+    ),
+];
+
+const fn walk_seq(
+    name: &'static str,
+    transport: (&'static str, &'static str),
+    created: &'static str,
+    centre: (f64, f64),
+) -> KnownSequence {
+    KnownSequence {
+        name,
+        transport,
+        created,
+        centre,
+        points: 120,
+        drop_a_time: false,
+    }
+}
+
+#[test]
+#[ignore = "needs Xvfb + tauri-driver + fake services: run via tests/e2e/run-gui.sh"]
+fn every_screen_in_light_and_dark() -> TestResult {
+    walk("light", session_binary()?, &LIGHT)?;
+    let dark = std::env::var_os("MTP_GUI_APP_DARK").ok_or("MTP_GUI_APP_DARK is not set")?;
+    walk("dark", dark.into(), &DARK)
+}
+
+/// Walks every screen in one theme and saves a screenshot of each.
+fn walk(
+    theme: &'static str,
+    binary: std::path::PathBuf,
+    sequences: &'static [KnownSequence; 5],
+) -> TestResult {
+    let data = home()?.join(format!("screens-{theme}-data"));
+    let binary = app_on_data_dir(&binary, &data, &format!("screens-{theme}"))?;
+    with_app_binary(
+        &format!("screen-{theme}-end"),
+        &binary,
+        move |app| async move {
+            let shot = |n: &str| screenshot(&format!("screen-{theme}-{n}"));
+            let total = sequence_folder_count(&library_dir()?)?;
+            wait_for_count(&app, total).await?;
+
+            // First run: no account; the guide (reopened from the sidebar), then Accounts.
+            sign_out_everywhere(&app, "deep-link").await?;
+            reload(&app).await?;
+            click(&app, "[data-testid=nav-guide]").await?;
+            wait_for_js(&app, "the guide", "return document.querySelector('[data-testid=app-root]').dataset.firstRun === 'open'").await?;
+            shot("01-first-run")?;
+            app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+            wait_for_js(&app, "the guide to close", "return document.querySelector('[data-testid=app-root]').dataset.firstRun === 'closed'").await?;
+            click(&app, "[data-testid=nav-accounts]").await?;
+            wait_for_card(&app, "strava", "disconnected", UI_TIMEOUT).await?;
+            shot("02-accounts-disconnected")?;
+            click(&app, "[data-testid=strava-connect]").await?;
+            wait_for_card(&app, "strava", "connected", SIGN_IN_TIMEOUT).await?;
+            click(&app, "[data-testid=mtpw-connect]").await?;
+            wait_for_card(&app, "mtpw", "connected", SIGN_IN_TIMEOUT).await?;
+            shot("03-accounts-connected")?;
+
+            // The library with five new sequences, linked on Map the Paths from the app.
+            let folder = home()?.join(format!("Screens {theme}"));
+            let mut ids = Vec::new();
+            for sequence in sequences {
+                ids.push(sequence_id_of(&write_sequence(&folder, sequence)?));
+            }
+            let outcome = invoke(
+                &app,
+                "add_paths",
+                json!({ "args": { "paths": [folder.display().to_string()] } }),
+            )
+            .await?;
+            let root = outcome["added"][0]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            click(&app, "[data-testid=nav-library]").await?;
+            click(&app, "[data-testid=refresh]").await?;
+            wait_for_count(&app, total + sequences.len()).await?;
+            for id in &ids {
+                wait_for_chip(&app, id, &["needsMtpwId"]).await?;
+                invoke(&app, "create_on_mtpw", json!({ "args": { "id": id } })).await?;
+            }
+            click(&app, "[data-testid=refresh]").await?;
+            for id in &ids {
+                wait_for_chip(&app, id, &["ready"]).await?;
+            }
+            scroll_library_to_top(&app).await?;
+            shot("04-library")?;
+
+            for sequence in sequences {
+                ctrl_click_row(&app, sequence.name).await?;
+            }
+            ctrl_click_row(&app, "Broken Times Trail").await?;
+            ctrl_click_row(&app, "Ridge Walk Snowdon").await?;
+            scroll_library_to_top(&app).await?;
+            let selected = text_of(&app, "[data-testid=selection-count]").await?;
+            shot("05-library-selection")?;
+
+            // The confirmation: Escape closes it; opened again, Enter on its focused button confirms.
+            click(&app, "[data-testid=upload-selected]").await?;
+            app.wait_for(Locator::Css("[data-testid=upload-confirm]"), UI_TIMEOUT)
+                .await?;
+            app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+            wait_for_js(
+                &app,
+                "the confirmation to close",
+                "return !document.querySelector('[data-testid=upload-confirm]')",
+            )
+            .await?;
+            click(&app, "[data-testid=upload-selected]").await?;
+            app.wait_for(Locator::Css("[data-testid=upload-confirm]"), UI_TIMEOUT)
+                .await?;
+            let title = text_of(&app, "#confirm-title").await?;
+            let focused = focused_testid(&app).await?;
+            shot("06-upload-confirm")?;
+            app.active_element().await?.send_keys(KEY_ENTER).await?;
+
+            // The queue while it works, then finished.
+            app.wait_for(Locator::Css("[data-testid=queue-row]"), UI_TIMEOUT)
+                .await?;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            let mut heights = queue_row_heights(&app).await?;
+            shot("07-queue-running")?;
+            let finished =
+                "const rows = [...document.querySelectorAll('[data-testid=queue-row]')]; \
+                        return rows.length === 5 && rows.every((r) => r.dataset.state === 'done');";
+            wait_long(&app, "every upload to be done", finished, UPLOAD_TIMEOUT).await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let summary = text_of(&app, "[data-testid=batch-summary]").await?;
+            heights.extend(queue_row_heights(&app).await?);
+            clear_notices(&app).await?;
+            shot("08-queue-finished")?;
+
+            // The library's chips follow the uploads.
+            click(&app, "[data-testid=nav-library]").await?;
+            for id in &ids {
+                wait_for_chip(&app, id, &["uploaded"]).await?;
+            }
+
+            // History and a row's detail.
+            click(&app, "[data-testid=nav-history]").await?;
+            app.wait_for(Locator::Css("[data-testid=history-row]"), UI_TIMEOUT)
+                .await?;
+            clear_notices(&app).await?;
+            shot("09-history")?;
+            click(&app, "[data-testid=history-row]").await?;
+            app.wait_for(Locator::Css("[data-testid=activity-link]"), UI_TIMEOUT)
+                .await?;
+            shot("10-history-detail")?;
+            app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+
+            // A sequence's detail: a valid one with its track, a broken one with its reason.
+            click(&app, "[data-testid=nav-library]").await?;
+            open_sequence(&app, "Morning Ride Lisbon").await?;
+            app.wait_for(Locator::Css("[data-testid=track-line]"), UI_TIMEOUT)
+                .await?;
+            clear_notices(&app).await?;
+            shot("11-detail")?;
+            app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+            wait_for_js(
+                &app,
+                "the list",
+                "return !document.querySelector('[data-testid=detail-view]')",
+            )
+            .await?;
+            open_sequence(&app, "Broken Times Trail").await?;
+            app.wait_for(Locator::Css("[data-testid=problem-item]"), UI_TIMEOUT)
+                .await?;
+            shot("12-detail-broken")?;
+            app.active_element().await?.send_keys(KEY_ESCAPE).await?;
+
+            // Leave the library and the keyring as the other tests expect them.
+            invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+            sign_out_everywhere(&app, "deep-link").await?;
+            click(&app, "[data-testid=refresh]").await?;
+            wait_for_count(&app, total).await?;
+            assert_eq!(selected, "7 selected");
+            assert_eq!(title, "Upload 5 sequences to Strava?");
+            assert_eq!(focused, "upload-confirm-button");
+            assert!(summary.starts_with("5 done"), "{summary}");
+            // Progress changes words and bars, never a row's height (no layout shift).
+            assert!(
+                heights.iter().all(|h| *h == heights[0]),
+                "row heights {heights:?}"
+            );
+            Ok(app)
+        },
+    )
+}
+
+/// Reloads the window (the UI then reads the accounts again).
+async fn reload(app: &Client) -> TestResult {
+    app.execute("location.reload(); return null;", vec![])
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let known = "const p = document.querySelector('[data-testid=app-root]')?.dataset.firstRun; \
+                 return p === 'open' || p === 'closed';";
+    wait_for_js(app, "the reloaded window", known).await?;
+    super::first_run::skip_guide(app).await
+}
+
+async fn wait_for_card(app: &Client, provider: &str, state: &str, timeout: Duration) -> TestResult {
+    let check = format!(
+        "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === '{state}';"
+    );
+    wait_long(app, &format!("{provider} {state}"), &check, timeout).await
+}
+
+/// Waits until the row of sequence `id` is rendered with one of `states` on its chip (the
+/// list is windowed: the row is scrolled into view first).
+async fn wait_for_chip(app: &Client, id: &str, states: &[&str]) -> TestResult {
+    let script = "const [id, states] = arguments; \
+                  const list = document.querySelector('[data-testid=sequence-list]'); \
+                  const find = () => document.querySelector(`[data-sequence-id=\"${id}\"] [data-testid=status-chip]`); \
+                  for (let top = 0; list && !find() && top <= list.scrollHeight; top += 300) list.scrollTop = top; \
+                  const chip = find(); \
+                  return !!chip && states.includes(chip.dataset.status);";
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        if app.execute(script, vec![json!(id), json!(states)]).await? == Value::Bool(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the chip of {id} is not {states:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The height in pixels of every queue row in the page.
+async fn queue_row_heights(app: &Client) -> TestResult<Vec<f64>> {
+    let heights = app
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=queue-row]')].map((r) => r.getBoundingClientRect().height);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(heights)?)
+}
+
+/// Closes the notices at the bottom of the window (they fade by themselves after 8 s).
+async fn clear_notices(app: &Client) -> TestResult {
+    app.execute(
+        "document.querySelectorAll('[data-testid=notice] button').forEach((b) => b.click()); return null;",
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Ok(())
+}
+
+async fn scroll_library_to_top(app: &Client) -> TestResult {
+    app.execute(
+        "const l = document.querySelector('[data-testid=sequence-list]'); if (l) l.scrollTop = 0; return null;",
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    Ok(())
+}
+
+async fn focused_testid(app: &Client) -> TestResult<String> {
+    let value = app
+        .execute(
+            "return document.activeElement?.dataset?.testid ?? '';",
+            vec![],
+        )
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_string())
+}
+
+/// [`wait_for_js`] with a longer deadline (sign-ins, uploads).
+async fn wait_long(app: &Client, what: &str, predicate: &str, timeout: Duration) -> TestResult {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match wait_for_js(app, what, predicate).await {
+            Ok(()) => return Ok(()),
+            Err(late) if Instant::now() > deadline => return Err(late),
+            Err(_) => {}
+        }
+    }
+}
