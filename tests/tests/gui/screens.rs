@@ -242,7 +242,7 @@ fn walk(
 
             // A sequence's detail: a valid one with its track, a broken one with its reason.
             click(&app, "[data-testid=nav-library]").await?;
-            open_sequence(&app, "Morning Ride Lisbon").await?;
+            open_sequence(&app, sequences[0].name).await?;
             app.wait_for(Locator::Css("[data-testid=track-line]"), UI_TIMEOUT)
                 .await?;
             clear_notices(&app).await?;
