@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use mtp_testkit::webdriver::{Client, Locator, KEY_ENTER, KEY_ESCAPE};
+use mtp_testkit::webdriver::{Client, Locator, KEY_ENTER, KEY_ESCAPE, KEY_SPACE, KEY_TAB};
 use serde_json::{json, Value};
 
 use super::accounts::sign_out_everywhere;
@@ -128,6 +128,7 @@ fn walk(
         &binary,
         move |app| async move {
             let shot = |n: &str| screenshot(&format!("screen-{theme}-{n}"));
+            let mut unlabelled: Vec<String> = Vec::new();
             let total = sequence_folder_count(&library_dir()?)?;
             wait_for_count(&app, total).await?;
 
@@ -141,11 +142,13 @@ fn walk(
             wait_for_js(&app, "the guide to close", "return document.querySelector('[data-testid=app-root]').dataset.firstRun === 'closed'").await?;
             click(&app, "[data-testid=nav-accounts]").await?;
             wait_for_card(&app, "strava", "disconnected", UI_TIMEOUT).await?;
+            unlabelled.extend(unlabelled_controls(&app, "02-accounts-disconnected").await?);
             shot("02-accounts-disconnected")?;
             click(&app, "[data-testid=strava-connect]").await?;
             wait_for_card(&app, "strava", "connected", SIGN_IN_TIMEOUT).await?;
             click(&app, "[data-testid=mtpw-connect]").await?;
             wait_for_card(&app, "mtpw", "connected", SIGN_IN_TIMEOUT).await?;
+            unlabelled.extend(unlabelled_controls(&app, "03-accounts-connected").await?);
             shot("03-accounts-connected")?;
 
             // The library with five new sequences, linked on Map the Paths from the app.
@@ -176,6 +179,7 @@ fn walk(
                 wait_for_chip(&app, id, &["ready"]).await?;
             }
             scroll_library_to_top(&app).await?;
+            unlabelled.extend(unlabelled_controls(&app, "04-library").await?);
             shot("04-library")?;
 
             for sequence in sequences {
@@ -203,6 +207,7 @@ fn walk(
                 .await?;
             let title = text_of(&app, "#confirm-title").await?;
             let focused = focused_testid(&app).await?;
+            unlabelled.extend(unlabelled_controls(&app, "06-upload-confirm").await?);
             shot("06-upload-confirm")?;
             app.active_element().await?.send_keys(KEY_ENTER).await?;
 
@@ -220,6 +225,7 @@ fn walk(
             let summary = text_of(&app, "[data-testid=batch-summary]").await?;
             heights.extend(queue_row_heights(&app).await?);
             clear_notices(&app).await?;
+            unlabelled.extend(unlabelled_controls(&app, "08-queue-finished").await?);
             shot("08-queue-finished")?;
 
             // The library's chips follow the uploads.
@@ -228,8 +234,19 @@ fn walk(
                 wait_for_chip(&app, id, &["uploaded"]).await?;
             }
 
+            // Keyboard: Tab from the search box shows a focus ring; Space presses a button.
+            app.find(Locator::Css("[data-testid=library-search]"))
+                .await?
+                .send_keys(KEY_TAB)
+                .await?;
+            let ring = focus_ring(&app).await?;
+            app.execute(
+                "document.querySelector('[data-testid=nav-history]').focus(); return null;",
+                vec![],
+            )
+            .await?;
+            app.active_element().await?.send_keys(KEY_SPACE).await?;
             // History and a row's detail.
-            click(&app, "[data-testid=nav-history]").await?;
             app.wait_for(Locator::Css("[data-testid=history-row]"), UI_TIMEOUT)
                 .await?;
             clear_notices(&app).await?;
@@ -237,6 +254,7 @@ fn walk(
             click(&app, "[data-testid=history-row]").await?;
             app.wait_for(Locator::Css("[data-testid=activity-link]"), UI_TIMEOUT)
                 .await?;
+            unlabelled.extend(unlabelled_controls(&app, "10-history-detail").await?);
             shot("10-history-detail")?;
             app.active_element().await?.send_keys(KEY_ESCAPE).await?;
 
@@ -246,6 +264,7 @@ fn walk(
             app.wait_for(Locator::Css("[data-testid=track-line]"), UI_TIMEOUT)
                 .await?;
             clear_notices(&app).await?;
+            unlabelled.extend(unlabelled_controls(&app, "11-detail").await?);
             shot("11-detail")?;
             app.active_element().await?.send_keys(KEY_ESCAPE).await?;
             wait_for_js(
@@ -257,6 +276,7 @@ fn walk(
             open_sequence(&app, "Broken Times Trail").await?;
             app.wait_for(Locator::Css("[data-testid=problem-item]"), UI_TIMEOUT)
                 .await?;
+            unlabelled.extend(unlabelled_controls(&app, "12-detail-broken").await?);
             shot("12-detail-broken")?;
             app.active_element().await?.send_keys(KEY_ESCAPE).await?;
 
@@ -266,6 +286,14 @@ fn walk(
             click(&app, "[data-testid=refresh]").await?;
             wait_for_count(&app, total).await?;
             assert_eq!(selected, "7 selected");
+            assert!(
+                unlabelled.is_empty(),
+                "controls without a name: {unlabelled:#?}"
+            );
+            assert!(
+                ring.0 != "none" && ring.1 > 0.0,
+                "no focus ring on {ring:?}"
+            );
             assert_eq!(title, "Upload 5 sequences to Strava?");
             assert_eq!(focused, "upload-confirm-button");
             assert!(summary.starts_with("5 done"), "{summary}");
@@ -327,6 +355,30 @@ async fn queue_row_heights(app: &Client) -> TestResult<Vec<f64>> {
         )
         .await?;
     Ok(serde_json::from_value(heights)?)
+}
+
+/// Buttons, fields, links and list rows on screen with no accessible name (label, aria-label,
+/// text or title), each as the start of its HTML.
+async fn unlabelled_controls(app: &Client, screen: &str) -> TestResult<Vec<String>> {
+    let script = "const name = (e) => (e.getAttribute('aria-label') \
+          || (e.getAttribute('aria-labelledby') ? document.getElementById(e.getAttribute('aria-labelledby'))?.textContent : '') \
+          || (e.labels ? [...e.labels].map((l) => l.textContent).join(' ') : '') \
+          || e.textContent || e.getAttribute('title') || '').trim(); \
+        return [...document.querySelectorAll('button, input, select, textarea, a[href], [role=option]')] \
+          .filter((e) => e.getClientRects().length > 0 && e.type !== 'hidden' && !name(e)) \
+          .map((e) => e.outerHTML.slice(0, 140));";
+    let found: Vec<String> = serde_json::from_value(app.execute(script, vec![]).await?)?;
+    Ok(found
+        .into_iter()
+        .map(|html| format!("{screen}: {html}"))
+        .collect())
+}
+
+/// The outline style and width of the focused element.
+async fn focus_ring(app: &Client) -> TestResult<(String, f64, String)> {
+    let script = "const e = document.activeElement; const s = getComputedStyle(e); \
+                  return [s.outlineStyle, parseFloat(s.outlineWidth) || 0, e.outerHTML.slice(0, 80)];";
+    Ok(serde_json::from_value(app.execute(script, vec![]).await?)?)
 }
 
 /// Closes the notices at the bottom of the window (they fade by themselves after 8 s).
