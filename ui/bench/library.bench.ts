@@ -31,7 +31,8 @@ function library(count: number): SequenceSummary[] {
       captureDate: `2024-05-${String((i % 28) + 1).padStart(2, "0")}T07:00:00`,
       durationSec: 1800,
       distanceKm: 12.3,
-      mtpwUuid: null,
+      // Synced sequences have their Map the Paths id: "select all ready" selects them.
+      mtpwUuid: `6f1c2c1e-8d0b-4a57-9a0e-${String(i).padStart(12, "0")}`,
       strava: { eligible: true, activityType: "Ride", reason: null },
       desktopUploader: null,
       status: STATUSES[i % STATUSES.length] ?? "ready",
