@@ -85,7 +85,7 @@ fn outcome(number: usize) -> (UploadState, Option<String>, Vec<PastAttempt>) {
         http_status: Some(503),
         error: Some("Strava is not answering (503 Service Unavailable)".into()),
     };
-    if number % 20 == 0 {
+    if number.is_multiple_of(20) {
         let text =
             "Strava did not answer after 4 tries (503 Service Unavailable). Try again later.";
         return (
@@ -94,7 +94,7 @@ fn outcome(number: usize) -> (UploadState, Option<String>, Vec<PastAttempt>) {
             (0..4).map(|_| busy()).collect(),
         );
     }
-    if number % 70 == 0 {
+    if number.is_multiple_of(70) {
         let text = "Sign in to Strava in Accounts, then Retry.";
         return (UploadState::NotSignedIn, Some(text.into()), Vec::new());
     }
@@ -103,7 +103,7 @@ fn outcome(number: usize) -> (UploadState, Option<String>, Vec<PastAttempt>) {
         ok(UploadStep::Poll, 200),
         ok(UploadStep::SportType, 200),
     ];
-    if number % 50 == 0 {
+    if number.is_multiple_of(50) {
         // Not "on Strava, Map the Paths not updated": the app would resume that owed update
         // at start, against Map the Paths ids that do not exist.
         let text = "Cancelled before it reached Strava.";
