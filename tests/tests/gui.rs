@@ -32,6 +32,8 @@ use serde_json::{json, Value};
 mod accounts;
 #[path = "gui/first_run.rs"]
 mod first_run;
+#[path = "gui/journey.rs"]
+mod journey;
 #[path = "gui/mtpw_link.rs"]
 mod mtpw_link;
 #[path = "gui/uploads.rs"]
