@@ -472,7 +472,7 @@ async fn journey_with_faults(app: &Client, library: &JourneyLibrary) -> TestResu
     }
     assert!(
         shots.retrying && shots.paused,
-        "screenshots taken: {shots:?}"
+        "screenshots showing both: {shots:?}"
     );
     assert_eq!(rows.len(), library.sequences.len(), "{rows:?}");
     for (name, state) in &rows {
@@ -499,18 +499,21 @@ struct FaultShots {
 async fn watch_faults(app: &Client, prefix: &str) -> TestResult<FaultShots> {
     let mut shots = FaultShots::default();
     let deadline = Instant::now() + BATCH_TIMEOUT;
-    let look = "return [[...document.querySelectorAll('[data-testid=queue-step]')].some((s) => s.textContent.includes('attempt')), \
-                !!document.querySelector('[data-testid=rate-limit-banner]')];";
+    // A shot counts once what it shows was still there after it was taken (a pause may end
+    // while the display is read); until then the next sighting takes it again.
     loop {
-        let [retrying, paused]: [bool; 2] =
-            serde_json::from_value(app.execute(look, vec![]).await?)?;
+        let [retrying, paused] = fault_signs(app).await?;
+        if (retrying && !shots.retrying) || (paused && !shots.paused) {
+            // The display is painted a moment after the page changes.
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
         if retrying && !shots.retrying {
             screenshot("journey-faults-retrying")?;
-            shots.retrying = true;
+            shots.retrying = fault_signs(app).await?[0];
         }
         if paused && !shots.paused {
             screenshot("journey-faults-paused")?;
-            shots.paused = true;
+            shots.paused = fault_signs(app).await?[1];
         }
         let rows = queue_rows(app, prefix).await?;
         if !rows.is_empty()
@@ -527,6 +530,13 @@ async fn watch_faults(app: &Client, prefix: &str) -> TestResult<FaultShots> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Whether a row says it is retrying, and whether the rate-limit banner shows.
+async fn fault_signs(app: &Client) -> TestResult<[bool; 2]> {
+    let look = "return [[...document.querySelectorAll('[data-testid=queue-step]')].some((s) => s.textContent.includes('attempt')), \
+                !!document.querySelector('[data-testid=rate-limit-banner]')];";
+    Ok(serde_json::from_value(app.execute(look, vec![]).await?)?)
 }
 
 /// "… continue by themselves at 20:15" (or "08:15 PM"): the minutes are a quarter hour.
