@@ -38,7 +38,7 @@ fn journey_connect_add_a_folder_upload_all_ready_and_review_history() -> TestRes
         library.seed_on_mtpw().await?;
         let outcome = journey(&app, &library).await;
         // Leave the library as the other tests expect it, then judge.
-        let removed = remove_folder(&app, &folder).await;
+        let removed = leave_as_found(&app, &folder).await;
         outcome?;
         removed?;
         Ok(app)
@@ -55,7 +55,7 @@ fn journey_with_faults_shows_retrying_and_the_rate_limit_pause_then_completes() 
         library.seed_on_mtpw().await?;
         let outcome = journey_with_faults(&app, &library).await;
         let cleared = fake_request("DELETE", &strava_root()?, "/__fake/faults", None).await;
-        let removed = remove_folder(&app, &folder).await;
+        let removed = leave_as_found(&app, &folder).await;
         outcome?;
         cleared?;
         removed?;
@@ -1045,12 +1045,23 @@ async fn upload_posts(prefix: &str) -> TestResult<Vec<Value>> {
         .collect())
 }
 
-async fn remove_folder(app: &Client, folder: &Path) -> TestResult {
-    invoke(
+/// Leaves the app as the other tests expect it: the folder out of the library and no account
+/// connected (the not-connected upload test relies on that).
+async fn leave_as_found(app: &Client, folder: &Path) -> TestResult {
+    let removed = invoke(
         app,
         "remove_root",
         json!({ "args": { "path": folder.display().to_string() } }),
     )
-    .await?;
+    .await;
+    for provider in ["strava", "mtpw"] {
+        invoke(
+            app,
+            "disconnect",
+            json!({ "args": { "provider": provider } }),
+        )
+        .await?;
+    }
+    removed?;
     Ok(())
 }
