@@ -34,6 +34,8 @@ mod accounts;
 mod first_run;
 #[path = "gui/history.rs"]
 mod history;
+#[path = "gui/journey.rs"]
+mod journey;
 #[path = "gui/mtpw_link.rs"]
 mod mtpw_link;
 #[path = "gui/screens.rs"]

@@ -127,3 +127,44 @@ async fn a_used_up_day_waits_for_utc_midnight() {
         "{pauses:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_waits_for_the_next_window_of_the_clock_mtp_rate_limit_time_scale_speeds_up() {
+    use mtp_testkit::fake::{FaultKind, FaultRule};
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    h.services.strava.add_fault(FaultRule::next(
+        "POST /api/v3/uploads",
+        FaultKind::RateLimited,
+        1,
+    ));
+    let (id, _) = h.add_sequence(spec(3)).await;
+    // The app's settings from its environment: 15 minutes of rate-limit windows per real second.
+    let from_env = PipelineConfig::from_vars(|name| {
+        (name == "MTP_RATE_LIMIT_TIME_SCALE").then(|| "900".to_string())
+    });
+    let config = PipelineConfig {
+        clock: from_env.clock,
+        ..h.config.clone()
+    };
+    let uploader = h.uploader_with(config);
+    uploader.enqueue(&[id], false).unwrap();
+    let started = std::time::Instant::now();
+    let summary = uploader.run(h.sink()).await.unwrap();
+    let took = started.elapsed();
+    let record = &summary.records[0];
+    assert_eq!(record.state, UploadState::Done, "{:?}", record.detail);
+    assert_eq!(h.uploads_posted(), 2);
+    assert!(record.attempts.iter().any(|a| a.http_status == Some(429)));
+    let pauses = paused_until(&h);
+    assert!(!pauses.is_empty(), "the queue said until when it waits");
+    for until in &pauses {
+        assert!(
+            ["00", "15", "30", "45"].contains(&&until[14..16]) && until.ends_with(":00Z"),
+            "{until}"
+        );
+    }
+    assert!(
+        took < Duration::from_secs(5),
+        "a window of the scaled clock lasts a second, yet the upload took {took:?}"
+    );
+}

@@ -59,6 +59,46 @@ async fn one_and_three_server_errors_end_in_success() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_is_announced_as_soon_as_the_try_fails_not_when_the_next_one_starts() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    h.services.strava.add_fault(server_errors(1));
+    let (id, _) = h.add_sequence(spec(1)).await;
+    let mut config = h.config.clone();
+    config.timings = Timings {
+        backoff_base: std::time::Duration::from_millis(1_000),
+        backoff_max: std::time::Duration::from_millis(1_000),
+        ..config.timings
+    };
+    let uploader = h.uploader_with(config);
+    uploader.enqueue(&[id], false).unwrap();
+    let announced = |h: &Harness| {
+        h.events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, UploadEvent::Attempt { attempt: 2, .. }))
+    };
+    let watch = async {
+        let started = std::time::Instant::now();
+        let mut announced_at = None;
+        while h.uploads_posted() < 2 && started.elapsed().as_secs() < 20 {
+            if announced_at.is_none() && announced(&h) {
+                announced_at = Some(std::time::Instant::now());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        announced_at.map(|at| at.elapsed())
+    };
+    let (summary, before_retry) = tokio::join!(uploader.run(h.sink()), watch);
+    assert_eq!(summary.unwrap().records[0].state, UploadState::Done);
+    let before_retry = before_retry.expect("attempt 2 was announced before it was sent");
+    assert!(
+        before_retry >= std::time::Duration::from_millis(800),
+        "announced only {before_retry:?} before the retry: the row would not show it while waiting"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_server_errors_end_in_a_warning_after_exactly_four_posts() {
     let h = Harness::start(StravaConfig::for_tests()).await;
     h.services.strava.add_fault(server_errors(4));

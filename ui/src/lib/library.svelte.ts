@@ -94,6 +94,20 @@ export class Library {
     }
   }
 
+  /** A folder path the user typed or pasted: the same decision as a drop. True when it was added. */
+  async addTypedPath(typed: string): Promise<boolean> {
+    const path = typed.trim();
+    if (path === "") return false;
+    try {
+      const outcome = await this.#backend.call("add_paths", { paths: [path] });
+      await this.accept(outcome);
+      return outcome.added.length > 0;
+    } catch (error) {
+      notices.show([{ tone: "error", text: userMessage(error) }]);
+      return false;
+    }
+  }
+
   async removeFolder(path: string): Promise<void> {
     try {
       await this.#backend.call("remove_root", { path });

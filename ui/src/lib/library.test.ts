@@ -61,6 +61,25 @@ describe("library store", () => {
     expect(backend.calls).toEqual([{ command: "add_paths", args: { paths: ["/x"] } }]);
   });
 
+  it("adds a typed folder path, trimmed, and says whether it was added", async () => {
+    let accept = false;
+    const backend = new FakeBackend()
+      .answer("scan_library", () => scanOf("a"))
+      .answer("add_paths", ({ paths }) =>
+        (accept
+          ? { added: paths.map((path) => ({ path, sequenceCount: 1, alreadyKnown: false })), rejected: [] }
+          : { added: [], rejected: paths.map((path) => ({ path, reason: "does not exist" })) }) as never,
+      );
+    const library = new Library(backend);
+    expect(await library.addTypedPath("   ")).toBe(false);
+    expect(backend.commandNames()).toEqual([]);
+    expect(await library.addTypedPath(" /nowhere ")).toBe(false);
+    expect(backend.calls).toEqual([{ command: "add_paths", args: { paths: ["/nowhere"] } }]);
+    accept = true;
+    expect(await library.addTypedPath("/home/me/Rides")).toBe(true);
+    expect(backend.commandNames()).toEqual(["add_paths", "add_paths", "scan_library"]);
+  });
+
   it("removes a folder and rescans", async () => {
     const backend = new FakeBackend().answer("remove_root", () => null).answer("scan_library", () => scanOf());
     const library = new Library(backend);

@@ -27,7 +27,10 @@ describe("upload rows", () => {
     expect(applyUploadEvent(s, { kind: "bytes", upload: 9, sent: 1, total: 2 }).unknown).toBe(true);
     const paused = applyUploadEvent(s, { kind: "pausedUntil", until: "2026-11-23T14:15:00Z" });
     expect(paused.snapshot.pausedUntil).toBe("2026-11-23T14:15:00Z");
-    const resumed = applyUploadEvent(paused.snapshot, { kind: "state", upload: 1, sequenceName: "a", state: "uploading", detail: null });
+    // Another row finishing on Map the Paths while the queue waits keeps the banner.
+    const other = applyUploadEvent(paused.snapshot, { kind: "state", upload: 1, sequenceName: "a", state: "done", detail: null });
+    expect(other.snapshot.pausedUntil).toBe("2026-11-23T14:15:00Z");
+    const resumed = applyUploadEvent(paused.snapshot, { kind: "state", upload: 1, sequenceName: "a", state: "processing", detail: null });
     expect(resumed.snapshot.pausedUntil).toBeNull();
   });
 

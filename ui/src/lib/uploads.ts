@@ -31,6 +31,9 @@ export const RETRYABLE: readonly UploadState[] = [
   "cancelled",
 ];
 
+/** States a row reaches only once Strava answered again: a rate-limit pause is over. */
+const ENDS_A_PAUSE: readonly UploadState[] = ["processing", "settingSportType", "syncingMtpw"];
+
 /** Folds one progress event into the snapshot. `unknown` is true when it names a row not in it (reload). */
 export function applyUploadEvent(snapshot: QueueSnapshot, event: UploadEvent): { snapshot: QueueSnapshot; unknown: boolean } {
   if (event.kind === "pausedUntil") return { snapshot: { ...snapshot, pausedUntil: event.until }, unknown: false };
@@ -46,7 +49,9 @@ export function applyUploadEvent(snapshot: QueueSnapshot, event: UploadEvent): {
         bytes: event.state === "uploading" ? row.bytes : null,
         attempt: null,
       };
-      pausedUntil = null;
+      // A row finishing on Map the Paths says nothing about Strava's window: only a step past
+      // a Strava request ends the pause (as the engine's snapshot decides).
+      if (ENDS_A_PAUSE.includes(event.state)) pausedUntil = null;
       break;
     case "bytes":
       next = { ...row, bytes: { sent: event.sent, total: event.total } };

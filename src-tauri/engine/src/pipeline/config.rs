@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::strava::api::HttpTimeouts;
-use crate::strava::limits::{Clock, SystemClock};
+use crate::strava::limits::{Clock, ScaledClock, SystemClock};
 
 /// The Strava API base by default.
 pub const STRAVA_API_BASE: &str = "https://www.strava.com/api/v3";
@@ -114,11 +114,18 @@ impl Default for PipelineConfig {
 
 impl PipelineConfig {
     /// Defaults, with `MTP_STRAVA_API_BASE`, `MTPW_BASE`, `MTP_UPLOAD_CONCURRENCY`,
-    /// `MTP_SET_SPORT_TYPE` (0/1), `MTPW_STRAVA_VALUE` (`activity_id`/`true`) and
-    /// `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits, for tests) applied.
+    /// `MTP_SET_SPORT_TYPE` (0/1), `MTPW_STRAVA_VALUE` (`activity_id`/`true`),
+    /// `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits, for tests) and
+    /// `MTP_RATE_LIMIT_TIME_SCALE` (rate-limit windows pass that many times faster, for
+    /// testing against `fake-services --time-scale`) applied.
     pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`PipelineConfig::from_env`] with `read` as the environment (tests).
+    pub fn from_vars(read: impl Fn(&str) -> Option<String>) -> Self {
         let mut config = Self::default();
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let var = |name: &str| read(name).filter(|v| !v.trim().is_empty());
         if let Some(base) = var("MTP_STRAVA_API_BASE") {
             config.strava_api_base = base;
         }
@@ -137,6 +144,42 @@ impl PipelineConfig {
         if let Some(factor) = var("MTP_PIPELINE_SPEEDUP").and_then(|v| v.trim().parse().ok()) {
             config.timings = config.timings.sped_up(factor);
         }
+        let time_scale = var("MTP_RATE_LIMIT_TIME_SCALE").and_then(|v| v.trim().parse().ok());
+        if let Some(clock) = time_scale.and_then(ScaledClock::new) {
+            config.clock = Arc::new(clock);
+        }
         config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_of(pairs: &[(&str, &str)]) -> PipelineConfig {
+        PipelineConfig::from_vars(|name| {
+            pairs
+                .iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn the_rate_limit_time_scale_speeds_up_the_window_clock() {
+        let real = config_of(&[]);
+        let scaled = config_of(&[("MTP_RATE_LIMIT_TIME_SCALE", " 900 ")]);
+        let later = real.clock.now_secs() + 900.0;
+        // A quarter hour away: 15 real minutes, or one second at 900 times.
+        assert!(real.clock.real_until(later) > Duration::from_secs(890));
+        assert!(scaled.clock.real_until(later) <= Duration::from_secs(1));
+        for ignored in ["1", "0.5", "-3", "fast", ""] {
+            let config = config_of(&[("MTP_RATE_LIMIT_TIME_SCALE", ignored)]);
+            let later = config.clock.now_secs() + 900.0;
+            assert!(
+                config.clock.real_until(later) > Duration::from_secs(890),
+                "{ignored:?} must leave real time"
+            );
+        }
     }
 }

@@ -470,15 +470,6 @@ impl<'a> Job<'a> {
         let mut refreshed = false;
         let mut last: Option<CallError> = None;
         for attempt in 1..=MAX_ATTEMPTS {
-            if let Some(err) = &last {
-                (self.events)(UploadEvent::Attempt {
-                    upload: self.record.id,
-                    step,
-                    attempt,
-                    of: MAX_ATTEMPTS,
-                    error: Some(err.message.clone()),
-                });
-            }
             let err = match call(token.clone()).await {
                 Ok(value) => {
                     store
@@ -491,6 +482,21 @@ impl<'a> Job<'a> {
             store
                 .add_attempt(self.record.id, step, err.http_status, Some(&err.message))
                 .map_err(StepFailure::Store)?;
+            let tried_again = match err.class {
+                Class::Permanent | Class::NotSignedIn => false,
+                Class::Unauthorized => !refreshed && service == Service::Strava,
+                Class::RateLimited | Class::Transient => true,
+            };
+            if tried_again && attempt < MAX_ATTEMPTS {
+                // Said at once, so the row reads "attempt n of 4" while it waits to try again.
+                (self.events)(UploadEvent::Attempt {
+                    upload: self.record.id,
+                    step,
+                    attempt: attempt + 1,
+                    of: MAX_ATTEMPTS,
+                    error: Some(err.message.clone()),
+                });
+            }
             match err.class {
                 Class::Permanent => return Err(StepFailure::Permanent(err)),
                 Class::NotSignedIn => return Err(StepFailure::NotSignedIn(err.message)),

@@ -86,6 +86,36 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock that starts at the real now and runs `scale` times faster, so rate-limit windows
+/// pass quickly: for testing against `fake-services --time-scale` (`MTP_RATE_LIMIT_TIME_SCALE`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScaledClock {
+    started: std::time::Instant,
+    start_secs: f64,
+    scale: f64,
+}
+
+impl ScaledClock {
+    /// `None` unless `scale` is a finite number above 1 (real time needs no scaled clock).
+    pub fn new(scale: f64) -> Option<Self> {
+        (scale.is_finite() && scale > 1.0).then(|| Self {
+            started: std::time::Instant::now(),
+            start_secs: SystemClock.now_secs(),
+            scale,
+        })
+    }
+}
+
+impl Clock for ScaledClock {
+    fn now_secs(&self) -> f64 {
+        self.start_secs + self.started.elapsed().as_secs_f64() * self.scale
+    }
+
+    fn real_until(&self, epoch_secs: f64) -> Duration {
+        Duration::from_secs_f64(((epoch_secs - self.now_secs()) / self.scale).max(0.0))
+    }
+}
+
 /// Which windows a request was counted in (to ignore headers from an older window), and its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reservation {
@@ -420,6 +450,22 @@ mod tests {
             "the unanswered request may be counted in the new window"
         );
         budget.observe(in_flight, &RateLimitHeaders::default());
+    }
+
+    #[test]
+    fn a_scaled_clock_runs_faster_and_waits_in_real_time() {
+        assert!(ScaledClock::new(1.0).is_none());
+        assert!(ScaledClock::new(f64::NAN).is_none());
+        let clock = ScaledClock::new(600.0).unwrap();
+        let start = clock.now_secs();
+        assert!((start - SystemClock.now_secs()).abs() < 1.0);
+        std::thread::sleep(Duration::from_millis(50));
+        let advanced = clock.now_secs() - start;
+        assert!((25.0..60.0).contains(&advanced), "{advanced} clock seconds");
+        // A quarter hour of this clock lasts a second and a half of real time.
+        let wait = clock.real_until(clock.now_secs() + QUARTER_HOUR as f64);
+        assert!((1.4..=1.5).contains(&wait.as_secs_f64()), "{wait:?}");
+        assert_eq!(clock.real_until(start), Duration::ZERO);
     }
 
     #[test]

@@ -17,7 +17,10 @@ use crate::pipeline::{
 use crate::{EngineError, UserError};
 
 pub use links::{link_url, LinkTarget};
-pub use progress::{AttemptProgress, BytesProgress, ProgressBook, Throttle, PROGRESS_INTERVAL};
+pub use progress::{
+    ends_a_rate_limit_pause, AttemptProgress, BytesProgress, ProgressBook, Throttle,
+    PROGRESS_INTERVAL,
+};
 
 /// One row of the queue: the stored record (without its attempts) and its live progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -274,7 +277,9 @@ impl UploadQueue {
             state.progress.apply(&event);
             match &event {
                 UploadEvent::PausedUntil { until } => state.paused_until = Some(until.clone()),
-                UploadEvent::State { .. } => state.paused_until = None,
+                UploadEvent::State { state: now, .. } if ends_a_rate_limit_pause(*now) => {
+                    state.paused_until = None
+                }
                 _ => {}
             }
             state.throttle.admit(&event, Instant::now())

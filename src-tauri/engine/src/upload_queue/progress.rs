@@ -123,9 +123,32 @@ impl Throttle {
     }
 }
 
+/// Whether a row reaching `state` means Strava answered again, so a rate-limit pause is over.
+/// Rows that finish on Map the Paths (done, failed) while the queue waits say nothing about it.
+pub fn ends_a_rate_limit_pause(state: UploadState) -> bool {
+    matches!(
+        state,
+        UploadState::Processing | UploadState::SettingSportType | UploadState::SyncingMtpw
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_step_past_a_strava_request_ends_a_pause() {
+        assert!(ends_a_rate_limit_pause(UploadState::Processing));
+        assert!(ends_a_rate_limit_pause(UploadState::SyncingMtpw));
+        for waiting_or_finished in [
+            UploadState::Queued,
+            UploadState::Uploading,
+            UploadState::Done,
+            UploadState::Failed,
+        ] {
+            assert!(!ends_a_rate_limit_pause(waiting_or_finished));
+        }
+    }
 
     fn bytes(upload: i64, sent: u64) -> UploadEvent {
         UploadEvent::Bytes {
