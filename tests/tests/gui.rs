@@ -34,6 +34,8 @@ mod accounts;
 mod first_run;
 #[path = "gui/mtpw_link.rs"]
 mod mtpw_link;
+#[path = "gui/notifications.rs"]
+mod notifications;
 #[path = "gui/uploads.rs"]
 mod uploads;
 

@@ -2,6 +2,7 @@
 //! batch the user sees, live progress per row, pause/resume/cancel/retry, and the events it
 //! forwards (throttled) to whoever listens.
 
+pub mod batch_end;
 pub mod links;
 pub mod progress;
 
@@ -16,6 +17,7 @@ use crate::pipeline::{
 };
 use crate::{EngineError, UserError};
 
+pub use batch_end::{batch_end_notice, BatchCounts, BatchEndNotice};
 pub use links::{link_url, LinkTarget};
 pub use progress::{AttemptProgress, BytesProgress, ProgressBook, Throttle, PROGRESS_INTERVAL};
 
