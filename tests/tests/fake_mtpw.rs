@@ -498,3 +498,101 @@ async fn mtpw_does_not_throttle() {
         assert_eq!(body["status"], "success");
     }
 }
+
+// ---- Seeding sequences: an operator's existing data, for the GUI journey. ----
+
+async fn seed(fake: &FakeMtpw, body: &Value) -> (StatusCode, Value) {
+    let response = http()
+        .post(format!("{}/__fake/sequences", fake.base_url()))
+        .json(body)
+        .send()
+        .await
+        .expect("seed");
+    (
+        response.status(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn seeded_sequences_belong_to_the_signed_in_user_and_can_be_imported() {
+    let fake = FakeMtpw::start(MtpwConfig::default()).await.expect("start");
+    let other = fake.register_user("other");
+    let token = fake.issue_token(fake.user().id);
+    let known = "5e0c9a62-3f1d-4b7e-9a28-6c4d2e1f0b93";
+    let theirs = "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
+    let (status, body) = seed(
+        &fake,
+        &json!([
+            {"unique_id": known, "name": "Harbour walk", "transport_type": "bicycle"},
+            {"unique_id": theirs, "name": "Their walk", "owner": "other"},
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body[0]["owner"], fake.user().id);
+    assert_eq!(body[0]["transport_type"], "Bicycle");
+    assert_eq!(body[1]["owner"], other.id);
+
+    let path = |id: &str| format!("/api/v1/sequence/import/{id}/");
+    let imported = import(
+        &fake,
+        &token,
+        &path(known),
+        json!({"strava": "12000000001"}),
+    )
+    .await;
+    assert_eq!(imported.status(), StatusCode::OK);
+    assert_eq!(
+        imported.json::<Value>().await.expect("json")["status"],
+        true
+    );
+    let stored = fake.state_json()["sequences"].clone();
+    assert_eq!(stored[0]["strava"], "12000000001", "{stored}");
+    // Mapillary keys keep the owner check: the seeded owner counts.
+    let foreign = import(
+        &fake,
+        &token,
+        &path(theirs),
+        json!({"mapillary_sequence_key": "k"}),
+    )
+    .await;
+    assert_eq!(
+        foreign.json::<Value>().await.expect("json")["status"],
+        false
+    );
+
+    let unknown = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
+    let refused = import(&fake, &token, &path(unknown), json!({"strava": "1"})).await;
+    assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
+async fn a_bad_seed_is_refused_whole_with_a_message() {
+    let fake = FakeMtpw::start(MtpwConfig::default()).await.expect("start");
+    let good = json!({"unique_id": "5e0c9a62-3f1d-4b7e-9a28-6c4d2e1f0b93", "name": "Harbour walk"});
+    let cases = [
+        (json!("not a list"), "expected a JSON sequence"),
+        (json!([{"name": "No id"}]), "unique_id"),
+        (json!([{"unique_id": "nope", "name": "x"}]), "is not a UUID"),
+        (json!([good.clone(), good.clone()]), "already exists"),
+        (
+            json!([{"unique_id": "6e0c9a62-3f1d-4b7e-9a28-6c4d2e1f0b93", "name": "x", "transport_type": "Teleport"}]),
+            "Teleport",
+        ),
+        (
+            json!([{"unique_id": "7e0c9a62-3f1d-4b7e-9a28-6c4d2e1f0b93", "name": "x", "owner": "nobody"}]),
+            "not a known user",
+        ),
+    ];
+    for (body, expected) in cases {
+        let (status, reply) = seed(&fake, &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {reply}");
+        let error = reply["error"].as_str().unwrap_or_default();
+        assert!(error.contains(expected), "{body}: {error}");
+    }
+    // Nothing of a refused body is kept.
+    assert_eq!(fake.state_json()["sequences"], json!([]));
+    let (status, _) = seed(&fake, &good).await;
+    assert_eq!(status, StatusCode::CREATED);
+}

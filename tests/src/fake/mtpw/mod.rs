@@ -1,6 +1,7 @@
 //! The fake Map the Paths Web: implicit-flow authorize with registered redirect URIs, sequence
-//! create and import, faults, inspection.
+//! create and import, faults, inspection, seeding sequences.
 
+pub mod admin;
 pub mod api;
 pub mod oauth;
 pub mod state;
@@ -16,7 +17,7 @@ use serde_json::{json, Value};
 
 use self::state::{MtpwState, MtpwUser};
 use super::faults::{FaultKind, FaultPlan, FaultRule, DEFAULT_SEED};
-use super::http::{drop_midway, error_reply, html_reply, json_reply, Incoming, Served};
+use super::http::{drop_midway, error_reply, html_reply, Incoming, Served};
 use super::inspect::{shared_route, Inspectable, RequestRecord};
 
 /// The redirect URI MTPW has registered for MTP Desktop Uploader's client.
@@ -221,12 +222,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let req = Incoming::read(request).await;
     shared.lock().requests.push(req.record());
     if req.path.starts_with("/__fake/") {
-        return shared_route(shared.as_ref(), &req).unwrap_or_else(|| {
-            json_reply(
-                StatusCode::NOT_FOUND,
-                &json!({"error": "unknown /__fake route"}),
-            )
-        });
+        return shared_route(shared.as_ref(), &req).unwrap_or_else(|| admin::route(&shared, &req));
     }
     let fault = shared.lock().faults.take(req.method.as_str(), &req.path);
     if let Some(FaultKind::Slow { delay_ms }) = fault {
