@@ -194,7 +194,8 @@ impl UploadQueue {
         &self.uploader
     }
 
-    /// Records a previous process left owing work, oldest first.
+    /// Records a previous process left owing work, in the order they were queued (not by
+    /// their last change: the rows a killed run was working on would come last).
     fn owed_uploads(&self) -> Result<Vec<i64>, EngineError> {
         let mut states: Vec<UploadState> = UploadState::ALL
             .into_iter()
@@ -210,7 +211,9 @@ impl UploadQueue {
             offset: 0,
             limit: 10_000,
         })?;
-        Ok(page.records.iter().rev().map(|r| r.id).collect())
+        let mut owed: Vec<i64> = page.records.iter().map(|r| r.id).collect();
+        owed.sort_unstable();
+        Ok(owed)
     }
 
     /// A new batch starts when the last one has ended; rows already in it stay where they are.
