@@ -36,6 +36,8 @@ mod first_run;
 mod mtpw_link;
 #[path = "gui/notifications.rs"]
 mod notifications;
+#[path = "gui/restart.rs"]
+mod restart;
 #[path = "gui/uploads.rs"]
 mod uploads;
 
