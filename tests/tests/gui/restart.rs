@@ -136,7 +136,7 @@ async fn restart_mid_batch() -> TestResult {
     let expected = "done";
     let done_at_kill = at_kill.values().filter(|s| *s == expected).count();
     assert!(
-        done_at_kill >= 1 && done_at_kill < SEQUENCES,
+        (1..SEQUENCES).contains(&done_at_kill),
         "at the kill: {at_kill:?}"
     );
     // The queue came back by itself with what was owed (a done one is not owed), and
