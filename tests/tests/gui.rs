@@ -38,6 +38,10 @@ mod history;
 mod journey;
 #[path = "gui/mtpw_link.rs"]
 mod mtpw_link;
+#[path = "gui/notifications.rs"]
+mod notifications;
+#[path = "gui/restart.rs"]
+mod restart;
 #[path = "gui/screens.rs"]
 mod screens;
 #[path = "gui/uploads.rs"]

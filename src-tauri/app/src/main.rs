@@ -12,6 +12,7 @@ mod deep_link;
 mod drop;
 mod engine_state;
 mod events;
+mod notifications;
 mod uploads;
 
 use engine_state::EngineState;
@@ -27,6 +28,7 @@ fn main() {
         ))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(engine)
         .manage(uploads::UploadsState::default())
         .invoke_handler(commands::command_handlers![

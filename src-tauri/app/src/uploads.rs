@@ -1,5 +1,6 @@
 //! The upload queue as app state: started on first use (or at launch, to resume what a
-//! previous run left), its notices forwarded to the UI as the declared events.
+//! previous run left), its notices forwarded to the UI as the declared events, and a batch's
+//! end to the desktop as a notification.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use tauri::{AppHandle, Manager};
 
 use crate::engine_state::EngineState;
 use crate::events::emit;
+use crate::notifications;
 
 /// The queue, once started.
 #[derive(Default)]
@@ -32,6 +34,7 @@ impl UploadsState {
                 emit(&events, ipc::UPLOAD_PROGRESS, event, "upload progress")
             }
             QueueNotice::Idle(snapshot) => {
+                notifications::batch_ended(&events, &snapshot);
                 emit(&events, ipc::UPLOAD_QUEUE_IDLE, snapshot, "upload queue")
             }
         });

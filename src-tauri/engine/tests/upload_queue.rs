@@ -188,3 +188,30 @@ async fn work_left_by_a_previous_run_resumes_when_the_queue_starts() {
     assert_eq!(states(&snapshot), vec![UploadState::Done; 2]);
     assert_eq!(h.uploads_posted(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_left_by_a_previous_run_resumes_in_the_order_it_was_queued() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    let ids = library(&h, 3).await;
+    let uploader = h.uploader();
+    let outcomes = uploader.enqueue(&ids, false).expect("enqueue");
+    let queued: Vec<i64> = outcomes.iter().filter_map(|o| o.upload).collect();
+    // The first one moved on later (here: cancelled and queued again), as a killed run
+    // leaves the rows it was working on newer than those still waiting.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    uploader.cancel(Some(queued[0])).expect("cancel");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    uploader.retry(queued[0]).expect("retry");
+    let mut running = start(&h);
+    let resumed: Vec<i64> = running
+        .queue
+        .snapshot()
+        .expect("snapshot")
+        .rows
+        .iter()
+        .map(|r| r.record.id)
+        .collect();
+    assert_eq!(resumed, queued, "the resumed batch keeps the queue's order");
+    let snapshot = running.until_idle().await;
+    assert_eq!(states(&snapshot), vec![UploadState::Done; 3]);
+}

@@ -4,6 +4,8 @@ pub mod clock;
 pub mod faults;
 pub mod http;
 pub mod inspect;
+#[cfg(target_os = "linux")]
+pub mod notifications;
 pub mod strava;
 
 pub use faults::{ErrorBody, FaultKind, FaultRule};

@@ -128,7 +128,7 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
     })
 }
 
-async fn click(app: &Client, testid: &str) -> TestResult {
+pub(super) async fn click(app: &Client, testid: &str) -> TestResult {
     let css = format!("[data-testid={testid}]");
     app.wait_for(Locator::Css(&css), UI_TIMEOUT)
         .await?
@@ -137,7 +137,7 @@ async fn click(app: &Client, testid: &str) -> TestResult {
     Ok(())
 }
 
-async fn wait_for_card(app: &Client, provider: &str) -> TestResult {
+pub(super) async fn wait_for_card(app: &Client, provider: &str) -> TestResult {
     let check = format!(
         "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === 'connected';"
     );

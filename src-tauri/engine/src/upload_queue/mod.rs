@@ -2,6 +2,7 @@
 //! batch the user sees, live progress per row, pause/resume/cancel/retry, and the events it
 //! forwards (throttled) to whoever listens.
 
+pub mod batch_end;
 pub mod links;
 pub mod progress;
 
@@ -16,6 +17,7 @@ use crate::pipeline::{
 };
 use crate::{EngineError, UserError};
 
+pub use batch_end::{batch_end_notice, BatchCounts, BatchEndNotice};
 pub use links::{link_url, LinkTarget};
 pub use progress::{
     ends_a_rate_limit_pause, AttemptProgress, BytesProgress, ProgressBook, Throttle,
@@ -195,7 +197,8 @@ impl UploadQueue {
         &self.uploader
     }
 
-    /// Records a previous process left owing work, oldest first.
+    /// Records a previous process left owing work, in the order they were queued (not by
+    /// their last change: the rows a killed run was working on would come last).
     fn owed_uploads(&self) -> Result<Vec<i64>, EngineError> {
         let mut states: Vec<UploadState> = UploadState::ALL
             .into_iter()
@@ -211,7 +214,9 @@ impl UploadQueue {
             offset: 0,
             limit: 10_000,
         })?;
-        Ok(page.records.iter().rev().map(|r| r.id).collect())
+        let mut owed: Vec<i64> = page.records.iter().map(|r| r.id).collect();
+        owed.sort_unstable();
+        Ok(owed)
     }
 
     /// A new batch starts when the last one has ended; rows already in it stay where they are.

@@ -1,0 +1,23 @@
+//! The desktop notification when an upload batch ends: sent from Rust, with the engine's text
+//! (counts only); the window keeps its own notice too. The webview gets no notification rights.
+
+use mtp_engine::upload_queue::{batch_end_notice, BatchCounts, QueueSnapshot};
+use tauri::AppHandle;
+use tauri_plugin_notification::NotificationExt;
+
+/// Tells the desktop that the batch in `snapshot` ended, with its counts. A failure (no
+/// notification server) is only logged: the window shows the same outcome.
+pub fn batch_ended(app: &AppHandle, snapshot: &QueueSnapshot) {
+    let Some(notice) = batch_end_notice(BatchCounts::of(&snapshot.rows)) else {
+        return;
+    };
+    let shown = app
+        .notification()
+        .builder()
+        .title(notice.title)
+        .body(notice.body)
+        .show();
+    if let Err(err) = shown {
+        eprintln!("upload queue: the desktop notification could not be sent: {err}");
+    }
+}
