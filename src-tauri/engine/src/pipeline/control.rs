@@ -16,7 +16,6 @@ pub(super) enum Gate {
 #[derive(Debug, Default)]
 pub(super) struct Control {
     paused_all: AtomicBool,
-    cancelled_all: AtomicBool,
     paused: Mutex<HashSet<i64>>,
     cancelled: Mutex<HashSet<i64>>,
 }
@@ -47,19 +46,15 @@ impl Control {
         }
     }
 
-    pub(super) fn cancel(&self, upload: Option<i64>) {
-        match upload {
-            Some(id) => {
-                lock(&self.cancelled).insert(id);
-            }
-            None => self.cancelled_all.store(true, Ordering::SeqCst),
-        }
+    /// Cancels these uploads: each job stops at its next gate. A cancellation lasts until the
+    /// upload is queued again (`uncancel`), so a run starting at the same moment cannot lose it.
+    pub(super) fn cancel(&self, uploads: impl IntoIterator<Item = i64>) {
+        lock(&self.cancelled).extend(uploads);
     }
 
-    /// Forgets cancellations (a new run starts); pauses stay.
-    pub(super) fn new_run(&self) {
-        self.cancelled_all.store(false, Ordering::SeqCst);
-        lock(&self.cancelled).clear();
+    /// The upload was queued again: it may go.
+    pub(super) fn uncancel(&self, upload: i64) {
+        lock(&self.cancelled).remove(&upload);
     }
 
     pub(super) fn is_paused(&self, upload: i64) -> bool {
@@ -67,7 +62,7 @@ impl Control {
     }
 
     fn is_cancelled(&self, upload: i64) -> bool {
-        self.cancelled_all.load(Ordering::SeqCst) || lock(&self.cancelled).contains(&upload)
+        lock(&self.cancelled).contains(&upload)
     }
 
     /// Waits while the upload (or the queue) is paused; says whether it was cancelled.
@@ -81,5 +76,32 @@ impl Control {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_cancellation_lasts_until_the_upload_is_queued_again() {
+        let control = Control::default();
+        control.cancel([1, 2]);
+        // Nothing a run does in between forgets it (the old per-run reset lost a cancel that
+        // raced with the run's start).
+        assert_eq!(control.gate(1).await, Gate::Cancel);
+        assert_eq!(control.gate(2).await, Gate::Cancel);
+        assert_eq!(control.gate(3).await, Gate::Go);
+        control.uncancel(1);
+        assert_eq!(control.gate(1).await, Gate::Go);
+        assert_eq!(control.gate(2).await, Gate::Cancel);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_upload_stops_even_while_paused() {
+        let control = Control::default();
+        control.pause(None);
+        control.cancel([7]);
+        assert_eq!(control.gate(7).await, Gate::Cancel);
     }
 }

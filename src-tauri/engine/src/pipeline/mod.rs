@@ -103,12 +103,12 @@ impl Uploader {
     /// step) or one upload. One that has not reached Strava ends "cancelled"; one that has
     /// keeps its state, and the next run finishes it (nothing on Strava is left half done).
     pub fn cancel(&self, upload: Option<i64>) -> Result<(), EngineError> {
-        self.control.cancel(upload);
         let store = &self.engine.store;
         let waiting = match upload {
             Some(id) => store.upload(id)?.into_iter().collect(),
-            None => store.uploads_in_states(&[UploadState::Queued])?,
+            None => store.uploads_in_states(&owed_states())?,
         };
+        self.control.cancel(waiting.iter().map(|r| r.id));
         for mut record in waiting {
             if record.state == UploadState::Queued {
                 record.state = UploadState::Cancelled;
@@ -224,6 +224,7 @@ impl Uploader {
                 sport_type: summary.strava.activity_type.as_deref(),
             })?,
         };
+        self.control.uncancel(upload);
         Ok(outcome(Some(upload), None))
     }
 
@@ -238,6 +239,7 @@ impl Uploader {
             requeue(&mut record);
             store.save_upload(&record)?;
         }
+        self.control.uncancel(upload);
         links::add_links(&mut record, &self.config.mtpw_base);
         Ok(Some(record))
     }
@@ -261,18 +263,13 @@ impl Uploader {
     }
 
     async fn run_until_empty(&self, events: EventSink) -> Result<RunSummary, EngineError> {
-        self.control.new_run();
         let mut handled = HashSet::new();
         let mut finished = Vec::new();
-        let mut states: Vec<UploadState> = UploadState::ALL
+        let mut states = owed_states();
+        let in_flight: Vec<UploadState> = UploadState::ALL
             .into_iter()
             .filter(|s| s.is_in_flight())
             .collect();
-        let in_flight = states.clone();
-        states.extend([
-            UploadState::StillProcessing,
-            UploadState::OnStravaMtpwNotUpdated,
-        ]);
         loop {
             let batch: Vec<UploadRecord> = self
                 .engine
@@ -306,6 +303,20 @@ impl Uploader {
             all_done,
         })
     }
+}
+
+/// The states of records a run owes work: in flight (queued included), still processing on
+/// Strava, and MTPW updates still owed.
+fn owed_states() -> Vec<UploadState> {
+    let mut states: Vec<UploadState> = UploadState::ALL
+        .into_iter()
+        .filter(|s| s.is_in_flight())
+        .collect();
+    states.extend([
+        UploadState::StillProcessing,
+        UploadState::OnStravaMtpwNotUpdated,
+    ]);
+    states
 }
 
 /// Puts a stopped record back in the queue at the step it has to redo.
