@@ -6,21 +6,28 @@ use std::sync::{Mutex, PoisonError};
 
 use super::{lock, Engine};
 use crate::files::folder_of_id;
-use crate::library::{self, check_folders, list_candidates, sort_newest_first};
+use crate::library::{self, check_folders, list_candidates, sort_newest_first, ScanOutcome};
 use crate::{EngineError, LibraryScan, SequenceDetail, SequenceSummary};
 
 impl Engine {
     /// Lists every sequence under every root at once, without parsing any GPX: unchanged
     /// sequences come from the cache; new or changed ones are listed from their JSON with
     /// status `Checking` until [`Engine::check_tracks`] has checked their track.
+    /// A scan started ahead ([`Engine::scan_ahead`]) answers the first call.
     pub fn scan(&self) -> Result<LibraryScan, EngineError> {
-        let outcome = library::scan_library(&self.store, &self.library_roots()?)?;
+        let outcome = match self.take_scan_ahead() {
+            Some(outcome) => outcome,
+            None => self.scan_outcome()?,
+        };
         *lock(&self.pending_tracks) = outcome.pending;
         let mut scan = outcome.scan;
-        for summary in &mut scan.sequences {
-            self.show_mtpw_link(summary)?;
-        }
+        self.show_mtpw_links(&mut scan.sequences)?;
         Ok(scan)
+    }
+
+    /// The listing of every root, as [`Engine::scan`] and a scan ahead make it.
+    pub(super) fn scan_outcome(&self) -> Result<ScanOutcome, EngineError> {
+        library::scan_library(&self.store, &self.library_roots()?)
     }
 
     /// Checks the GPX track of every sequence the last scan left `Checking` (in parallel),

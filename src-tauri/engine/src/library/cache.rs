@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::record::{FolderRead, SequenceRecord, READER_VERSION};
-use crate::files::FolderStamp;
-use crate::store::{CacheEntry, Store};
+use crate::files::{path_bytes, FolderStamp};
+use crate::store::{CacheEntry, CachedRows, Store};
 use crate::EngineError;
 
 /// A cached record with its preview polyline (empty unless asked for).
@@ -24,6 +24,25 @@ pub fn cached(
         let record = serde_json::from_str(&row.record).ok()?;
         Some((record, row.preview))
     }))
+}
+
+/// Every record of this reader version, read in one query (a rescan's look-ups).
+pub fn all_cached(store: &Store) -> Result<CachedRows, EngineError> {
+    store.cached_records(READER_VERSION)
+}
+
+/// The record `rows` hold for `folder` if its files still have `stamp`; a row that no longer
+/// parses is a miss, as in [`cached`].
+pub fn fresh_record(
+    rows: &CachedRows,
+    folder: &Path,
+    stamp: &FolderStamp,
+) -> Option<SequenceRecord> {
+    let (cached_stamp, text) = rows.get(&path_bytes(folder))?;
+    if cached_stamp != stamp {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// Saves fresh reads whose files could all be read and whose track was checked.
@@ -80,10 +99,20 @@ mod tests {
                 "{derived} is stored: {stored}"
             );
         }
+        let rows = all_cached(&store).unwrap();
+        assert_eq!(fresh_record(&rows, &dir, &stamp), Some(read.record.clone()));
         assert_eq!(
             cached(&store, &dir, &stamp, true).unwrap(),
             Some((read.record, read.preview))
         );
+        let mut touched = stamp;
+        touched.gpx.mtime_ns += 1;
+        assert_eq!(
+            fresh_record(&rows, &dir, &touched),
+            None,
+            "a changed GPX is a miss"
+        );
+
         let older = store
             .cached_record(&dir, &stamp, READER_VERSION - 1, false)
             .unwrap();

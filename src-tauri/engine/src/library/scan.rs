@@ -14,7 +14,7 @@ use super::roots::{describe_root, Root};
 use super::summary::{sort_newest_first, summary_of};
 use crate::files::{path_bytes, FolderStamp};
 use crate::store::Store;
-use crate::{EngineError, LibraryRoot, LibraryScan};
+use crate::{EngineError, LibraryRoot, LibraryScan, SequenceSummary};
 
 /// A scan, and the folders whose GPX track still has to be checked.
 #[derive(Debug)]
@@ -27,19 +27,25 @@ pub struct ScanOutcome {
 /// changed since they were last checked are read, and only their JSON and status file.
 pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, EngineError> {
     let (described, folders, seen) = candidates_of(roots);
-    let stamped: Vec<(PathBuf, FolderStamp)> = folders
+    let rows = cache::all_cached(store)?;
+    // Stat, compare with the cache and summarise in parallel: a rescan of thousands of
+    // unchanged sequences opens no file and makes no further query.
+    let stamped: Vec<(PathBuf, FolderStamp, Option<SequenceSummary>)> = folders
         .into_par_iter()
         .map(|folder| {
             let stamp = FolderStamp::of(&folder);
-            (folder, stamp)
+            let summary = cache::fresh_record(&rows, &folder, &stamp)
+                .map(|record| summary_of(&folder, &record));
+            (folder, stamp, summary)
         })
         .collect();
+    drop(rows);
 
     let mut sequences = Vec::with_capacity(stamped.len());
     let mut to_list = Vec::new();
-    for (folder, stamp) in stamped {
-        match cache::cached(store, &folder, &stamp, false)? {
-            Some((record, _)) => sequences.push(summary_of(&folder, &record)),
+    for (folder, stamp, summary) in stamped {
+        match summary {
+            Some(summary) => sequences.push(summary),
             None => to_list.push((folder, stamp)),
         }
     }

@@ -47,6 +47,21 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::show_mtpw_link`] for a whole list, with one query for every link.
+    pub(crate) fn show_mtpw_links(
+        &self,
+        summaries: &mut [SequenceSummary],
+    ) -> Result<(), EngineError> {
+        if summaries.iter().all(|s| s.mtpw_uuid.is_some()) {
+            return Ok(());
+        }
+        let links = self.store.mtpw_links()?;
+        for summary in summaries.iter_mut().filter(|s| s.mtpw_uuid.is_none()) {
+            summary.mtpw_uuid = links.get(&summary.id).cloned();
+        }
+        Ok(())
+    }
+
     /// Links a sequence to the MTPW sequence in a pasted link or UUID (validated).
     pub fn link_mtpw(&self, sequence_id: &str, pasted: &str) -> Result<String, EngineError> {
         self.sequence_detail(sequence_id)?;

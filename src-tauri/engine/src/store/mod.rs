@@ -9,7 +9,7 @@ mod roots;
 mod sequence_cache;
 mod settings;
 
-pub use sequence_cache::CacheEntry;
+pub use sequence_cache::{CacheEntry, CachedRows};
 pub use settings::SettingsTable;
 pub mod uploads;
 

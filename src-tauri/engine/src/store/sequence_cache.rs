@@ -4,13 +4,13 @@
 //! The store takes plain data: it never knows what the record means, so a changed rule (the
 //! transport table, the status order) cannot leave stale answers in it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::Store;
-use crate::files::{path_bytes, FolderStamp};
+use crate::files::{path_bytes, FileStamp, FolderStamp};
 use crate::EngineError;
 
 /// Migration 1: the first cache, of finished summaries.
@@ -59,7 +59,40 @@ pub struct CachedRecord {
     pub preview: Vec<[f64; 2]>,
 }
 
+/// Every row written by one reader version, by folder path bytes: the stamps it was read
+/// under and the record text (no preview). One query, so a rescan of thousands of unchanged
+/// sequences does not pay a look-up each.
+pub type CachedRows = HashMap<Vec<u8>, (FolderStamp, String)>;
+
 impl Store {
+    /// Every cached record of `reader_version` with its stamps (previews left out).
+    pub fn cached_records(&self, reader_version: i64) -> Result<CachedRows, EngineError> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT folder, json_size, json_mtime_ns, gpx_size, gpx_mtime_ns, status_size, status_mtime_ns, record
+                 FROM sequence_cache WHERE reader_version = ?1",
+            )
+            .map_err(|e| self.fail(e))?;
+        let file = |row: &rusqlite::Row<'_>, at: usize| -> rusqlite::Result<FileStamp> {
+            Ok(FileStamp {
+                size: row.get(at)?,
+                mtime_ns: row.get(at + 1)?,
+            })
+        };
+        let rows = stmt
+            .query_map(params![reader_version], |row| {
+                let stamp = FolderStamp {
+                    json: file(row, 1)?,
+                    gpx: file(row, 3)?,
+                    status: file(row, 5)?,
+                };
+                Ok((row.get::<_, Vec<u8>>(0)?, (stamp, row.get::<_, String>(7)?)))
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
     /// The record of `folder` if its files still have the same stamps and it was written by
     /// `reader_version`; the preview only when `with_preview`.
     pub fn cached_record(
@@ -223,6 +256,12 @@ mod tests {
                 preview: preview.to_vec()
             })
         );
+        let all = store.cached_records(3).unwrap();
+        assert_eq!(
+            all.get(&path_bytes(folder)),
+            Some(&(stamp(10), "{\"a\":1}".to_string()))
+        );
+        assert!(store.cached_records(4).unwrap().is_empty());
         let light = store.cached_record(folder, &stamp(10), 3, false).unwrap();
         assert_eq!(light.map(|r| r.preview.len()), Some(0));
         assert_eq!(

@@ -199,6 +199,18 @@ impl Store {
         .map_err(|e| self.fail(e))
     }
 
+    /// Every MTPW sequence the user linked, by library sequence id.
+    pub fn mtpw_links(&self) -> Result<std::collections::HashMap<String, String>, EngineError> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached("SELECT sequence_id, mtpw_uuid FROM mtpw_links")
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
     /// Creates a queued record.
     pub fn insert_upload(&self, new: &NewUploadRecord<'_>) -> Result<i64, EngineError> {
         let conn = self.conn()?;
