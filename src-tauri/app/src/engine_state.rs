@@ -31,6 +31,14 @@ impl EngineState {
         Self { engine }
     }
 
+    /// Starts reading the library at once, while the window loads: the UI's first scan takes
+    /// this answer instead of starting its own once the page is up.
+    pub fn scan_ahead(&self) {
+        if let Ok(engine) = &self.engine {
+            engine.scan_ahead();
+        }
+    }
+
     /// The engine itself (for async work such as the upload queue), or why it could not open.
     pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
         self.engine.clone()

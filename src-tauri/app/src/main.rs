@@ -16,6 +16,7 @@ mod notifications;
 mod uploads;
 
 use engine_state::EngineState;
+use tauri::Manager;
 
 fn main() {
     let engine = EngineState::open_from_env();
@@ -57,6 +58,8 @@ fn main() {
         ])
         .on_window_event(drop::on_window_event)
         .setup(|app| {
+            // Only the first instance gets here (a second launch has handed over and exited).
+            app.state::<EngineState>().scan_ahead();
             deep_link::setup(app.handle());
             uploads::resume_at_launch(app.handle());
             accounts::check_keyring_at_startup(app.handle());

@@ -4,6 +4,7 @@
 mod accounts;
 mod library;
 mod roots;
+mod scan_ahead;
 mod uploads;
 
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ pub struct Engine {
     pub(crate) store: Store,
     /// The folders the last scan listed whose GPX track has not been checked yet.
     pending_tracks: Mutex<Vec<PathBuf>>,
+    /// A scan started before it was asked for ([`Engine::scan_ahead`]), until taken.
+    scan_ahead: Mutex<Option<scan_ahead::ScanAheadAnswer>>,
     /// Sign-in, accounts and the token source (`accounts()`).
     accounts: crate::accounts::Accounts,
 }
@@ -43,6 +46,7 @@ impl Engine {
             config,
             store,
             pending_tracks: Mutex::new(Vec::new()),
+            scan_ahead: Mutex::new(None),
             accounts,
         })
     }

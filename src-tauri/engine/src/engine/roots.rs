@@ -20,6 +20,7 @@ impl Engine {
     /// Dropped paths or folders chosen with "Add folder…": sequence folders and folders of
     /// sequences become roots; anything else is refused with a message naming it.
     pub fn add_paths(&self, paths: &[PathBuf]) -> Result<DropOutcome, EngineError> {
+        self.forget_scan_ahead();
         let mut outcome = DropOutcome {
             added: Vec::new(),
             rejected: Vec::new(),
@@ -47,6 +48,7 @@ impl Engine {
 
     /// Forgets a root the user added (`path` as shown in [`LibraryRoot::path`]).
     pub fn remove_root(&self, path: &str) -> Result<(), EngineError> {
+        self.forget_scan_ahead();
         if self.config.default_root.to_string_lossy() == path {
             return Err(EngineError::DefaultRootIsPermanent { path: path.into() });
         }

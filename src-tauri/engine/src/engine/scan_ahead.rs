@@ -1,0 +1,44 @@
+//! `impl Engine`: a scan started before anyone asks for it (the app starts one at launch, so
+//! the library is read while the window loads), taken by the next [`Engine::scan`].
+
+use std::sync::{mpsc, Arc};
+
+use super::{lock, Engine};
+use crate::library::ScanOutcome;
+use crate::EngineError;
+
+/// The answer of a scan started ahead, once it is there.
+pub(super) type ScanAheadAnswer = mpsc::Receiver<Result<ScanOutcome, EngineError>>;
+
+impl Engine {
+    /// Starts a scan of every library folder on its own thread; returns at once. The next
+    /// [`Engine::scan`] waits for it and returns its answer instead of scanning again, unless
+    /// the library folders changed meanwhile. Only one answer is kept: each later scan reads
+    /// the disk again.
+    pub fn scan_ahead(self: &Arc<Self>) {
+        let (answer, answered) = mpsc::sync_channel(1);
+        *lock(&self.scan_ahead) = Some(answered);
+        let engine = Arc::clone(self);
+        let started = std::thread::Builder::new()
+            .name("scan-ahead".into())
+            .spawn(move || {
+                // A receiver dropped meanwhile (the folders changed) simply ignores it.
+                let _ = answer.send(engine.scan_outcome());
+            });
+        if started.is_err() {
+            self.forget_scan_ahead();
+        }
+    }
+
+    /// The answer of the scan started ahead, waiting for it if it still runs; `None` when none
+    /// was started, it was forgotten, or it failed (the caller scans again).
+    pub(super) fn take_scan_ahead(&self) -> Option<ScanOutcome> {
+        let answered = lock(&self.scan_ahead).take()?;
+        answered.recv().ok()?.ok()
+    }
+
+    /// A change of the library folders makes the scan started ahead out of date.
+    pub(super) fn forget_scan_ahead(&self) {
+        lock(&self.scan_ahead).take();
+    }
+}
