@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QueueSnapshot } from "./bindings/QueueSnapshot";
 import { row } from "./testing/fixtures";
-import { applyUploadEvent, attemptWords, batchSummary, progressOf, stateWords } from "./uploads";
+import { applyUploadEvent, attemptWords, batchProgress, batchSummary, progressOf, stateWords } from "./uploads";
 
 function snapshot(...rows: ReturnType<typeof row>[]): QueueSnapshot {
   return { rows, running: true, paused: false, pausedUntil: null, error: null };
@@ -44,6 +44,13 @@ describe("upload rows", () => {
       row(6, "f", { state: "onStravaMtpwNotUpdated" }),
     ];
     expect(batchSummary(rows)).toEqual({ done: 1, failed: 2, waiting: 2, attention: 1, total: 6 });
+    expect(batchProgress(batchSummary(rows))).toEqual({ kind: "bytes", fraction: 4 / 6 });
+  });
+
+  it("fill the batch bar once nothing is left to do, and show none for an empty queue", () => {
+    expect(batchProgress({ done: 3, failed: 1, waiting: 0, attention: 0, total: 4 })).toEqual({ kind: "full" });
+    expect(batchProgress({ done: 0, failed: 0, waiting: 0, attention: 0, total: 0 })).toEqual({ kind: "none" });
+    expect(batchProgress({ done: 0, failed: 0, waiting: 200, attention: 0, total: 200 })).toEqual({ kind: "bytes", fraction: 0 });
   });
 
   it("put every state in words", () => {

@@ -88,6 +88,13 @@ export function batchSummary(rows: readonly QueueRow[]): BatchSummary {
 /** What the progress bar shows: a share of bytes, moving without an end, full, or nothing. */
 export type Progress = { kind: "bytes"; fraction: number } | { kind: "indeterminate" } | { kind: "full" } | { kind: "none" };
 
+/** The batch's bar: the share of its uploads that stopped (done, failed or needing attention). */
+export function batchProgress(summary: BatchSummary): Progress {
+  if (summary.total === 0) return { kind: "none" };
+  if (summary.waiting === 0) return { kind: "full" };
+  return { kind: "bytes", fraction: (summary.total - summary.waiting) / summary.total };
+}
+
 export function progressOf(row: QueueRow): Progress {
   const state = row.record.state;
   if (state === "uploading" && row.bytes && row.bytes.total > 0) {
