@@ -30,6 +30,8 @@ use serde_json::{json, Value};
 
 #[path = "gui/accounts.rs"]
 mod accounts;
+#[path = "gui/busy_queue.rs"]
+mod busy_queue;
 #[path = "gui/first_run.rs"]
 mod first_run;
 #[path = "gui/history.rs"]

@@ -161,7 +161,7 @@ async fn start_disconnected(app: &Client) -> TestResult {
 }
 
 /// Clicks Connect; the browser script approves and hands the deep link back to the app.
-async fn connect_by_clicking(app: &Client, provider: &str) -> TestResult {
+pub(super) async fn connect_by_clicking(app: &Client, provider: &str) -> TestResult {
     click(app, "[data-testid=nav-accounts]").await?;
     let card = format!(
         "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === 'connected';"
@@ -188,7 +188,7 @@ async fn connect_by_clicking(app: &Client, provider: &str) -> TestResult {
 }
 
 /// Types the folder's path in the Library's folder field and presses Add, as a user would.
-async fn add_folder_by_typing(app: &Client, folder: &Path) -> TestResult {
+pub(super) async fn add_folder_by_typing(app: &Client, folder: &Path) -> TestResult {
     click(app, "[data-testid=nav-library]").await?;
     let before = super::sequence_folder_count(&super::library_dir()?)?;
     wait_for_count(app, before).await?;
@@ -243,7 +243,7 @@ async fn chips(app: &Client) -> TestResult<Value> {
         .await?)
 }
 
-async fn wait_for_selection(app: &Client, count: usize) -> TestResult {
+pub(super) async fn wait_for_selection(app: &Client, count: usize) -> TestResult {
     let check = format!(
         "const c = document.querySelector('[data-testid=selection-count]'); return !!c && c.textContent.trim() === '{count} selected';"
     );
@@ -688,7 +688,12 @@ async fn wait_for_batch(
     }
 }
 
-async fn wait_until(app: &Client, what: &str, predicate: &str, timeout: Duration) -> TestResult {
+pub(super) async fn wait_until(
+    app: &Client,
+    what: &str,
+    predicate: &str,
+    timeout: Duration,
+) -> TestResult {
     let deadline = Instant::now() + timeout;
     loop {
         match wait_for_js(app, what, predicate).await {
@@ -982,13 +987,13 @@ fn strava_root() -> TestResult<String> {
         .to_string())
 }
 
-fn mtpw_root() -> TestResult<String> {
+pub(super) fn mtpw_root() -> TestResult<String> {
     Ok(std::env::var("MTPW_BASE")?
         .trim_end_matches('/')
         .to_string())
 }
 
-async fn fake_request(
+pub(super) async fn fake_request(
     method: &str,
     root: &str,
     path: &str,
@@ -1040,7 +1045,7 @@ async fn upload_posts(prefix: &str) -> TestResult<Vec<Value>> {
 
 /// Leaves the app as the other tests expect it: the folder out of the library and no account
 /// connected (the not-connected upload test relies on that).
-async fn leave_as_found(app: &Client, folder: &Path) -> TestResult {
+pub(super) async fn leave_as_found(app: &Client, folder: &Path) -> TestResult {
     let removed = invoke(
         app,
         "remove_root",
