@@ -154,6 +154,61 @@ async fn a_cancelled_upload_ends_cancelled_and_the_others_go_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_all_stops_what_strava_does_not_have_and_finishes_what_it_has() {
+    let mut strava = StravaConfig::for_tests();
+    // Slow enough processing that the cancel comes while the first upload is on Strava.
+    strava.processing = mtp_testkit::fake::ProcessingDelay::Fixed(Duration::from_millis(600));
+    let h = Harness::start(strava).await;
+    let ids = library(&h, 6).await;
+    let mut running = start(&h);
+    let outcomes = running.queue.enqueue(&ids, false).expect("enqueue");
+    let first = outcomes[0].upload.expect("queued");
+    let on_strava = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let processing = running.progress.lock().unwrap().iter().any(|event| {
+                matches!(event, UploadEvent::State { upload, state: UploadState::Processing, .. } if *upload == first)
+            });
+            if processing {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    on_strava.await.expect("the first upload reaches Strava");
+    running.queue.cancel(None).expect("cancel all");
+    let snapshot = running.until_idle().await;
+
+    let states = states(&snapshot);
+    assert_eq!(
+        states[0],
+        UploadState::Done,
+        "on Strava before the cancel: finished, {states:?}"
+    );
+    assert!(
+        states
+            .iter()
+            .all(|s| matches!(s, UploadState::Done | UploadState::Cancelled)),
+        "nothing is left in flight or half done: {states:?}"
+    );
+    let cancelled = states
+        .iter()
+        .filter(|s| **s == UploadState::Cancelled)
+        .count();
+    assert!(
+        cancelled >= 3,
+        "the ones Strava did not have are cancelled: {states:?}"
+    );
+    let done = states.len() - cancelled;
+    assert_eq!(h.uploads_posted(), done, "no cancelled one was sent");
+    assert_eq!(h.live_activities().len(), done);
+    let marked = h.mtpw_requests("PUT", "/api/v1/sequence/import/").len();
+    assert_eq!(
+        marked, done,
+        "each one on Strava is marked on Map the Paths"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_signing_in_uploads_once() {
     let h = Harness::start(StravaConfig::for_tests()).await;
     let ids = library(&h, 1).await;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QueueSnapshot } from "./bindings/QueueSnapshot";
 import { row } from "./testing/fixtures";
-import { applyUploadEvent, attemptWords, batchProgress, batchSummary, progressOf, stateWords } from "./uploads";
+import { applyUploadEvent, attemptWords, batchNotice, batchProgress, batchSummary, isOnStrava, progressOf, stateWords } from "./uploads";
 
 function snapshot(...rows: ReturnType<typeof row>[]): QueueSnapshot {
   return { rows, running: true, paused: false, pausedUntil: null, error: null };
@@ -43,14 +43,30 @@ describe("upload rows", () => {
       row(5, "e", { state: "notSignedIn" }),
       row(6, "f", { state: "onStravaMtpwNotUpdated" }),
     ];
-    expect(batchSummary(rows)).toEqual({ done: 1, failed: 2, waiting: 2, attention: 1, total: 6 });
+    expect(batchSummary(rows)).toEqual({ done: 1, failed: 2, waiting: 2, attention: 1, cancelled: 0, total: 6 });
     expect(batchProgress(batchSummary(rows))).toEqual({ kind: "bytes", fraction: 4 / 6 });
   });
 
   it("fill the batch bar once nothing is left to do, and show none for an empty queue", () => {
-    expect(batchProgress({ done: 3, failed: 1, waiting: 0, attention: 0, total: 4 })).toEqual({ kind: "full" });
-    expect(batchProgress({ done: 0, failed: 0, waiting: 0, attention: 0, total: 0 })).toEqual({ kind: "none" });
-    expect(batchProgress({ done: 0, failed: 0, waiting: 200, attention: 0, total: 200 })).toEqual({ kind: "bytes", fraction: 0 });
+    const none = { done: 0, failed: 0, waiting: 0, attention: 0, cancelled: 0, total: 0 };
+    expect(batchProgress({ ...none, done: 3, failed: 1, total: 4 })).toEqual({ kind: "full" });
+    expect(batchProgress(none)).toEqual({ kind: "none" });
+    expect(batchProgress({ ...none, waiting: 200, total: 200 })).toEqual({ kind: "bytes", fraction: 0 });
+  });
+
+  it("count cancelled rows as cancelled, not failed, in the summary and the batch notice", () => {
+    const rows = [row(1, "a", { state: "done" }), row(2, "b", { state: "cancelled" }), row(3, "c", { state: "cancelled" })];
+    expect(batchSummary(rows)).toMatchObject({ done: 1, failed: 0, cancelled: 2 });
+    expect(batchNotice(rows)).toEqual({ tone: "info", text: "1 of 3 sequences uploaded; 2 cancelled." });
+    const failedToo = [...rows, row(4, "d", { state: "failed" })];
+    expect(batchNotice(failedToo).text).toBe("1 of 4 sequences uploaded; 1 failed, 2 cancelled. See Uploads for what to do.");
+  });
+
+  it("know which rows Strava already has (no Cancel for them)", () => {
+    expect(isOnStrava(row(1, "a", { state: "queued" }))).toBe(false);
+    expect(isOnStrava(row(1, "a", { state: "uploading" }))).toBe(false);
+    expect(isOnStrava(row(1, "a", { state: "processing" }))).toBe(true);
+    expect(isOnStrava(row(1, "a", { state: "queued", activityId: "123" }))).toBe(true);
   });
 
   it("put every state in words", () => {

@@ -31,6 +31,15 @@ export const RETRYABLE: readonly UploadState[] = [
   "cancelled",
 ];
 
+/** True once Strava has the upload: a cancel no longer stops it (the engine finishes it). */
+export function isOnStrava(row: QueueRow): boolean {
+  const { record } = row;
+  return record.stravaUploadId != null || record.activityId != null || PAST_THE_UPLOAD.includes(record.state);
+}
+
+/** In-flight states only an upload Strava accepted reaches. */
+const PAST_THE_UPLOAD: readonly UploadState[] = ["processing", "settingSportType", "syncingMtpw"];
+
 /** States a row reaches only once Strava answered again: a rate-limit pause is over. */
 const ENDS_A_PAUSE: readonly UploadState[] = ["processing", "settingSportType", "syncingMtpw"];
 
@@ -70,16 +79,19 @@ export interface BatchSummary {
   failed: number;
   waiting: number;
   attention: number;
+  /** Cancelled by the user before Strava had them: not a failure. */
+  cancelled: number;
   total: number;
 }
 
-/** Done / failed / waiting (still being worked on) / needing attention, over the batch. */
+/** Done / failed / waiting (still being worked on) / needing attention / cancelled, over the batch. */
 export function batchSummary(rows: readonly QueueRow[]): BatchSummary {
-  const summary = { done: 0, failed: 0, waiting: 0, attention: 0, total: rows.length };
+  const summary = { done: 0, failed: 0, waiting: 0, attention: 0, cancelled: 0, total: rows.length };
   for (const { record } of rows) {
     if (record.state === "done") summary.done++;
     else if (IN_FLIGHT.includes(record.state)) summary.waiting++;
     else if (NEEDS_ATTENTION.includes(record.state)) summary.attention++;
+    else if (record.state === "cancelled") summary.cancelled++;
     else summary.failed++;
   }
   return summary;
@@ -88,7 +100,7 @@ export function batchSummary(rows: readonly QueueRow[]): BatchSummary {
 /** What the progress bar shows: a share of bytes, moving without an end, full, or nothing. */
 export type Progress = { kind: "bytes"; fraction: number } | { kind: "indeterminate" } | { kind: "full" } | { kind: "none" };
 
-/** The batch's bar: the share of its uploads that stopped (done, failed or needing attention). */
+/** The batch's bar: the share of its uploads that stopped (done, failed, cancelled or needing attention). */
 export function batchProgress(summary: BatchSummary): Progress {
   if (summary.total === 0) return { kind: "none" };
   if (summary.waiting === 0) return { kind: "full" };
@@ -177,7 +189,9 @@ export function batchNotice(rows: readonly QueueRow[]): { tone: "success" | "err
     s.failed > 0 ? `${s.failed} failed` : null,
     s.attention > 0 ? `${s.attention} ${s.attention === 1 ? "needs" : "need"} attention` : null,
   ].filter((p) => p != null);
-  if (problems.length === 0) return { tone: "success", text: `${uploaded}.` };
+  const cancelled = s.cancelled > 0 ? `; ${s.cancelled} cancelled` : "";
+  if (problems.length === 0) return { tone: s.cancelled > 0 ? "info" : "success", text: `${uploaded}${cancelled}.` };
+  if (s.cancelled > 0) problems.push(`${s.cancelled} cancelled`);
   return { tone: "error", text: `${uploaded}; ${problems.join(", ")}. See Uploads for what to do.` };
 }
 

@@ -65,10 +65,11 @@ impl Control {
         lock(&self.cancelled).contains(&upload)
     }
 
-    /// Waits while the upload (or the queue) is paused; says whether it was cancelled.
-    pub(super) async fn gate(&self, upload: i64) -> Gate {
+    /// Waits while the upload (or the queue) is paused; says whether it was cancelled (only
+    /// when it is still `cancellable`: an upload Strava already has is finished, not stopped).
+    pub(super) async fn gate(&self, upload: i64, cancellable: bool) -> Gate {
         loop {
-            if self.is_cancelled(upload) {
+            if cancellable && self.is_cancelled(upload) {
                 return Gate::Cancel;
             }
             if !self.is_paused(upload) {
@@ -89,12 +90,12 @@ mod tests {
         control.cancel([1, 2]);
         // Nothing a run does in between forgets it (the old per-run reset lost a cancel that
         // raced with the run's start).
-        assert_eq!(control.gate(1).await, Gate::Cancel);
-        assert_eq!(control.gate(2).await, Gate::Cancel);
-        assert_eq!(control.gate(3).await, Gate::Go);
+        assert_eq!(control.gate(1, true).await, Gate::Cancel);
+        assert_eq!(control.gate(2, true).await, Gate::Cancel);
+        assert_eq!(control.gate(3, true).await, Gate::Go);
         control.uncancel(1);
-        assert_eq!(control.gate(1).await, Gate::Go);
-        assert_eq!(control.gate(2).await, Gate::Cancel);
+        assert_eq!(control.gate(1, true).await, Gate::Go);
+        assert_eq!(control.gate(2, true).await, Gate::Cancel);
     }
 
     #[tokio::test]
@@ -102,6 +103,19 @@ mod tests {
         let control = Control::default();
         control.pause(None);
         control.cancel([7]);
-        assert_eq!(control.gate(7).await, Gate::Cancel);
+        assert_eq!(control.gate(7, true).await, Gate::Cancel);
+    }
+
+    #[tokio::test]
+    async fn an_upload_past_cancelling_goes_on_but_still_waits_while_paused() {
+        let control = Control::default();
+        control.cancel([8]);
+        assert_eq!(control.gate(8, false).await, Gate::Go);
+        control.pause(Some(8));
+        let held = tokio::time::timeout(Duration::from_millis(100), control.gate(8, false)).await;
+        assert!(
+            held.is_err(),
+            "a paused upload waits even when it can no longer be cancelled"
+        );
     }
 }

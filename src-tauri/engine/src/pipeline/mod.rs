@@ -101,7 +101,8 @@ impl Uploader {
 
     /// Cancels the queue (`None`: every queued upload, and the running ones at their next
     /// step) or one upload. One that has not reached Strava ends "cancelled"; one that has
-    /// keeps its state, and the next run finishes it (nothing on Strava is left half done).
+    /// is finished in this run (sport type, Map the Paths), so nothing on Strava is left half
+    /// done and no row is left hanging.
     pub fn cancel(&self, upload: Option<i64>) -> Result<(), EngineError> {
         let store = &self.engine.store;
         let waiting = match upload {
@@ -110,7 +111,7 @@ impl Uploader {
         };
         self.control.cancel(waiting.iter().map(|r| r.id));
         for mut record in waiting {
-            if record.state == UploadState::Queued {
+            if record.state == UploadState::Queued && !record.is_on_strava() {
                 record.state = UploadState::Cancelled;
                 record.detail = Some("Cancelled; queue it again to upload it.".into());
                 store.save_upload(&record)?;

@@ -225,6 +225,14 @@ pub struct UploadRecord {
     pub attempts: Vec<UploadAttempt>,
 }
 
+impl UploadRecord {
+    /// True once Strava has the upload (its upload or activity id is known): a cancel no
+    /// longer stops it, it is finished instead, so nothing on Strava is left half done.
+    pub fn is_on_strava(&self) -> bool {
+        self.strava_upload_id.is_some() || self.activity_id.is_some()
+    }
+}
+
 /// A page of the history, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

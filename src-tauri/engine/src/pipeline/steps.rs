@@ -65,7 +65,7 @@ impl<'a> Job<'a> {
     /// Runs the record from its current state until it stops (done, failed, needs attention...).
     pub(super) async fn process(mut self) -> Result<UploadRecord, EngineError> {
         for _ in 0..32 {
-            if self.up.control.gate(self.record.id).await == Gate::Cancel {
+            if self.gate().await == Gate::Cancel {
                 return self.cancelled();
             }
             let flow = match self.record.state {
@@ -85,11 +85,16 @@ impl<'a> Job<'a> {
         Ok(self.record)
     }
 
-    /// Stops for a cancel: "cancelled" when nothing reached Strava, else the state stays so
-    /// the next run finishes what Strava already has.
+    /// Waits while paused; `Cancel` only while Strava does not have the upload yet (once it
+    /// has, a cancel lets it finish: sport type and Map the Paths, nothing left half done).
+    async fn gate(&self) -> Gate {
+        let cancellable = !self.record.is_on_strava();
+        self.up.control.gate(self.record.id, cancellable).await
+    }
+
+    /// Stops for a cancel (nothing reached Strava): "cancelled".
     fn cancelled(mut self) -> Result<UploadRecord, EngineError> {
-        let on_strava = self.record.strava_upload_id.is_some() || self.record.activity_id.is_some();
-        if !on_strava && self.record.state.is_in_flight() {
+        if self.record.state.is_in_flight() {
             self.record.detail = Some("Cancelled; queue it again to upload it.".into());
             self.set(UploadState::Cancelled)?;
         }
@@ -262,10 +267,8 @@ impl<'a> Job<'a> {
         let strava = &self.up.strava;
         loop {
             tokio::time::sleep(wait).await;
-            if self.up.control.gate(self.record.id).await == Gate::Cancel {
-                // On Strava already: the state stays, the next run polls again.
-                return Ok(Flow::Stop);
-            }
+            // On Strava already: a pause holds the poll here, a cancel lets it finish.
+            self.gate().await;
             let result = self
                 .with_retries(UploadStep::Poll, Service::Strava, 200, |token| async move {
                     strava

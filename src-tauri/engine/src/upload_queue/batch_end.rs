@@ -10,12 +10,15 @@ pub struct BatchCounts {
     pub done: usize,
     pub failed: usize,
     pub attention: usize,
+    /// Cancelled by the user before Strava had them.
+    pub cancelled: usize,
     /// Still owed work (a run that stopped early, e.g. when the store could not be used).
     pub waiting: usize,
 }
 
 impl BatchCounts {
-    /// Counts the rows: done; in flight (waiting); needs attention; anything else failed.
+    /// Counts the rows: done; in flight (waiting); needs attention; cancelled; anything else
+    /// failed.
     pub fn of(rows: &[QueueRow]) -> Self {
         Self::of_states(rows.iter().map(|row| row.record.state))
     }
@@ -28,6 +31,7 @@ impl BatchCounts {
                 UploadState::Done => counts.done += 1,
                 s if s.is_in_flight() => counts.waiting += 1,
                 s if s.needs_attention() => counts.attention += 1,
+                UploadState::Cancelled => counts.cancelled += 1,
                 _ => counts.failed += 1,
             }
         }
@@ -35,7 +39,7 @@ impl BatchCounts {
     }
 
     fn total(&self) -> usize {
-        self.done + self.failed + self.attention + self.waiting
+        self.done + self.failed + self.attention + self.cancelled + self.waiting
     }
 }
 
@@ -66,6 +70,9 @@ pub fn batch_end_notice(counts: BatchCounts) -> Option<BatchEndNotice> {
         };
         parts.push(format!("{} {verb} attention", counts.attention));
     }
+    if counts.cancelled > 0 {
+        parts.push(format!("{} cancelled", counts.cancelled));
+    }
     if counts.waiting > 0 {
         parts.push(format!("{} not finished", counts.waiting));
     }
@@ -88,6 +95,9 @@ pub fn batch_end_notice(counts: BatchCounts) -> Option<BatchEndNotice> {
         if counts.attention > 0 {
             todo.push("fix what needs attention (each row says how)");
         }
+        if counts.cancelled > 0 {
+            todo.push("retry a cancelled one to upload it after all");
+        }
         if counts.waiting > 0 {
             todo.push("the rest resume when you open the app again");
         }
@@ -105,8 +115,26 @@ mod tests {
             done,
             failed,
             attention,
+            cancelled: 0,
             waiting,
         }
+    }
+
+    #[test]
+    fn cancelled_uploads_are_named_as_cancelled_not_failed() {
+        let counted = BatchCounts::of_states([
+            UploadState::Done,
+            UploadState::Cancelled,
+            UploadState::Cancelled,
+        ]);
+        assert_eq!(counted.cancelled, 2);
+        assert_eq!(counted.failed, 0);
+        let notice = batch_end_notice(counted).expect("a notice");
+        assert_eq!(notice.title, "Uploads finished: 1 done, 2 cancelled");
+        assert_eq!(
+            notice.body,
+            "Open Uploads in MTP Strava Uploader: retry a cancelled one to upload it after all."
+        );
     }
 
     #[test]
