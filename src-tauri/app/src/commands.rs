@@ -3,11 +3,12 @@
 
 use std::path::PathBuf;
 
+use mtp_engine::compact_list::LibraryList;
 use mtp_engine::ipc::{self, AddPathsArgs, Command, RemoveRootArgs, SequenceDetailArgs};
 use mtp_engine::ipc::{LinkMtpwArgs, UploadArgs, UploadSequencesArgs, UploadTargetArgs};
 use mtp_engine::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadRecord};
 use mtp_engine::upload_queue::{LinkTarget, QueueSnapshot};
-use mtp_engine::{DropOutcome, LibraryScan, SequenceDetail, UserError};
+use mtp_engine::{DropOutcome, SequenceDetail, UserError};
 use tauri::{AppHandle, Manager, State};
 
 use crate::checks;
@@ -29,7 +30,7 @@ macro_rules! command_handlers {
 pub(crate) use command_handlers;
 
 // Each command's argument and result types are the declared ones (a mismatch does not compile).
-const _: Command<(), LibraryScan> = ipc::SCAN_LIBRARY;
+const _: Command<(), LibraryList> = ipc::SCAN_LIBRARY;
 const _: Command<AddPathsArgs, DropOutcome> = ipc::ADD_PATHS;
 const _: Command<RemoveRootArgs, ()> = ipc::REMOVE_ROOT;
 const _: Command<SequenceDetailArgs, SequenceDetail> = ipc::SEQUENCE_DETAIL;
@@ -43,19 +44,21 @@ const _: Command<HistoryQuery, HistoryPage> = ipc::UPLOAD_HISTORY;
 const _: Command<UploadArgs, Option<UploadRecord>> = ipc::UPLOAD_RECORD;
 const _: Command<LinkTarget, ()> = ipc::OPEN_LINK;
 
-/// Every sequence under every library folder, newest first (no track previews: the list stays
-/// light). New or changed sequences come back `checking`; their final summaries follow as
-/// `tracks-checked` events.
+/// Every sequence under every library folder, newest first (no track previews, in the compact
+/// form of `LibraryList`: the list stays light). New or changed sequences come back
+/// `checking`; their final summaries follow as `tracks-checked` events.
 #[tauri::command]
 pub async fn scan_library(
     app: AppHandle,
     engine: State<'_, EngineState>,
-) -> Result<LibraryScan, UserError> {
-    let scan = engine.run(|engine| engine.scan()).await?;
-    if scan.pending_tracks > 0 {
+) -> Result<LibraryList, UserError> {
+    let list = engine
+        .run(|engine| engine.scan().map(LibraryList::from))
+        .await?;
+    if list.pending_tracks > 0 {
         checks::check_in_background(app);
     }
-    Ok(scan)
+    Ok(list)
 }
 
 /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.

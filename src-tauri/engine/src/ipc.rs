@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::{Config, TS};
 
 use crate::accounts::{AccountsStatus, DisconnectOutcome};
+use crate::compact_list::LibraryList;
 use crate::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadEvent, UploadRecord};
 use crate::settings::{EffectiveSettings, Provider, RedirectMode, SettingsUpdate};
 use crate::upload_queue::{LinkTarget, QueueSnapshot};
-use crate::{DropOutcome, LibraryScan, SequenceDetail, SequenceSummary, UserError};
+use crate::{DropOutcome, SequenceDetail, SequenceSummary, UserError};
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
 pub struct Command<A, R> {
@@ -85,9 +86,10 @@ macro_rules! events {
 }
 
 commands! {
-    /// Every sequence under every library folder, newest first, without previews. New or
-    /// changed sequences come back `checking`; their final summaries follow as [`TRACKS_CHECKED`].
-    SCAN_LIBRARY = "scan_library": () => LibraryScan;
+    /// Every sequence under every library folder, newest first, without previews, in the
+    /// compact form of [`LibraryList`]. New or changed sequences come back `checking`; their
+    /// final summaries follow as [`TRACKS_CHECKED`].
+    SCAN_LIBRARY = "scan_library": () => LibraryList;
     /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.
     ADD_PATHS = "add_paths": AddPathsArgs => DropOutcome;
     /// Removes a folder from the library (files on disk are left alone).
@@ -339,9 +341,9 @@ mod tests {
             sorted.dedup();
             assert_eq!(sorted.len(), names.len(), "{names:?}");
         }
-        let text = typescript(&Config::new(), &["LibraryScan".into(), "Library".into()]);
+        let text = typescript(&Config::new(), &["LibraryList".into(), "Library".into()]);
         assert!(
-            text.contains("\"scan_library\": { args: null; result: LibraryScan };"),
+            text.contains("\"scan_library\": { args: null; result: LibraryList };"),
             "{text}"
         );
         assert!(
@@ -349,7 +351,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("import type { LibraryScan } from \"./index\";"),
+            text.contains("import type { LibraryList } from \"./index\";"),
             "{text}"
         );
     }

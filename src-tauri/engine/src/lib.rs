@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod auth_flow;
+pub mod compact_list;
 pub mod config;
 mod engine;
 pub mod error;

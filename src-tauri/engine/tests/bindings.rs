@@ -45,6 +45,8 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<SequenceSummary>(&cfg, &mut files);
     render::<SkippedItem>(&cfg, &mut files);
     render::<LibraryScan>(&cfg, &mut files);
+    render::<compact_list::LibraryList>(&cfg, &mut files);
+    render::<compact_list::SummaryRow>(&cfg, &mut files);
     render::<SequenceDetail>(&cfg, &mut files);
     render::<DropOutcome>(&cfg, &mut files);
     render::<AddedRoot>(&cfg, &mut files);

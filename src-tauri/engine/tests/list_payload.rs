@@ -1,9 +1,11 @@
-//! The library list's payload (the scan result the UI receives) stays compact: no track
-//! preview, and a size per sequence that does not grow with the track or the photos.
+//! The library list's payload (the `LibraryList` the UI receives) stays compact: no track
+//! preview, a size per sequence that does not grow with the track or the photos, and well
+//! under half of the same scan as objects.
 
 mod common;
 
 use common::Setup;
+use mtp_engine::compact_list::LibraryList;
 use mtp_engine::SequenceStatus;
 use mtp_testkit::fixtures;
 
@@ -24,8 +26,8 @@ fn scan_payload_and_detail(count: usize, photos: usize) -> (serde_json::Value, u
         .sequences
         .iter()
         .all(|s| s.status != SequenceStatus::Checking));
-    let text = serde_json::to_string(&scan).unwrap();
     let detail = engine.sequence_detail(&scan.sequences[0].id).unwrap();
+    let text = serde_json::to_string(&LibraryList::from(scan)).unwrap();
     let detail = serde_json::to_string(&detail).unwrap();
     (serde_json::from_str(&text).unwrap(), text.len(), detail)
 }
@@ -33,15 +35,17 @@ fn scan_payload_and_detail(count: usize, photos: usize) -> (serde_json::Value, u
 #[test]
 fn the_list_payload_never_carries_a_track_preview() {
     let (payload, _, detail) = scan_payload_and_detail(4, 400);
-    for sequence in payload["sequences"].as_array().unwrap() {
-        let fields = sequence.as_object().unwrap();
-        assert!(!fields.contains_key("preview"), "{sequence}");
-        // the track's facts (times, bounds) are the detail's too
-        assert!(!fields.contains_key("track"), "{sequence}");
-        // the detail's field (SequenceDetail.preview): only `sequence_detail` sends it
-        let text = sequence.to_string();
-        assert!(!text.contains("\"preview\""), "{text}");
-        assert!(text.len() < 2_000, "{} bytes: {text}", text.len());
+    for row in payload["rows"].as_array().unwrap() {
+        // the row's fields are the summary's: no preview, and the track's facts (times,
+        // bounds, points) are the detail's
+        let fields = row.as_array().unwrap();
+        assert_eq!(fields.len(), 16, "{row}");
+        let text = row.to_string();
+        assert!(
+            !text.contains("pointCount") && !text.contains("startTime"),
+            "{text}"
+        );
+        assert!(text.len() < 1_000, "{} bytes: {text}", text.len());
     }
     // the detail is where they live
     let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
@@ -50,6 +54,21 @@ fn the_list_payload_never_carries_a_track_preview() {
         "{detail}"
     );
     assert_eq!(detail["track"]["pointCount"], 400, "{detail}");
+}
+
+#[test]
+fn the_compact_list_is_well_under_half_of_the_summaries_as_objects() {
+    let setup = Setup::new();
+    fixtures::write_library(&setup.default_root(), 40, 10, 5).unwrap();
+    let scan = setup.engine().scan_and_check().unwrap();
+    let objects = serde_json::to_string(&scan).unwrap().len();
+    let compact = serde_json::to_string(&LibraryList::from(scan))
+        .unwrap()
+        .len();
+    assert!(
+        (compact as f64) < objects as f64 * 0.5,
+        "compact {compact} bytes, as objects {objects}"
+    );
 }
 
 #[test]

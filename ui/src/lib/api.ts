@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { Commands, Events } from "./bindings/ipc";
 import type { DropOutcome } from "./bindings/DropOutcome";
-import type { LibraryScan } from "./bindings/LibraryScan";
+import type { LibraryList } from "./bindings/LibraryList";
 import type { SequenceDetail } from "./bindings/SequenceDetail";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
 import type { UserError } from "./bindings/UserError";
@@ -35,8 +35,8 @@ export function on<E extends keyof Events>(event: E, handler: (payload: Events[E
   return listen<Events[E]>(event, (message) => handler(message.payload));
 }
 
-/** Every sequence, newest first, without track previews. */
-export function scanLibrary(): Promise<LibraryScan> {
+/** Every sequence, newest first, without track previews, in the compact form (`decodeList` reads it). */
+export function scanLibrary(): Promise<LibraryList> {
   return call("scan_library", null);
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Library } from "./library.svelte";
 import { FakeBackend } from "./testing/fakeBackend";
+import { encodeList } from "./compactList";
 import { sequence } from "./testing/fixtures";
 
 function scanOf(...names: string[]) {
-  return { roots: [], sequences: names.map((n) => sequence(n, { status: "checking" })), readCount: names.length, pendingTracks: names.length };
+  const sequences = names.map((n) => sequence(n, { status: "checking" }));
+  return encodeList({ roots: [], sequences, readCount: names.length, pendingTracks: names.length });
 }
 
 describe("library store", () => {

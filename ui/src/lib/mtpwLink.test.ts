@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { Library } from "./library.svelte";
 import { MtpwLinker } from "./mtpwLink.svelte";
+import { encodeList } from "./compactList";
 import { FakeBackend } from "./testing/fakeBackend";
 import { sequence } from "./testing/fixtures";
 
 const UUID = "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
 
 function setUp() {
-  const backend = new FakeBackend().answer("scan_library", () => ({
-    roots: [],
-    sequences: [sequence("a", { mtpwUuid: null }), sequence("b", { mtpwUuid: null })],
-    readCount: 2,
-    pendingTracks: 0,
-  }));
+  const backend = new FakeBackend().answer("scan_library", () =>
+    encodeList({
+      roots: [],
+      sequences: [sequence("a", { mtpwUuid: null }), sequence("b", { mtpwUuid: null })],
+      readCount: 2,
+      pendingTracks: 0,
+    }),
+  );
   const library = new Library(backend);
   return { backend, library, linker: new MtpwLinker(backend, library) };
 }

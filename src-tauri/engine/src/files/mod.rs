@@ -5,7 +5,9 @@ mod paths;
 mod regular;
 mod stamp;
 
-pub use paths::{display_name, folder_of_id, own_file, path_bytes, path_from_bytes, sequence_id};
+pub use paths::{
+    display_name, folder_of_id, hex, own_file, path_bytes, path_from_bytes, sequence_id,
+};
 pub use regular::{
     format_size, open_regular, read_regular, ReadRefusal, GPX_LIMIT, JSON_LIMIT, STATUS_FILE_LIMIT,
 };

@@ -46,7 +46,18 @@ pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 
 /// A sequence id: the folder's path bytes in hex, so it maps back to the exact (even non-UTF-8) path.
 pub fn sequence_id(dir: &Path) -> String {
-    path_bytes(dir).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&path_bytes(dir))
+}
+
+/// Lower-case hex of `bytes` (two digits each).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    text
 }
 
 /// The folder a [`sequence_id`] stands for, or None if it is not one.
@@ -77,6 +88,13 @@ mod tests {
             path_bytes(&json),
             b"/tmp/caf\xe9_ride/caf\xe9_ride.json".to_vec()
         );
+    }
+
+    #[test]
+    fn hex_has_two_lower_case_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(b""), "");
+        assert_eq!(sequence_id(Path::new("/a")), "2f61");
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::fs::FileType;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::files::{display_name, own_file};
 use crate::SkippedItem;
 
@@ -32,16 +34,23 @@ pub fn list_candidates(root: &Path) -> Candidates {
     let Ok(entries) = std::fs::read_dir(root) else {
         return found;
     };
-    for entry in entries.flatten() {
-        if is_hidden(&entry.file_name()) {
-            continue;
-        }
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) => classify(root, path, kind, &mut found),
-            Err(err) => found
-                .skipped
-                .push(skip(&path, format!("cannot be read: {err}"))),
+    let entries: Vec<_> = entries
+        .flatten()
+        .filter(|entry| !is_hidden(&entry.file_name()))
+        .map(|entry| (entry.path(), entry.file_type()))
+        .collect();
+    // Each entry costs a stat or two: thousands of them are looked at in parallel.
+    let classified: Vec<Entry> = entries
+        .into_par_iter()
+        .map(|(path, kind)| match kind {
+            Ok(kind) => classify(root, path, kind),
+            Err(err) => Entry::Skipped(skip(&path, format!("cannot be read: {err}"))),
+        })
+        .collect();
+    for entry in classified {
+        match entry {
+            Entry::Folder(path) => found.folders.push(path),
+            Entry::Skipped(item) => found.skipped.push(item),
         }
     }
     found.folders.sort();
@@ -49,31 +58,37 @@ pub fn list_candidates(root: &Path) -> Candidates {
     found
 }
 
-fn classify(root: &Path, path: PathBuf, kind: FileType, found: &mut Candidates) {
+/// One entry of a root: a sequence folder, or skipped with its reason.
+enum Entry {
+    Folder(PathBuf),
+    Skipped(SkippedItem),
+}
+
+fn classify(root: &Path, path: PathBuf, kind: FileType) -> Entry {
     if kind.is_dir() {
-        add_folder(path, found);
+        folder_or_skipped(path)
     } else if kind.is_symlink() {
         match follow_symlink(root, &path) {
-            Ok(()) => add_folder(path, found),
-            Err(reason) => found.skipped.push(skip(&path, reason)),
+            Ok(()) => folder_or_skipped(path),
+            Err(reason) => Entry::Skipped(skip(&path, reason)),
         }
     } else if kind.is_file() {
         let reason = format!("‘{}’ is a file, not a sequence folder", display_name(&path));
-        found.skipped.push(skip(&path, reason));
+        Entry::Skipped(skip(&path, reason))
     } else {
         let reason = format!("‘{}’ is not a folder", display_name(&path));
-        found.skipped.push(skip(&path, reason));
+        Entry::Skipped(skip(&path, reason))
     }
 }
 
 /// A folder without `<dir>.json` is not a sequence: skipped, saying so.
-fn add_folder(path: PathBuf, found: &mut Candidates) {
+fn folder_or_skipped(path: PathBuf) -> Entry {
     if is_sequence_folder(&path) {
-        found.folders.push(path);
+        Entry::Folder(path)
     } else {
         let name = display_name(&path);
         let reason = format!("‘{name}’ has no {name}.json, so it is not a sequence");
-        found.skipped.push(skip(&path, reason));
+        Entry::Skipped(skip(&path, reason))
     }
 }
 

@@ -1,0 +1,63 @@
+// The library list as the engine sends it (`LibraryList`, engine `compact_list.rs`: one array
+// per sequence, each Strava eligibility once, the id and folder name left out where they
+// follow from the path) turned back into the `LibraryScan` the stores use.
+
+import type { LibraryList } from "./bindings/LibraryList";
+import type { LibraryScan } from "./bindings/LibraryScan";
+import type { SequenceSummary } from "./bindings/SequenceSummary";
+import type { SummaryRow } from "./bindings/SummaryRow";
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+const encoder = new TextEncoder();
+
+/** The id of a folder whose path is valid UTF-8: its bytes in hex (engine `files::sequence_id`). */
+export function idOfPath(path: string): string {
+  let id = "";
+  for (const byte of encoder.encode(path)) id += HEX[byte];
+  return id;
+}
+
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/** Every summary of the list, newest first, with its roots and counts. */
+export function decodeList(list: LibraryList): LibraryScan {
+  const sequences = list.rows.map((row) => summaryOf(row, list));
+  return { roots: list.roots, sequences, readCount: list.readCount, pendingTracks: list.pendingTracks };
+}
+
+function summaryOf(row: SummaryRow, list: LibraryList): SequenceSummary {
+  const [id, path, dirName, name, description, transportType, transportMethod, tags, captureDate, durationSec, distanceKm, mtpwUuid, strava, desktopUploader, status, problems] = row;
+  const eligibility = list.eligibility[strava];
+  if (eligibility == null) throw new Error(`The library list names Strava eligibility ${strava}, which it does not have.`);
+  return {
+    id: id ?? idOfPath(path),
+    path,
+    dirName: dirName ?? lastSegment(path),
+    name,
+    description,
+    transportType,
+    transportMethod,
+    tags,
+    captureDate,
+    durationSec,
+    distanceKm,
+    mtpwUuid,
+    strava: eligibility,
+    desktopUploader,
+    status,
+    problems,
+  };
+}
+
+/** The compact list of `scan` (tests' fake backend answers with it; ids and names always sent). */
+export function encodeList(scan: LibraryScan): LibraryList {
+  const eligibility: SequenceSummary["strava"][] = [];
+  const rows = scan.sequences.map((s): SummaryRow => {
+    let index = eligibility.findIndex((e) => JSON.stringify(e) === JSON.stringify(s.strava));
+    if (index < 0) index = eligibility.push(s.strava) - 1;
+    return [s.id, s.path, s.dirName, s.name, s.description, s.transportType, s.transportMethod, s.tags, s.captureDate, s.durationSec, s.distanceKm, s.mtpwUuid, index, s.desktopUploader, s.status, s.problems];
+  });
+  return { roots: scan.roots, eligibility, rows, readCount: scan.readCount, pendingTracks: scan.pendingTracks };
+}
