@@ -11,7 +11,8 @@ use crate::EngineError;
 pub(super) type ScanAheadAnswer = mpsc::Receiver<Result<ScanOutcome, EngineError>>;
 
 impl Engine {
-    /// Starts a scan of every library folder on its own thread; returns at once. The next
+    /// Starts a scan of every library folder on its own thread (one core's worth, so the
+    /// window that starts at the same time is not slowed down); returns at once. The next
     /// [`Engine::scan`] waits for it and returns its answer instead of scanning again, unless
     /// the library folders changed meanwhile. Only one answer is kept: each later scan reads
     /// the disk again.
@@ -22,8 +23,13 @@ impl Engine {
         let started = std::thread::Builder::new()
             .name("scan-ahead".into())
             .spawn(move || {
+                // On one thread: the window starting at the same moment keeps the other cores.
+                let outcome = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                    Ok(pool) => pool.install(|| engine.scan_outcome()),
+                    Err(_) => engine.scan_outcome(),
+                };
                 // A receiver dropped meanwhile (the folders changed) simply ignores it.
-                let _ = answer.send(engine.scan_outcome());
+                let _ = answer.send(outcome);
             });
         if started.is_err() {
             self.forget_scan_ahead();
