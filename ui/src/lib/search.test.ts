@@ -77,6 +77,30 @@ describe("filterSequences over a changing library", () => {
   });
 });
 
+describe("typing a query one character at a time", () => {
+  const many = Array.from({ length: 2_000 }, (_, i) =>
+    sequence(`Lake ${["Bled", "Como", "Bohinj"][i % 3]} walk ${i}`, { tags: i % 5 === 0 ? ["bled-trip"] : [] }),
+  );
+  const fresh = (query: string) => {
+    const words = fold(query).split(/\s+/).filter(Boolean);
+    return many.filter((s) => words.every((w) => fold([s.name, s.dirName, ...s.tags, s.strava.activityType ?? ""].join("\n")).includes(w)));
+  };
+
+  it("finds at each keystroke what a search from scratch finds, also when deleting", () => {
+    const typed = "lake bled walk 12";
+    const steps = [...typed].map((_, i) => typed.slice(0, i + 1));
+    for (const query of [...steps, "lake bl", "lake bo", "", "walk 1", "walk 12 "]) {
+      expect(filterSequences(many, query).map((s) => s.name), query).toEqual(fresh(query).map((s) => s.name));
+    }
+  });
+
+  it("starts again from the whole list when the list is a new one", () => {
+    expect(filterSequences(many, "como")).toHaveLength(fresh("como").length);
+    const more = [...many, sequence("Lake Como swim")];
+    expect(filterSequences(more, "como swim").map((s) => s.name)).toEqual(["Lake Como swim"]);
+  });
+});
+
 describe("prepareSearch", () => {
   it("folds ahead without changing what a search finds", () => {
     const many = [sequence("Río Tinto ride"), sequence("Hill walk")];

@@ -39,17 +39,51 @@ function cachedSearchText(sequence: SequenceSummary): string {
   return text;
 }
 
+/** The folded texts of a list, in its order, made once per list (a rescan makes a new list). */
+const listTexts = new WeakMap<readonly SequenceSummary[], string[]>();
+
+function textsOf(sequences: readonly SequenceSummary[]): string[] {
+  let texts = listTexts.get(sequences);
+  if (texts === undefined) {
+    texts = sequences.map(cachedSearchText);
+    listTexts.set(sequences, texts);
+  }
+  return texts;
+}
+
 /** Folds the search texts ahead of the first keystroke (after a scan, off the critical path). */
 export function prepareSearch(sequences: readonly SequenceSummary[]): void {
-  for (const sequence of sequences) cachedSearchText(sequence);
+  textsOf(sequences);
 }
+
+/** The last search: a keystroke that only adds to its query filters its result, not the library. */
+let last: { sequences: SequenceSummary[]; folded: string; result: SequenceSummary[] } | null = null;
 
 /** The sequences matching `query` (all of its words), in their original order. */
 export function filterSequences(sequences: SequenceSummary[], query: string): SequenceSummary[] {
-  const words = fold(query).split(/\s+/).filter(Boolean);
+  const folded = fold(query);
+  const words = folded.split(/\s+/).filter(Boolean);
   if (words.length === 0) return sequences;
-  return sequences.filter((sequence) => {
-    const text = cachedSearchText(sequence);
-    return words.every((word) => text.includes(word));
-  });
+  // Typing on: whatever matches "lake bl" also matched "lake b", so only that result is read.
+  const narrowing = last != null && last.sequences === sequences && folded.startsWith(last.folded);
+  const result = narrowing && last ? matching(last.result, words) : matching(sequences, words);
+  last = { sequences, folded, result };
+  return result;
+}
+
+function matching(sequences: SequenceSummary[], words: string[]): SequenceSummary[] {
+  const texts = textsOf(sequences);
+  const found: SequenceSummary[] = [];
+  for (let i = 0; i < sequences.length; i++) {
+    const text = texts[i] as string;
+    let all = true;
+    for (const word of words) {
+      if (!text.includes(word)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) found.push(sequences[i] as SequenceSummary);
+  }
+  return found;
 }
