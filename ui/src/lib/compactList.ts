@@ -1,21 +1,11 @@
 // The library list as the engine sends it (`LibraryList`, engine `compact_list.rs`: one array
-// per sequence, each Strava eligibility once, the id and folder name left out where they
-// follow from the path) turned back into the `LibraryScan` the stores use.
+// per sequence, each Strava eligibility once, the folder name left out where it is the path's
+// last segment) turned back into the `LibraryScan` the stores use.
 
 import type { LibraryList } from "./bindings/LibraryList";
 import type { LibraryScan } from "./bindings/LibraryScan";
 import type { SequenceSummary } from "./bindings/SequenceSummary";
 import type { SummaryRow } from "./bindings/SummaryRow";
-
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
-const encoder = new TextEncoder();
-
-/** The id of a folder whose path is valid UTF-8: its bytes in hex (engine `files::sequence_id`). */
-export function idOfPath(path: string): string {
-  let id = "";
-  for (const byte of encoder.encode(path)) id += HEX[byte];
-  return id;
-}
 
 function lastSegment(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
@@ -32,7 +22,7 @@ function summaryOf(row: SummaryRow, list: LibraryList): SequenceSummary {
   const eligibility = list.eligibility[strava];
   if (eligibility == null) throw new Error(`The library list names Strava eligibility ${strava}, which it does not have.`);
   return {
-    id: id ?? idOfPath(path),
+    id,
     path,
     dirName: dirName ?? lastSegment(path),
     name,
@@ -51,7 +41,7 @@ function summaryOf(row: SummaryRow, list: LibraryList): SequenceSummary {
   };
 }
 
-/** The compact list of `scan` (tests' fake backend answers with it; ids and names always sent). */
+/** The compact list of `scan` (tests' fake backend answers with it; folder names always sent). */
 export function encodeList(scan: LibraryScan): LibraryList {
   const eligibility: SequenceSummary["strava"][] = [];
   const rows = scan.sequences.map((s): SummaryRow => {

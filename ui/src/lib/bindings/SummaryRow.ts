@@ -4,9 +4,8 @@ import type { Problem } from "./Problem";
 import type { SequenceStatus } from "./SequenceStatus";
 
 /**
- * One [`SequenceSummary`] as an array, its fields in declaration order, except:
- * `id` is `null` when it is the hex of the path's UTF-8 bytes (any UTF-8 path), `dir_name`
+ * One [`SequenceSummary`] as an array, its fields in declaration order, except: `dir_name`
  * is `null` when it is the path's last segment, and `strava` is an index into
  * [`LibraryList::eligibility`].
  */
-export type SummaryRow = [string | null, string, string | null, string, string | null, string | null, string | null, Array<string>, string | null, number | null, number | null, string | null, number, DesktopUploaderStatus | null, SequenceStatus, Array<Problem>];
+export type SummaryRow = [string, string, string | null, string, string | null, string | null, string | null, Array<string>, string | null, number | null, number | null, string | null, number, DesktopUploaderStatus | null, SequenceStatus, Array<Problem>];
