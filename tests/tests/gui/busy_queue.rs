@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use mtp_testkit::fixtures::{dir_name_for, SequenceSpec};
 use mtp_testkit::webdriver::Client;
-use serde_json::{json, Value};
+use serde_json::Value;
 use time::macros::datetime;
 
-use super::history::app_on_data_dir;
+use super::history::{app_on_data_dir, FrameTimes};
 use super::journey::{
-    add_folder_by_typing, connect_by_clicking, fake_request, leave_as_found, mtpw_root,
+    add_folder_by_typing, connect_by_clicking, leave_as_found, seed_mtpw_sequences,
     wait_for_selection, wait_until,
 };
 use super::{click, home, screenshot, session_binary, text_of, with_app_binary, TestResult};
@@ -40,7 +40,11 @@ fn the_app_stays_responsive_with_two_hundred_sequences_queued() -> TestResult {
     with_app_binary("busy-queue", &binary, |app| async move {
         let folder = home()?.join("Busy queue");
         let uuids = write_batch(&folder)?;
-        seed_on_mtpw(&uuids).await?;
+        let seeds: Vec<(&str, &str, &str)> = uuids
+            .iter()
+            .map(|(uuid, name)| (uuid.as_str(), name.as_str(), "Walk"))
+            .collect();
+        seed_mtpw_sequences(&seeds).await?;
         let outcome = busy_queue(&app, &folder).await;
         let removed = leave_as_found(&app, &folder).await;
         outcome?;
@@ -87,8 +91,7 @@ async fn busy_queue(app: &Client, folder: &Path) -> TestResult {
     )
     .await?;
 
-    let frames = scroll_frames(app).await?;
-    let progressed = frames.changes;
+    let (frames, progressed) = scroll_frames(app).await?;
     let library = switch_screen(app, "nav-library", "[data-testid=sequence-list]").await?;
     let back = switch_screen(app, "nav-queue", "[data-testid=queue-list]").await?;
     screenshot("busy-queue-running")?;
@@ -165,15 +168,7 @@ async fn wait_for_title(app: &Client) -> TestResult<String> {
 
 /// Frame times while the queue list scrolls down and back up, one step per animation frame,
 /// and how many row changes (state, step, bar) the page made meanwhile.
-struct Frames {
-    count: usize,
-    median: f64,
-    p95: f64,
-    max: f64,
-    changes: u64,
-}
-
-async fn scroll_frames(app: &Client) -> TestResult<Frames> {
+async fn scroll_frames(app: &Client) -> TestResult<(FrameTimes, u64)> {
     let script = "const done = arguments[arguments.length - 1]; \
         const list = document.querySelector('[data-testid=queue-list]'); \
         const scroller = list.closest('.scroll') ?? list.parentElement; \
@@ -193,21 +188,8 @@ async fn scroll_frames(app: &Client) -> TestResult<Frames> {
         }; \
         requestAnimationFrame(frame);";
     let measured: Value = app.execute_async(script, vec![]).await?;
-    let mut deltas: Vec<f64> = serde_json::from_value(measured["deltas"].clone())?;
-    deltas.sort_by(|a, b| a.total_cmp(b));
-    let at = |share: f64| {
-        deltas
-            .get(((deltas.len() as f64 - 1.0) * share).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
-    Ok(Frames {
-        count: deltas.len(),
-        median: at(0.5),
-        p95: at(0.95),
-        max: at(1.0),
-        changes: measured["changes"].as_u64().unwrap_or(0),
-    })
+    let times = FrameTimes::of(serde_json::from_value(measured["deltas"].clone())?);
+    Ok((times, measured["changes"].as_u64().unwrap_or(0)))
 }
 
 /// Clicks a sidebar entry and returns the ms until `shown` is in the page and painted.
@@ -265,19 +247,4 @@ fn write_batch(folder: &Path) -> TestResult<Vec<(String, String)>> {
         written.push((uuid, name));
     }
     Ok(written)
-}
-
-async fn seed_on_mtpw(sequences: &[(String, String)]) -> TestResult {
-    let seeds: Vec<Value> = sequences
-        .iter()
-        .map(|(uuid, name)| json!({ "unique_id": uuid, "name": name, "transport_type": "Walk" }))
-        .collect();
-    fake_request(
-        "POST",
-        &mtpw_root()?,
-        "/__fake/sequences",
-        Some(json!(seeds)),
-    )
-    .await?;
-    Ok(())
 }

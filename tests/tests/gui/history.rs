@@ -146,6 +146,32 @@ struct Frames {
     loading: usize,
 }
 
+/// The spread of requestAnimationFrame deltas (ms): how many, median, 95th percentile, max.
+pub(super) struct FrameTimes {
+    pub count: usize,
+    pub median: f64,
+    pub p95: f64,
+    pub max: f64,
+}
+
+impl FrameTimes {
+    pub fn of(mut deltas: Vec<f64>) -> Self {
+        deltas.sort_by(|a, b| a.total_cmp(b));
+        let at = |share: f64| {
+            deltas
+                .get(((deltas.len() as f64 - 1.0) * share).round() as usize)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
+        Self {
+            count: deltas.len(),
+            median: at(0.5),
+            p95: at(0.95),
+            max: at(1.0),
+        }
+    }
+}
+
 /// Scrolls the list from top to bottom in 240 steps, one per animation frame, and measures the
 /// time between frames (requestAnimationFrame deltas).
 async fn scroll_frames(app: &Client) -> TestResult<Frames> {
@@ -165,19 +191,12 @@ async fn scroll_frames(app: &Client) -> TestResult<Frames> {
         }; \
         requestAnimationFrame(frame);";
     let measured: Value = app.execute_async(script, vec![]).await?;
-    let mut deltas: Vec<f64> = serde_json::from_value(measured["deltas"].clone())?;
-    deltas.sort_by(|a, b| a.total_cmp(b));
-    let at = |share: f64| {
-        deltas
-            .get(((deltas.len() as f64 - 1.0) * share).round() as usize)
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let times = FrameTimes::of(serde_json::from_value(measured["deltas"].clone())?);
     Ok(Frames {
-        count: deltas.len(),
-        median: at(0.5),
-        p95: at(0.95),
-        max: at(1.0),
+        count: times.count,
+        median: times.median,
+        p95: times.p95,
+        max: times.max,
         loading: measured["loading"].as_u64().unwrap_or(0) as usize,
     })
 }

@@ -861,22 +861,12 @@ impl JourneyLibrary {
 
     /// The sequences MTP Desktop Uploader synced exist on Map the Paths, owned by the user who signs in.
     async fn seed_on_mtpw(&self) -> TestResult {
-        let seeds: Vec<Value> = self
+        let seeds: Vec<(&str, &str, &str)> = self
             .sequences
             .iter()
-            .filter_map(|s| {
-                let uuid = s.uuid.as_ref()?;
-                Some(json!({ "unique_id": uuid, "name": s.name, "transport_type": s.transport }))
-            })
+            .filter_map(|s| Some((s.uuid.as_deref()?, s.name.as_str(), s.transport)))
             .collect();
-        fake_request(
-            "POST",
-            &mtpw_root()?,
-            "/__fake/sequences",
-            Some(json!(seeds)),
-        )
-        .await?;
-        Ok(())
+        seed_mtpw_sequences(&seeds).await
     }
 
     /// The confirmation lists each broken sequence once, with its own reason.
@@ -987,7 +977,24 @@ fn strava_root() -> TestResult<String> {
         .to_string())
 }
 
-pub(super) fn mtpw_root() -> TestResult<String> {
+/// Seeds the fake MTPW with sequences (UUID, name, transport) owned by the user who signs in,
+/// as MTP Desktop Uploader's sync would have left them.
+pub(super) async fn seed_mtpw_sequences(seeds: &[(&str, &str, &str)]) -> TestResult {
+    let seeds: Vec<Value> = seeds
+        .iter()
+        .map(|(uuid, name, transport)| json!({ "unique_id": uuid, "name": name, "transport_type": transport }))
+        .collect();
+    fake_request(
+        "POST",
+        &mtpw_root()?,
+        "/__fake/sequences",
+        Some(json!(seeds)),
+    )
+    .await?;
+    Ok(())
+}
+
+fn mtpw_root() -> TestResult<String> {
     Ok(std::env::var("MTPW_BASE")?
         .trim_end_matches('/')
         .to_string())
