@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LibraryList } from "./bindings/LibraryList";
-import { decodeList, encodeList } from "./compactList";
-import { sequence } from "./testing/fixtures";
+import { decodeList } from "./compactList";
+import { encodeList, sequence } from "./testing/fixtures";
 
 describe("the compact library list", () => {
   it("reads a row as the engine writes it (compact_list.rs's own example)", () => {

@@ -40,14 +40,3 @@ function summaryOf(row: SummaryRow, list: LibraryList): SequenceSummary {
     problems,
   };
 }
-
-/** The compact list of `scan` (tests' fake backend answers with it; folder names always sent). */
-export function encodeList(scan: LibraryScan): LibraryList {
-  const eligibility: SequenceSummary["strava"][] = [];
-  const rows = scan.sequences.map((s): SummaryRow => {
-    let index = eligibility.findIndex((e) => JSON.stringify(e) === JSON.stringify(s.strava));
-    if (index < 0) index = eligibility.push(s.strava) - 1;
-    return [s.id, s.path, s.dirName, s.name, s.description, s.transportType, s.transportMethod, s.tags, s.captureDate, s.durationSec, s.distanceKm, s.mtpwUuid, index, s.desktopUploader, s.status, s.problems];
-  });
-  return { roots: scan.roots, eligibility, rows, readCount: scan.readCount, pendingTracks: scan.pendingTracks };
-}

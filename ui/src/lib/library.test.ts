@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Library } from "./library.svelte";
 import { FakeBackend } from "./testing/fakeBackend";
-import { encodeList } from "./compactList";
-import { sequence } from "./testing/fixtures";
+import { encodeList, sequence } from "./testing/fixtures";
 
 function scanOf(...names: string[]) {
   const sequences = names.map((n) => sequence(n, { status: "checking" }));

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Library } from "./library.svelte";
 import { MtpwLinker } from "./mtpwLink.svelte";
-import { encodeList } from "./compactList";
 import { FakeBackend } from "./testing/fakeBackend";
-import { sequence } from "./testing/fixtures";
+import { encodeList, sequence } from "./testing/fixtures";
 
 const UUID = "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
 
