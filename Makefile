@@ -56,7 +56,7 @@ gui-test: build ## The real app under Xvfb, driven through tauri-driver (screens
 	bash tests/e2e/run-gui.sh $(APP_BIN)
 
 bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
-	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(bindings)'
+	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(engine) & test(/^bindings::/)'
 
 # The app the GUI bench starts: release by default (the issue's figures are release);
 # `make bench BENCH_PROFILE=debug` reuses the everyday build.

@@ -1,10 +1,10 @@
 //! Reads the one Tauri config at the repository root and declares the app's own commands, so
 //! the capabilities file can allow exactly those. The command names are read from their one
-//! declaration, the `commands!` block of the engine's `src/ipc.rs`.
+//! declaration, the `commands!` block of the engine's `src/ipc/mod.rs`.
 
 use std::path::Path;
 
-const IPC_SOURCE: &str = "../engine/src/ipc.rs";
+const IPC_SOURCE: &str = "../engine/src/ipc/mod.rs";
 
 fn main() {
     println!("cargo:rerun-if-changed={IPC_SOURCE}");

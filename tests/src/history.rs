@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use mtp_engine::pipeline::{PastAttempt, PastUpload, UploadState, UploadStep};
 use mtp_engine::secrets::MemorySecrets;
 use mtp_engine::settings::EnvOverrides;
+use mtp_engine::uploads::{record_past_upload, PastAttempt, PastUpload, UploadState, UploadStep};
 use mtp_engine::{Engine, EngineConfig, EngineError};
 
 const PLACES: &[&str] = &[
@@ -38,7 +38,7 @@ pub fn write_history(data_dir: &Path, count: usize) -> Result<usize, EngineError
         EnvOverrides::none(),
     )?;
     for number in 1..=count {
-        engine.record_past_upload(&past_upload(number))?;
+        record_past_upload(&engine, &past_upload(number))?;
     }
     Ok(count)
 }
@@ -116,7 +116,7 @@ fn outcome(number: usize) -> (UploadState, Option<String>, Vec<PastAttempt>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mtp_engine::pipeline::HistoryQuery;
+    use mtp_engine::uploads::{HistoryQuery, PipelineConfig, Uploads};
 
     #[test]
     fn the_history_lists_newest_first_with_every_kind_of_outcome() {
@@ -131,8 +131,11 @@ mod tests {
             EnvOverrides::none(),
         )
         .unwrap();
-        let page = engine
-            .upload_history(&HistoryQuery {
+        let engine = Arc::new(engine);
+        let tokens = Arc::new(engine.accounts().clone());
+        let uploads = Uploads::new(engine, PipelineConfig::default(), tokens).unwrap();
+        let page = uploads
+            .history(&HistoryQuery {
                 limit: 200,
                 ..Default::default()
             })
@@ -150,12 +153,7 @@ mod tests {
             .find(|r| r.state == UploadState::Failed)
             .unwrap();
         assert_eq!(
-            engine
-                .upload_record(failed.id)
-                .unwrap()
-                .unwrap()
-                .attempts
-                .len(),
+            uploads.record(failed.id).unwrap().unwrap().attempts.len(),
             4
         );
     }

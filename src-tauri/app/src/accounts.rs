@@ -4,11 +4,11 @@
 //! inside the engine's async methods, never on the main thread.
 
 use mtp_engine::accounts::{AccountsStatus, AuthError, DisconnectOutcome, SignIn};
-use mtp_engine::auth_flow::CallbackError;
 use mtp_engine::ipc::{self, ClientSecretArgs, Command, ProviderArgs, SignInFailed, SignInStarted};
 use mtp_engine::secrets::Secret;
 use mtp_engine::settings::{EffectiveSettings, SettingsUpdate};
 use mtp_engine::UserError;
+use mtp_services::oauth::CallbackError;
 use tauri::{AppHandle, Manager, State};
 
 use crate::engine_state::EngineState;
@@ -34,7 +34,7 @@ pub async fn accounts_status(engine: State<'_, EngineState>) -> Result<AccountsS
 pub async fn accounts_settings(
     engine: State<'_, EngineState>,
 ) -> Result<EffectiveSettings, UserError> {
-    engine.accounts()?.settings().await.map_err(user)
+    Ok(engine.accounts()?.settings().await?)
 }
 
 /// Saves the Accounts view's changes (nothing is saved when one is refused).
@@ -43,7 +43,7 @@ pub async fn save_accounts_settings(
     engine: State<'_, EngineState>,
     args: SettingsUpdate,
 ) -> Result<EffectiveSettings, UserError> {
-    engine.accounts()?.save_settings(args).await.map_err(user)
+    Ok(engine.accounts()?.save_settings(args).await?)
 }
 
 /// Puts the Strava Client Secret in the keyring (empty: removes it); it never comes back.
@@ -55,9 +55,8 @@ pub async fn set_strava_client_secret(
     let accounts = engine.accounts()?;
     accounts
         .set_strava_client_secret(Secret::new(args.secret))
-        .await
-        .map_err(user)?;
-    accounts.settings().await.map_err(user)
+        .await?;
+    Ok(accounts.settings().await?)
 }
 
 /// Starts a sign-in in the saved redirect mode, opens the browser, and returns at once with
@@ -70,12 +69,9 @@ pub async fn start_sign_in(
     args: ProviderArgs,
 ) -> Result<SignInStarted, UserError> {
     let accounts = engine.accounts()?;
-    let mode = accounts.settings().await.map_err(user)?.redirect_mode;
+    let mode = accounts.settings().await?.redirect_mode;
     accounts.cancel_sign_in(args.provider);
-    let sign_in = accounts
-        .start_sign_in(args.provider, mode)
-        .await
-        .map_err(user)?;
+    let sign_in = accounts.start_sign_in(args.provider, mode).await?;
     let browser_error = match sign_in.open_browser().await {
         Ok(()) => None,
         Err(error) => {
@@ -110,11 +106,7 @@ pub async fn disconnect(
     engine: State<'_, EngineState>,
     args: ProviderArgs,
 ) -> Result<DisconnectOutcome, UserError> {
-    engine
-        .accounts()?
-        .disconnect(args.provider)
-        .await
-        .map_err(user)
+    Ok(engine.accounts()?.disconnect(args.provider).await?)
 }
 
 /// Waits for the sign-in's callback (deep link or loopback), then tells the UI. A cancelled
@@ -132,7 +124,7 @@ async fn finish(app: AppHandle, sign_in: SignIn) {
                 eprintln!("sign-in to {}: {error}", provider.name());
                 let failure = SignInFailed {
                     provider,
-                    error: user(error),
+                    error: UserError::from(error),
                 };
                 emit(&app, ipc::SIGN_IN_FAILED, failure, "sign-in");
             }
@@ -164,8 +156,4 @@ fn bring_forward(app: &AppHandle) {
         let _ = window.show();
         let _ = window.set_focus();
     }
-}
-
-fn user(error: AuthError) -> UserError {
-    error.to_user()
 }

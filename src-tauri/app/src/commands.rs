@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use mtp_engine::compact_list::LibraryList;
+use mtp_engine::ipc::compact_list::LibraryList;
 use mtp_engine::ipc::{self, AddPathsArgs, Command, RemoveRootArgs, SequenceDetailArgs};
 use mtp_engine::ipc::{LinkMtpwArgs, UploadArgs, UploadSequencesArgs, UploadTargetArgs};
-use mtp_engine::pipeline::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadRecord};
-use mtp_engine::upload_queue::{LinkTarget, QueueSnapshot};
+use mtp_engine::uploads::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadRecord};
+use mtp_engine::uploads::{LinkTarget, QueueSnapshot};
 use mtp_engine::{DropOutcome, SequenceDetail, UserError};
 use tauri::{AppHandle, Manager, State};
 
@@ -115,11 +115,7 @@ pub async fn create_on_mtpw(
     args: SequenceDetailArgs,
 ) -> Result<SequenceDetail, UserError> {
     let queue = uploads.queue(&app).await?;
-    let uploader = queue.uploader();
-    uploader
-        .create_on_mtpw(&args.id)
-        .await
-        .map_err(|err| err.to_user())?;
+    queue.create_on_mtpw(&args.id).await?;
     let engine = app.state::<EngineState>();
     engine
         .run(move |engine| engine.sequence_detail(&args.id))
@@ -196,27 +192,33 @@ pub async fn retry_upload(
 /// A page of the upload history, newest first.
 #[tauri::command]
 pub async fn upload_history(
-    engine: State<'_, EngineState>,
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
     args: HistoryQuery,
 ) -> Result<HistoryPage, UserError> {
-    engine.run(move |engine| engine.upload_history(&args)).await
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.history(&args)).await
 }
 
 /// One upload record with every attempt.
 #[tauri::command]
 pub async fn upload_record(
-    engine: State<'_, EngineState>,
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
     args: UploadArgs,
 ) -> Result<Option<UploadRecord>, UserError> {
-    engine
-        .run(move |engine| engine.upload_record(args.upload))
-        .await
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.record(args.upload)).await
 }
 
 /// Opens a Strava activity or MTPW sequence page in the system browser, never in the window.
 #[tauri::command]
-pub async fn open_link(engine: State<'_, EngineState>, args: LinkTarget) -> Result<(), UserError> {
-    engine.engine()?.open_link(&args).await
+pub async fn open_link(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: LinkTarget,
+) -> Result<(), UserError> {
+    uploads.queue(&app).await?.open_link(&args).await
 }
 
 /// Runs a queue call off the async threads (it reads the store).
@@ -231,7 +233,7 @@ async fn blocking<T: Send + 'static>(
                 "The app hit an internal problem. Please try again.",
             )
         })?
-        .map_err(|err| err.to_user())
+        .map_err(UserError::from)
 }
 
 /// True when both lists hold the same names (each list's names are unique).

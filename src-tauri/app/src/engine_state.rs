@@ -70,6 +70,6 @@ impl EngineState {
                     "The app hit an internal problem. Please try again.",
                 )
             })?
-            .map_err(|err| err.to_user())
+            .map_err(UserError::from)
     }
 }

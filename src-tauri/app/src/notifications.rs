@@ -1,7 +1,7 @@
 //! The desktop notification when an upload batch ends: sent from Rust, with the engine's text
 //! (counts only); the window keeps its own notice too. The webview gets no notification rights.
 
-use mtp_engine::upload_queue::{batch_end_notice, BatchCounts, QueueSnapshot};
+use mtp_engine::uploads::{batch_end_notice, BatchCounts, QueueSnapshot};
 use tauri::AppHandle;
 use tauri_plugin_notification::NotificationExt;
 

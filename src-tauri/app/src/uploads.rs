@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use mtp_engine::ipc;
-use mtp_engine::upload_queue::{QueueNotice, UploadQueue};
+use mtp_engine::uploads::{QueueNotice, Uploads};
 use mtp_engine::UserError;
 use tauri::async_runtime::Mutex;
 use tauri::{AppHandle, Manager};
@@ -17,12 +17,12 @@ use crate::notifications;
 /// The queue, once started.
 #[derive(Default)]
 pub struct UploadsState {
-    queue: Mutex<Option<Arc<UploadQueue>>>,
+    queue: Mutex<Option<Arc<Uploads>>>,
 }
 
 impl UploadsState {
     /// The running queue, started now if it is not yet.
-    pub async fn queue(&self, app: &AppHandle) -> Result<Arc<UploadQueue>, UserError> {
+    pub async fn queue(&self, app: &AppHandle) -> Result<Arc<Uploads>, UserError> {
         let mut slot = self.queue.lock().await;
         if let Some(queue) = slot.as_ref() {
             return Ok(Arc::clone(queue));
@@ -39,10 +39,7 @@ impl UploadsState {
             }
         });
         let runtime = tauri::async_runtime::handle().inner().clone();
-        let queue = engine
-            .start_upload_queue(runtime, listener)
-            .await
-            .map_err(|err| err.to_user())?;
+        let queue = Uploads::start(Uploads::open(engine).await?, runtime, listener)?;
         *slot = Some(Arc::clone(&queue));
         Ok(queue)
     }

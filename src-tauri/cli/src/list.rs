@@ -1,21 +1,31 @@
 //! `list`: the library with each sequence's status and latest upload state.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use mtp_engine::uploads::Uploads;
 use mtp_engine::{Engine, EngineError};
 use serde_json::json;
 
-pub fn run(engine: &Engine, as_json: bool) -> Result<ExitCode, EngineError> {
+use crate::history::with_links;
+
+pub async fn run(engine: Engine, as_json: bool) -> Result<ExitCode, EngineError> {
+    let engine = Arc::new(engine);
+    let mtpw_base = engine.accounts().mtpw_base()?;
     let scan = engine.scan_and_check()?;
+    let uploads = Uploads::open(engine).await?;
     let mut rows = Vec::new();
     for sequence in &scan.sequences {
-        let upload = engine.latest_upload_of(&sequence.id)?;
+        let upload = uploads.latest_of(&sequence.id)?;
         rows.push((sequence, upload));
     }
     if as_json {
         let items: Vec<_> = rows
             .iter()
-            .map(|(s, u)| json!({"sequence": s, "upload": u}))
+            .map(|(s, u)| {
+                let upload = u.as_ref().map(|u| with_links(u, &mtpw_base));
+                json!({"sequence": s, "upload": upload})
+            })
             .collect();
         println!("{}", serde_json::Value::Array(items));
         return Ok(ExitCode::SUCCESS);

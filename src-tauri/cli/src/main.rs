@@ -109,12 +109,12 @@ async fn run(command: Command) -> Result<ExitCode, EngineError> {
     match command {
         Command::Login { service } => accounts::login(&open_engine()?, service.provider()).await,
         Command::Logout { service } => accounts::logout(&open_engine()?, service.provider()).await,
-        Command::List { json } => list::run(&open_engine()?, json),
+        Command::List { json } => list::run(open_engine()?, json).await,
         Command::History {
             json,
             search,
             limit,
-        } => history::run(&open_engine()?, json, search, limit),
+        } => history::run(open_engine()?, json, search, limit).await,
         Command::Upload {
             paths,
             all_pending,

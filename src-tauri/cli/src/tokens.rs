@@ -1,21 +1,19 @@
 //! The CLI's tokens: the app's sign-in (keyring), unless `MTP_STRAVA_ACCESS_TOKEN` or
 //! `MTPW_TOKEN` is set for a headless run (CI, tests); a refresh always goes through sign-in.
 
-use std::sync::Arc;
-
 use futures_util::future::BoxFuture;
-use mtp_engine::pipeline::{AccessToken, AccountsTokens, TokenError, TokenSource};
-use mtp_engine::Engine;
+use mtp_engine::accounts::Accounts;
+use mtp_engine::tokens::{AccessToken, TokenError, TokenSource};
 
 /// Environment tokens in front of the accounts' token source.
 pub struct CliTokens {
     strava: Option<AccessToken>,
     mtpw: Option<AccessToken>,
-    accounts: AccountsTokens,
+    accounts: Accounts,
 }
 
 impl CliTokens {
-    pub fn new(engine: Arc<Engine>) -> Self {
+    pub fn new(accounts: Accounts) -> Self {
         let token = |name: &str| {
             std::env::var(name)
                 .ok()
@@ -25,7 +23,7 @@ impl CliTokens {
         Self {
             strava: token("MTP_STRAVA_ACCESS_TOKEN"),
             mtpw: token("MTPW_TOKEN"),
-            accounts: AccountsTokens::new(engine),
+            accounts,
         }
     }
 }
@@ -37,7 +35,7 @@ impl TokenSource for CliTokens {
                 let token = token.clone();
                 Box::pin(async move { Ok(token) })
             }
-            None => self.accounts.strava_access_token(),
+            None => TokenSource::strava_access_token(&self.accounts),
         }
     }
 
@@ -51,7 +49,7 @@ impl TokenSource for CliTokens {
                 let token = token.clone();
                 Box::pin(async move { Ok(token) })
             }
-            None => self.accounts.mtpw_token(),
+            None => TokenSource::mtpw_token(&self.accounts),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use mtp_engine::files::sequence_id;
 use mtp_engine::library::{is_sequence_folder, list_candidates};
-use mtp_engine::pipeline::{EnqueueOutcome, EventSink, UploadEvent, UploadState, Uploader};
+use mtp_engine::uploads::{EnqueueOutcome, EventSink, UploadEvent, UploadState, Uploads};
 use mtp_engine::{Engine, EngineError};
 
 use crate::tokens::CliTokens;
@@ -18,8 +18,8 @@ pub async fn run(
     force: bool,
 ) -> Result<ExitCode, EngineError> {
     let engine = Arc::new(engine);
-    let tokens = Arc::new(CliTokens::new(engine.clone()));
-    let mut uploader = Uploader::for_engine(engine.clone()).await?;
+    let tokens = Arc::new(CliTokens::new(engine.accounts().clone()));
+    let mut uploader = Uploads::open(engine.clone()).await?;
     uploader.set_tokens(tokens);
     let outcomes = if all_pending {
         uploader.enqueue_all_pending()?

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use mtp_engine::mtpw::api::{MtpwClient, NewSequence};
+use mtp_services::mtpw::api::{MtpwClient, NewSequence};
 use mtp_testkit::fake::{
     FakeServices, FaultKind, FaultRule, MtpwConfig, ProcessingDelay, ServicesConfig, StravaConfig,
 };

@@ -2,12 +2,12 @@
 //! Strava requests per successful upload, rate-limit window efficiency, and bytes sent as a
 //! share of the raw GPX.
 
-#[path = "../tests/pipeline_support/mod.rs"]
+#[path = "../tests/engine/support/pipeline.rs"]
 mod pipeline_support;
 
 use std::time::Duration;
 
-use mtp_engine::pipeline::{PipelineConfig, UploadState};
+use mtp_engine::uploads::{PipelineConfig, UploadState};
 use mtp_testkit::fake::{ProcessingDelay, RateLimits, StravaConfig};
 use pipeline_support::{spec, Harness};
 
@@ -48,9 +48,9 @@ async fn run(
         concurrency,
         ..h.config.clone()
     };
-    config.timings = mtp_engine::pipeline::Timings {
+    config.timings = mtp_engine::uploads::Timings {
         boundary_margin_secs: 1.0,
-        ..mtp_engine::pipeline::Timings::default().sped_up(SPEEDUP)
+        ..mtp_engine::uploads::Timings::default().sped_up(SPEEDUP)
     };
     let uploader = h.uploader_with(config);
     uploader.enqueue(&ids, false).expect("enqueue");

@@ -1,8 +1,11 @@
 //! The errors of sign-in and of the token source; each message is for the user and never holds a secret.
 
-use crate::auth_flow::{BrowserError, CallbackError};
+use crate::os::browser::BrowserError;
 use crate::secrets::SecretsError;
 use crate::settings::{Provider, SettingsError};
+use crate::{ErrorCode, UserError};
+use mtp_services::oauth::CallbackError;
+use mtp_services::strava::auth::StravaAuthError;
 
 /// What went wrong signing in, out, or getting a token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,5 +93,71 @@ impl AuthError {
             AuthError::Listener { .. } => "listener_failed",
             AuthError::Task { .. } => "task_failed",
         }
+    }
+}
+
+impl From<StravaAuthError> for AuthError {
+    /// Strava's OAuth answers in the user's words, with Strava as the provider.
+    fn from(err: StravaAuthError) -> Self {
+        let provider = Provider::Strava;
+        match err {
+            StravaAuthError::SignedOut => AuthError::StravaSignedOut,
+            StravaAuthError::BadClientCredentials => AuthError::BadClientCredentials,
+            StravaAuthError::CodeRefused => AuthError::CodeRefused,
+            StravaAuthError::Unauthorized => AuthError::Unauthorized { provider },
+            StravaAuthError::RateLimited => AuthError::RateLimited { provider },
+            StravaAuthError::Network { action, reason } => AuthError::Network {
+                provider,
+                action,
+                reason,
+            },
+            StravaAuthError::Refused {
+                action,
+                status,
+                detail,
+            } => AuthError::Refused {
+                provider,
+                action,
+                status,
+                detail,
+            },
+            StravaAuthError::Unexpected { action } => AuthError::Unexpected { provider, action },
+        }
+    }
+}
+
+impl AuthError {
+    /// The code the UI branches on (the finer reason, for tests and logs, is [`AuthError::code`]).
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            AuthError::Secrets(SecretsError::Unavailable { .. }) => ErrorCode::KeyringUnavailable,
+            AuthError::Secrets(_) | AuthError::Task { .. } => ErrorCode::Internal,
+            AuthError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
+            AuthError::Settings(_)
+            | AuthError::MissingSetting { .. }
+            | AuthError::BadClientCredentials => ErrorCode::InvalidSetting,
+            AuthError::Callback(_) | AuthError::CodeRefused | AuthError::Browser(_) => {
+                ErrorCode::SignInRefused
+            }
+            AuthError::Listener { .. } => ErrorCode::SignInRefused,
+            AuthError::NotConnected { .. }
+            | AuthError::Unauthorized { .. }
+            | AuthError::StravaSignedOut => ErrorCode::NotConnected,
+            AuthError::RateLimited { .. } => ErrorCode::RateLimited,
+            AuthError::Network { .. } => ErrorCode::Network,
+            AuthError::Refused { .. } | AuthError::Unexpected { .. } => ErrorCode::Service,
+        }
+    }
+
+    /// The code and the sentence, as the UI receives them.
+    pub fn to_user(&self) -> UserError {
+        UserError::new(self.error_code(), self.to_string())
+    }
+}
+
+/// At the edge, `?` turns a sign-in error into what the UI receives.
+impl From<AuthError> for UserError {
+    fn from(err: AuthError) -> Self {
+        err.to_user()
     }
 }

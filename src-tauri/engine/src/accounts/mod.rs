@@ -17,14 +17,13 @@ use std::time::Duration;
 pub use error::AuthError;
 pub use sign_in::SignIn;
 pub use status::{AccountsStatus, DisconnectOutcome, KeyringStatus, MtpwStatus, StravaStatus};
-pub use tokens::AccessToken;
 
-use crate::auth_flow::{PendingSignIns, SIGN_IN_TIMEOUT};
 use crate::secrets::{Secret, SecretKey, Secrets, SecretsError};
 use crate::settings::{
     EffectiveSettings, EnvOverrides, SecretSource, SettingsError, SettingsStore, SettingsUpdate,
 };
 use crate::store::SettingsTable;
+use mtp_services::oauth::{PendingSignIns, SIGN_IN_TIMEOUT};
 
 /// What [`Accounts`] is made of: where secrets and settings live and the environment overrides.
 pub struct AccountsParts {

@@ -2,7 +2,7 @@
 //! scopes), in the settings store next to the settings.
 
 use super::{Accounts, AuthError};
-use crate::strava::auth::Athlete;
+use mtp_services::strava::auth::Athlete;
 
 const ATHLETE_ID: &str = "account.strava.athlete_id";
 const ATHLETE_NAME: &str = "account.strava.athlete_name";

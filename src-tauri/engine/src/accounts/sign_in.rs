@@ -5,14 +5,15 @@ use std::sync::Arc;
 use url::Url;
 
 use super::{Accounts, AccountsStatus, AuthError};
-use crate::auth_flow::{
-    deep_link, open_in_browser, parse_callback, CallbackError, CallbackGrant, LoopbackListener,
-    RouteOutcome, SignInTicket,
-};
+use crate::os::browser::open_in_browser;
 use crate::secrets::{Secret, SecretKey};
 use crate::settings::{Provider, RedirectMode, SecretSource};
-use crate::strava::auth::{self as strava, StravaApp};
-use crate::{auth_flow, mtpw};
+use mtp_services::mtpw;
+use mtp_services::oauth::{
+    self, deep_link, parse_callback, CallbackError, CallbackGrant, LoopbackListener, RouteOutcome,
+    SignInTicket,
+};
+use mtp_services::strava::auth::{self as strava, StravaApp};
 
 /// A sign-in waiting for its callback. Dropping it cancels it (and stops its loopback listener).
 pub struct SignIn {
@@ -83,7 +84,7 @@ impl Accounts {
             (None, Provider::Mtpw) => settings.mtpw_redirect_uri.value.clone(),
         };
         let redirect_base = Url::parse(&redirect_uri)
-            .map(|url| auth_flow::callback_base(&url))
+            .map(|url| oauth::callback_base(&url))
             .map_err(|_| crate::settings::SettingsError::Invalid {
                 field: "Map the Paths redirect URI",
                 reason: "not a URL".into(),
@@ -141,7 +142,7 @@ impl Accounts {
 
     async fn start_listener(&self, provider: Provider) -> Result<LoopbackListener, AuthError> {
         let inner = Arc::downgrade(&self.inner);
-        let route: auth_flow::RouteFn = Arc::new(move |url: &str| match inner.upgrade() {
+        let route: oauth::RouteFn = Arc::new(move |url: &str| match inner.upgrade() {
             Some(inner) => route_callback(&inner, url),
             None => Err(CallbackError::UnknownState),
         });

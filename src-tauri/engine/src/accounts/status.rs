@@ -4,13 +4,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Accounts, AuthError};
-use crate::auth_flow::deep_link;
 use crate::secrets::SecretKey;
 use crate::settings::{Provider, SecretSource};
-use crate::strava::auth as strava;
+use mtp_services::oauth::deep_link;
+use mtp_services::strava::auth as strava;
 
 /// Whether the OS keyring can be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct KeyringStatus {
     pub available: bool,
     /// Why not, e.g. "No keyring available (is a Secret Service running?): …".
@@ -19,6 +20,7 @@ pub struct KeyringStatus {
 
 /// The Strava account as the Accounts view shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct StravaStatus {
     pub connected: bool,
     pub athlete_name: Option<String>,
@@ -34,6 +36,7 @@ pub struct StravaStatus {
 
 /// The Map the Paths account as the Accounts view shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct MtpwStatus {
     pub connected: bool,
     pub waiting: bool,
@@ -44,6 +47,7 @@ pub struct MtpwStatus {
 
 /// Both accounts and the keyring.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct AccountsStatus {
     pub keyring: KeyringStatus,
     pub strava: StravaStatus,
@@ -52,6 +56,7 @@ pub struct AccountsStatus {
 
 /// The result of a disconnect: the local sign-in is always gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct DisconnectOutcome {
     pub provider: Provider,
     /// The service was told to revoke the sign-in.
@@ -150,14 +155,16 @@ impl Accounts {
         };
         let http = &self.inner.http;
         let revoked = match self.strava_app().await {
-            Ok(app) => strava::revoke(http, &app, &token).await,
+            Ok(app) => strava::revoke(http, &app, &token)
+                .await
+                .map_err(AuthError::from),
             Err(e) => Err(e),
         };
         match (revoked, access) {
             (Ok(()), _) => Ok(()),
             (Err(_), Some(access)) => {
                 let settings = self.effective(SecretSource::Unknown)?;
-                strava::deauthorize(http, &settings.strava_oauth_base.value, &access).await
+                Ok(strava::deauthorize(http, &settings.strava_oauth_base.value, &access).await?)
             }
             (Err(e), None) => Err(e),
         }

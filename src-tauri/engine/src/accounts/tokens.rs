@@ -1,34 +1,16 @@
 //! The token source of the upload pipeline: Strava access tokens (refreshed when less than an
 //! hour is left, and once after a 401) and the Map the Paths token.
 
+use futures_util::future::BoxFuture;
+
 use super::{Accounts, AuthError};
 use crate::secrets::{Secret, SecretKey};
 use crate::settings::Provider;
-use crate::strava::auth::{self as strava, now_epoch, TokenGrant};
+use crate::tokens::{AccessToken, TokenError, TokenSource};
+use mtp_services::strava::auth::{self as strava, now_epoch, TokenGrant};
 
 /// Refresh when less than this is left (Strava hands out a new token only then).
 pub const REFRESH_MARGIN_SECS: i64 = 3_600;
-
-/// A bearer token for one API call. Its `Debug` is redacted.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(Secret);
-
-impl AccessToken {
-    pub fn expose(&self) -> &str {
-        self.0.expose()
-    }
-
-    /// `Bearer <token>` (MTPW wants this exact case).
-    pub fn authorization_header(&self) -> String {
-        format!("Bearer {}", self.0.expose())
-    }
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
-    }
-}
 
 /// The access-token entry: `<expires_at> <token>`.
 fn encode_access(grant: &TokenGrant) -> Secret {
@@ -52,7 +34,7 @@ impl Accounts {
         let stored = self.secret(SecretKey::StravaAccessToken).await?;
         if let Some((expires_at, token)) = stored.as_ref().and_then(decode_access) {
             if expires_at - now_epoch() > REFRESH_MARGIN_SECS {
-                return Ok(AccessToken(token));
+                return Ok(AccessToken::from(token));
             }
         }
         self.refresh_strava().await
@@ -69,7 +51,7 @@ impl Accounts {
     pub async fn mtpw_token(&self) -> Result<AccessToken, AuthError> {
         self.secret(SecretKey::MtpwToken)
             .await?
-            .map(AccessToken)
+            .map(AccessToken::from)
             .ok_or(AuthError::NotConnected {
                 provider: Provider::Mtpw,
             })
@@ -90,13 +72,13 @@ impl Accounts {
             Ok(grant) => {
                 self.store_strava_tokens(&grant, Some(&refresh_token))
                     .await?;
-                Ok(AccessToken(grant.access_token))
+                Ok(AccessToken::from(grant.access_token))
             }
-            Err(AuthError::StravaSignedOut) => {
+            Err(strava::StravaAuthError::SignedOut) => {
                 self.forget_strava().await?;
                 Err(AuthError::StravaSignedOut)
             }
-            Err(other) => Err(other),
+            Err(other) => Err(other.into()),
         }
     }
 
@@ -124,6 +106,43 @@ impl Accounts {
     }
 }
 
+/// What a failed token means for an upload: not signed in, or another failure with its reason.
+fn token_error(service: &'static str, err: AuthError) -> TokenError {
+    match err {
+        AuthError::NotConnected { .. }
+        | AuthError::StravaSignedOut
+        | AuthError::Unauthorized { .. } => TokenError::NotSignedIn { service },
+        other => TokenError::Failed {
+            service,
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// The uploads' tokens are the signed-in accounts' (the keyring), refreshed as above.
+impl TokenSource for Accounts {
+    fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+        Box::pin(async move {
+            let token = Accounts::strava_access_token(self).await;
+            token.map_err(|e| token_error("Strava", e))
+        })
+    }
+
+    fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+        Box::pin(async move {
+            let token = self.strava_token_after_unauthorized().await;
+            token.map_err(|e| token_error("Strava", e))
+        })
+    }
+
+    fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+        Box::pin(async move {
+            let token = Accounts::mtpw_token(self).await;
+            token.map_err(|e| token_error("Map the Paths", e))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,7 +159,7 @@ mod tests {
         assert_eq!((at, token.expose()), (1_700_000_000, "abc"));
         assert!(decode_access(&Secret::new("garbage")).is_none());
         assert_eq!(
-            format!("{:?}", AccessToken(Secret::new("abc"))),
+            format!("{:?}", AccessToken::new("abc")),
             "AccessToken(<redacted>)"
         );
     }

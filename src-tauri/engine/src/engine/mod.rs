@@ -1,11 +1,11 @@
-//! The [`Engine`] facade: its state, and one `impl Engine` block per feature in its own file
-//! (`roots.rs`, `library.rs`, ...). A new feature adds a new file here with its own block.
+//! The [`Engine`] facade over the library and the accounts: its state, and one `impl Engine`
+//! block per feature in its own file (`roots.rs`, `library.rs`, ...). The uploads sit above it.
 
 mod accounts;
 mod library;
+mod mtpw_links;
 mod roots;
 mod scan_ahead;
-mod uploads;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

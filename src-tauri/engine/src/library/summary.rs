@@ -49,7 +49,7 @@ pub fn summary_of(dir: &Path, record: &SequenceRecord) -> SequenceSummary {
 }
 
 /// Invalid if any problem, else checking while the track waits, else uploaded by MTP Desktop
-/// Uploader, else not eligible, else ready.
+/// Uploads, else not eligible, else ready.
 fn status_of(record: &SequenceRecord, strava: &StravaEligibility) -> SequenceStatus {
     if !record.problems.is_empty() {
         SequenceStatus::Invalid

@@ -4,39 +4,11 @@
 //! Manager): callers run them off the main thread ([`crate::accounts::Accounts`] uses
 //! `tokio::task::spawn_blocking`).
 
-mod keyring_store;
 mod memory;
 
-use std::fmt;
-
-pub use keyring_store::KeyringSecrets;
+pub use crate::os::keyring::KeyringSecrets;
 pub use memory::{MemorySecrets, SecretWrite};
-
-/// A secret value. Its `Debug` is redacted and it has no `Display` and no `Serialize`, so it
-/// cannot end up in logs, error text or IPC by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value itself, for the one place that sends it (a header, a form field, the keyring).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+pub use mtp_services::Secret;
 
 /// The entries the app keeps in the secret store, one entry each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,7 +28,7 @@ impl SecretKey {
         SecretKey::MtpwToken,
     ];
 
-    /// The entry's user name in the keyring (service [`keyring_store::SERVICE`]).
+    /// The entry's user name in the keyring (service [`crate::os::keyring::SERVICE`]).
     pub fn entry_name(self) -> &'static str {
         match self {
             SecretKey::StravaClientSecret => "strava-client-secret",

@@ -10,6 +10,7 @@ use super::{EnvOverrides, RedirectMode, SettingKey, SettingsError};
 
 /// One setting's value and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct SettingValue {
     pub value: String,
     /// Set by an environment variable for this run (the stored value, if any, is ignored).
@@ -20,7 +21,7 @@ pub struct SettingValue {
 
 /// Where the Strava Client Secret comes from; never the secret itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "camelCase")]
 pub enum SecretSource {
     NotSet,
     Keyring,
@@ -31,6 +32,7 @@ pub enum SecretSource {
 
 /// Every non-secret setting as the app uses it now, for the Accounts view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct EffectiveSettings {
     pub strava_client_id: SettingValue,
     pub strava_client_secret: SecretSource,
@@ -84,6 +86,7 @@ impl EffectiveSettings {
 /// to its default. Settings overridden by the environment can still be stored; the
 /// environment keeps winning for this run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[serde(default)]
 pub struct SettingsUpdate {
     pub strava_client_id: Option<String>,

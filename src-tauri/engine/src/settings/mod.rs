@@ -13,35 +13,11 @@ use ts_rs::TS;
 pub use effective::{EffectiveSettings, SecretSource, SettingValue, SettingsUpdate};
 pub use env::EnvOverrides;
 pub use keys::SettingKey;
-
-/// The two services the app signs in to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    Strava,
-    Mtpw,
-}
-
-impl Provider {
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Strava => "Strava",
-            Provider::Mtpw => "Map the Paths",
-        }
-    }
-
-    /// The path of its callback, for both the deep link and the loopback listener.
-    pub fn callback_path(self) -> &'static str {
-        match self {
-            Provider::Strava => "/strava/callback",
-            Provider::Mtpw => "/mtpw/callback",
-        }
-    }
-}
+pub use mtp_services::Provider;
 
 /// How the browser hands the sign-in back to the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "camelCase")]
 pub enum RedirectMode {
     /// `mtp-strava-uploader://localhost/<provider>/callback` (the default).
     DeepLink,

@@ -19,10 +19,47 @@ pub const MIGRATIONS: &[&[&str]] = &[
     // 4 (pipeline): one record per sequence upload, keyed by MTPW UUID + GPX content hash,
     // every attempt of every step, and the MTPW ids the user pasted or created for sequences
     // that have none (never written into their folders).
-    &[super::uploads::CREATE],
+    &[UPLOADS_V4],
 ];
 
 /// The schema version this build of the engine knows.
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
+
+/// Migration 4: the upload records and their attempts (queried in `crate::uploads::records`),
+/// and the MTPW ids linked by the user (`mtpw_links.rs`). Here, not with its queries: the store
+/// sits below the uploads and never imports from them.
+const UPLOADS_V4: &str = "CREATE TABLE uploads (
+         id INTEGER PRIMARY KEY,
+         upload_key TEXT NOT NULL UNIQUE,
+         sequence_id TEXT NOT NULL,
+         sequence_name TEXT NOT NULL,
+         folder TEXT NOT NULL,
+         mtpw_uuid TEXT,
+         gpx_sha256 TEXT NOT NULL,
+         state TEXT NOT NULL,
+         detail TEXT,
+         strava_upload_id TEXT,
+         activity_id TEXT,
+         sport_type TEXT,
+         created_at INTEGER NOT NULL,
+         updated_at INTEGER NOT NULL
+     );
+     CREATE INDEX uploads_by_state ON uploads (state, updated_at);
+     CREATE INDEX uploads_by_time ON uploads (updated_at, id);
+     CREATE TABLE upload_attempts (
+         id INTEGER PRIMARY KEY,
+         upload_id INTEGER NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+         at INTEGER NOT NULL,
+         step TEXT NOT NULL,
+         http_status INTEGER,
+         error TEXT
+     );
+     CREATE INDEX upload_attempts_by_upload ON upload_attempts (upload_id, id);
+     CREATE TABLE mtpw_links (
+         sequence_id TEXT PRIMARY KEY,
+         mtpw_uuid TEXT NOT NULL,
+         source TEXT NOT NULL,
+         created_at INTEGER NOT NULL
+     );";

@@ -5,13 +5,13 @@
 //! `files` only, never on the library.
 
 mod migrations;
+mod mtpw_links;
 mod roots;
 mod sequence_cache;
 mod settings;
 
 pub use sequence_cache::{CacheEntry, CachedRows};
 pub use settings::SettingsTable;
-pub mod uploads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -57,16 +57,23 @@ impl Store {
         })
     }
 
-    fn conn(&self) -> Result<MutexGuard<'_, Connection>, EngineError> {
+    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>, EngineError> {
         self.conn.lock().map_err(|_| EngineError::StorePoisoned)
     }
 
-    fn fail(&self, source: rusqlite::Error) -> EngineError {
+    pub(crate) fn fail(&self, source: rusqlite::Error) -> EngineError {
         EngineError::Store {
             path: self.path.clone(),
             source,
         }
     }
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Applies every migration newer than the database's `user_version`, each in its own transaction.

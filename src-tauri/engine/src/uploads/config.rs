@@ -1,0 +1,185 @@
+//! Settings of the upload pipeline: service bases, concurrency, MTPW value, and every duration.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mtp_services::strava::api::HttpTimeouts;
+use mtp_services::strava::limits::{Clock, ScaledClock, SystemClock};
+
+/// The Strava API base by default.
+pub const STRAVA_API_BASE: &str = "https://www.strava.com/api/v3";
+/// The MTPW site by default (the API is under `/api/v1`).
+pub const MTPW_BASE: &str = "https://www.mapthepaths.com";
+
+/// What the MTPW import PUT sends as `strava`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MtpwStravaValue {
+    /// The activity id: MTPW renders `strava` as `https://www.strava.com/activities/<value>`.
+    #[default]
+    ActivityId,
+    /// The literal "true" the brief names, for an MTPW that expects a flag.
+    LiteralTrue,
+}
+
+/// Every wait of the pipeline (tests shrink them).
+#[derive(Debug, Clone, Copy)]
+pub struct Timings {
+    /// The first retry waits about this long, doubling each time (plus up to 50% jitter).
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// The first poll comes this long after the POST...
+    pub poll_first: Duration,
+    /// ...then the interval doubles up to this.
+    pub poll_max: Duration,
+    /// After this long polling, the upload is "still processing on Strava".
+    pub poll_give_up: Duration,
+    /// Seconds (in the rate-limit clock) to wait past a window boundary.
+    pub boundary_margin_secs: f64,
+    pub http: HttpTimeouts,
+}
+
+impl Timings {
+    /// Every wait divided by `factor` (tests and demos; a factor below 1 is ignored).
+    pub fn sped_up(self, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 1.0) {
+            return self;
+        }
+        let scale = |d: Duration| d.div_f64(factor);
+        Self {
+            backoff_base: scale(self.backoff_base),
+            backoff_max: scale(self.backoff_max),
+            poll_first: scale(self.poll_first),
+            poll_max: scale(self.poll_max),
+            poll_give_up: scale(self.poll_give_up),
+            ..self
+        }
+    }
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Self {
+            backoff_base: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(60),
+            poll_first: Duration::from_secs(2),
+            poll_max: Duration::from_secs(30),
+            poll_give_up: Duration::from_secs(600),
+            boundary_margin_secs: 5.0,
+            http: HttpTimeouts::default(),
+        }
+    }
+}
+
+/// Everything the pipeline needs besides the engine and the tokens.
+#[derive(Clone)]
+pub struct PipelineConfig {
+    pub strava_api_base: String,
+    pub mtpw_base: String,
+    /// How many sequences go at once (default 2).
+    pub concurrency: usize,
+    /// Set the sport type from the transport mapping after upload (default on).
+    pub set_sport_type: bool,
+    pub mtpw_strava_value: MtpwStravaValue,
+    pub timings: Timings,
+    /// The clock rate-limit windows are counted in.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for PipelineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PipelineConfig")
+            .field("strava_api_base", &self.strava_api_base)
+            .field("mtpw_base", &self.mtpw_base)
+            .field("concurrency", &self.concurrency)
+            .field("set_sport_type", &self.set_sport_type)
+            .field("mtpw_strava_value", &self.mtpw_strava_value)
+            .field("timings", &self.timings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        Self {
+            strava_api_base: STRAVA_API_BASE.into(),
+            mtpw_base: MTPW_BASE.into(),
+            concurrency: 2,
+            set_sport_type: true,
+            mtpw_strava_value: MtpwStravaValue::default(),
+            timings: Timings::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl PipelineConfig {
+    /// Defaults, with `MTP_STRAVA_API_BASE`, `MTPW_BASE`, `MTP_UPLOAD_CONCURRENCY`,
+    /// `MTP_SET_SPORT_TYPE` (0/1), `MTPW_STRAVA_VALUE` (`activity_id`/`true`),
+    /// `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits, for tests) and
+    /// `MTP_RATE_LIMIT_TIME_SCALE` (rate-limit windows pass that many times faster, for
+    /// testing against `fake-services --time-scale`) applied.
+    pub fn from_env() -> Self {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`PipelineConfig::from_env`] with `read` as the environment (tests).
+    pub fn from_vars(read: impl Fn(&str) -> Option<String>) -> Self {
+        let mut config = Self::default();
+        let var = |name: &str| read(name).filter(|v| !v.trim().is_empty());
+        if let Some(base) = var("MTP_STRAVA_API_BASE") {
+            config.strava_api_base = base;
+        }
+        if let Some(base) = var("MTPW_BASE") {
+            config.mtpw_base = base;
+        }
+        if let Some(n) = var("MTP_UPLOAD_CONCURRENCY").and_then(|v| v.trim().parse().ok()) {
+            config.concurrency = n;
+        }
+        if let Some(flag) = var("MTP_SET_SPORT_TYPE") {
+            config.set_sport_type = !matches!(flag.trim(), "0" | "false" | "no");
+        }
+        if var("MTPW_STRAVA_VALUE").is_some_and(|v| v.trim() == "true") {
+            config.mtpw_strava_value = MtpwStravaValue::LiteralTrue;
+        }
+        if let Some(factor) = var("MTP_PIPELINE_SPEEDUP").and_then(|v| v.trim().parse().ok()) {
+            config.timings = config.timings.sped_up(factor);
+        }
+        let time_scale = var("MTP_RATE_LIMIT_TIME_SCALE").and_then(|v| v.trim().parse().ok());
+        if let Some(clock) = time_scale.and_then(ScaledClock::new) {
+            config.clock = Arc::new(clock);
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_of(pairs: &[(&str, &str)]) -> PipelineConfig {
+        PipelineConfig::from_vars(|name| {
+            pairs
+                .iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn the_rate_limit_time_scale_speeds_up_the_window_clock() {
+        let real = config_of(&[]);
+        let scaled = config_of(&[("MTP_RATE_LIMIT_TIME_SCALE", " 900 ")]);
+        let later = real.clock.now_secs() + 900.0;
+        // A quarter hour away: 15 real minutes, or one second at 900 times.
+        assert!(real.clock.real_until(later) > Duration::from_secs(890));
+        assert!(scaled.clock.real_until(later) <= Duration::from_secs(1));
+        for ignored in ["1", "0.5", "-3", "fast", ""] {
+            let config = config_of(&[("MTP_RATE_LIMIT_TIME_SCALE", ignored)]);
+            let later = config.clock.now_secs() + 900.0;
+            assert!(
+                config.clock.real_until(later) > Duration::from_secs(890),
+                "{ignored:?} must leave real time"
+            );
+        }
+    }
+}

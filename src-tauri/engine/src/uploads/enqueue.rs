@@ -1,0 +1,155 @@
+//! Putting sequences in the queue and history records back in it (Retry), at the step each must redo.
+
+use super::model::{EnqueueOutcome, UploadRecord, UploadState};
+use super::records::NewUploadRecord;
+use super::steps::prepare::read_gpx;
+use super::Uploads;
+use crate::files::folder_of_id;
+use crate::{EngineError, SequenceStatus};
+
+/// The key of a sequence upload: the MTPW UUID and the GPX content hash (the folder only
+/// while no UUID is known), so a moved or renamed folder keeps its history.
+pub fn upload_key(mtpw_uuid: Option<&str>, sequence_id: &str, gpx_sha256: &str) -> String {
+    match mtpw_uuid {
+        Some(uuid) => format!("{}:{gpx_sha256}", uuid.to_ascii_lowercase()),
+        None => format!("folder-{sequence_id}:{gpx_sha256}"),
+    }
+}
+
+impl Uploads {
+    /// Queues sequences (library ids) and, in the background, starts the run. A sequence
+    /// already done is not queued again; one that failed or needs attention is queued again
+    /// (keeping its Strava ids, so a retry never uploads twice); one MTP Desktop Uploader
+    /// already uploaded only when `insist`.
+    pub fn enqueue(
+        &self,
+        sequence_ids: &[String],
+        insist: bool,
+    ) -> Result<Vec<EnqueueOutcome>, EngineError> {
+        let outcomes = sequence_ids
+            .iter()
+            .map(|id| self.enqueue_one(id, insist))
+            .collect::<Result<Vec<_>, _>>()?;
+        let queued: Vec<i64> = outcomes
+            .iter()
+            .filter(|o| o.skipped.is_none())
+            .filter_map(|o| o.upload)
+            .collect();
+        self.run_in_background(&queued);
+        Ok(outcomes)
+    }
+
+    /// Queues every sequence in the library that is ready and not uploaded yet.
+    pub fn enqueue_all_pending(&self) -> Result<Vec<EnqueueOutcome>, EngineError> {
+        let scan = self.engine.scan_and_check()?;
+        let ids: Vec<String> = scan
+            .sequences
+            .into_iter()
+            .filter(|s| s.status == SequenceStatus::Ready)
+            .map(|s| s.id)
+            .collect();
+        self.enqueue(&ids, false)
+    }
+
+    /// Queues one history record again (the Retry action). It resumes where it stopped: a
+    /// known activity only gets the sport type and MTPW, a known upload is polled again.
+    pub fn retry(&self, upload: i64) -> Result<Option<UploadRecord>, EngineError> {
+        let store = &self.engine.store;
+        let Some(mut record) = store.upload(upload)? else {
+            return Ok(None);
+        };
+        if record.state != UploadState::Done && !record.state.is_in_flight() {
+            requeue(&mut record);
+            store.save_upload(&record)?;
+        }
+        self.control.uncancel(upload);
+        if record.state.is_in_flight() {
+            self.run_in_background(&[upload]);
+        }
+        Ok(Some(record))
+    }
+
+    fn enqueue_one(&self, id: &str, insist: bool) -> Result<EnqueueOutcome, EngineError> {
+        let summary = match self.engine.sequence_detail(id) {
+            Ok(detail) => detail.summary,
+            Err(err @ (EngineError::UnknownSequence { .. } | EngineError::SequenceGone { .. })) => {
+                return Ok(EnqueueOutcome {
+                    sequence_id: id.into(),
+                    sequence_name: String::new(),
+                    upload: None,
+                    skipped: Some(err.to_string()),
+                })
+            }
+            Err(err) => return Err(err),
+        };
+        let outcome = |upload: Option<i64>, skipped: Option<String>| EnqueueOutcome {
+            sequence_id: id.into(),
+            sequence_name: summary.name.clone(),
+            upload,
+            skipped,
+        };
+        if summary.status == SequenceStatus::UploadedByDesktop && !insist {
+            let text = "MTP Desktop Uploader already uploaded this sequence to Strava (upload it anyway to override)";
+            return Ok(outcome(None, Some(text.into())));
+        }
+        let folder = folder_of_id(id).unwrap_or_default();
+        let sha = read_gpx(&folder).map(|g| g.sha256).unwrap_or_default();
+        let uuid = self.engine.mtpw_uuid_of(&summary)?;
+        let key = upload_key(uuid.as_deref(), id, &sha);
+        let store = &self.engine.store;
+        let mut existing = store.upload_by_key(&key)?;
+        if existing.is_none() && uuid.is_some() {
+            // It stopped earlier without an MTPW id; it is the same upload, now with one.
+            existing = store.upload_by_key(&upload_key(None, id, &sha))?;
+            if let Some(record) = &mut existing {
+                store.rekey_upload(record.id, &key, &sha)?;
+                record.mtpw_uuid = uuid.clone();
+            }
+        }
+        let upload = match existing {
+            Some(record) if record.state == UploadState::Done => {
+                let text = match record.activity_id {
+                    Some(a) => format!("already uploaded (activity {a})"),
+                    None => "already uploaded".into(),
+                };
+                return Ok(outcome(Some(record.id), Some(text)));
+            }
+            Some(record) if record.state.is_in_flight() => record.id,
+            Some(mut record) => {
+                record.sequence_id = id.into();
+                record.sequence_name = summary.name.clone();
+                record.folder = summary.path.clone();
+                requeue(&mut record);
+                store.save_upload(&record)?;
+                record.id
+            }
+            None => store.insert_upload(&NewUploadRecord {
+                key: &key,
+                sequence_id: id,
+                sequence_name: &summary.name,
+                folder: &summary.path,
+                mtpw_uuid: uuid.as_deref(),
+                gpx_sha256: &sha,
+                sport_type: summary.strava.activity_type.as_deref(),
+            })?,
+        };
+        self.control.uncancel(upload);
+        Ok(outcome(Some(upload), None))
+    }
+}
+
+/// Puts a stopped record back in the queue at the step it has to redo.
+fn requeue(record: &mut UploadRecord) {
+    record.detail = None;
+    record.state = match (record.state, record.activity_id, record.strava_upload_id) {
+        (UploadState::ActivityDeleted, _, _) => {
+            record.activity_id = None;
+            record.strava_upload_id = None;
+            UploadState::Queued
+        }
+        (UploadState::OnStravaMtpwNotUpdated, Some(_), _) => UploadState::SyncingMtpw,
+        (_, Some(_), _) => UploadState::SettingSportType,
+        (_, None, Some(_)) => UploadState::Processing,
+        _ => UploadState::Queued,
+    };
+}

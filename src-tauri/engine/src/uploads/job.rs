@@ -1,0 +1,155 @@
+//! One upload record worked through its states, one step at a time; each state is committed
+//! before the call that follows it. The steps are in `steps/`, the retries in `retry.rs`.
+
+use super::control::Gate;
+use super::messages::{self, describe_failure};
+use super::model::{UploadEvent, UploadRecord, UploadState};
+use super::retry::CallError;
+use super::steps::prepare::GpxBytes;
+use super::{EventSink, Uploads};
+use crate::tokens::{AccessToken, TokenError};
+use crate::EngineError;
+
+/// Whether the job goes on to its next state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flow {
+    Continue,
+    Stop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Service {
+    Strava,
+    Mtpw,
+}
+
+/// Why a step gave up.
+#[derive(Debug)]
+pub(super) enum StepFailure {
+    GaveUp { tries: u32, last: CallError },
+    Permanent(CallError),
+    NotSignedIn(String),
+    Store(EngineError),
+}
+
+/// What the upload step needs from the folder, read and validated in this run.
+pub(super) struct Prepared {
+    pub(super) gpx: GpxBytes,
+    pub(super) description: Option<String>,
+}
+
+/// One record being worked on.
+pub(super) struct Job<'a> {
+    pub(super) up: &'a Uploads,
+    pub(super) record: UploadRecord,
+    pub(super) prepared: Option<Prepared>,
+    pub(super) events: EventSink,
+}
+
+impl<'a> Job<'a> {
+    pub(super) fn new(up: &'a Uploads, record: UploadRecord, events: EventSink) -> Self {
+        Self {
+            up,
+            record,
+            prepared: None,
+            events,
+        }
+    }
+
+    /// Runs the record from its current state until it stops (done, failed, needs attention...).
+    pub(super) async fn process(mut self) -> Result<UploadRecord, EngineError> {
+        for _ in 0..32 {
+            if self.gate().await == Gate::Cancel {
+                return self.cancelled();
+            }
+            let flow = match self.record.state {
+                UploadState::Queued | UploadState::Validating => self.prepare().await?,
+                UploadState::Uploading => self.send().await?,
+                UploadState::Processing | UploadState::StillProcessing => self.poll().await?,
+                UploadState::SettingSportType => self.sport_type().await?,
+                UploadState::SyncingMtpw | UploadState::OnStravaMtpwNotUpdated => {
+                    self.mark_on_mtpw().await?
+                }
+                _ => Flow::Stop,
+            };
+            if flow == Flow::Stop {
+                break;
+            }
+        }
+        Ok(self.record)
+    }
+
+    /// Waits while paused; `Cancel` only while Strava does not have the upload yet (once it
+    /// has, a cancel lets it finish: sport type and Map the Paths, nothing left half done).
+    pub(super) async fn gate(&self) -> Gate {
+        let cancellable = !self.record.is_on_strava();
+        self.up.control.gate(self.record.id, cancellable).await
+    }
+
+    /// Stops for a cancel (nothing reached Strava): "cancelled".
+    fn cancelled(mut self) -> Result<UploadRecord, EngineError> {
+        if self.record.state.is_in_flight() {
+            self.record.detail = Some(messages::CANCELLED.into());
+            self.set(UploadState::Cancelled)?;
+        }
+        Ok(self.record)
+    }
+
+    /// Commits the new state (keeping the detail) and tells the listener.
+    pub(super) fn set(&mut self, state: UploadState) -> Result<(), EngineError> {
+        self.record.state = state;
+        self.up.engine.store.save_upload(&self.record)?;
+        (self.events)(UploadEvent::State {
+            upload: self.record.id,
+            sequence_name: self.record.sequence_name.clone(),
+            state,
+            detail: self.record.detail.clone(),
+        });
+        Ok(())
+    }
+
+    /// Commits a final state with its explanation.
+    pub(super) fn stop(&mut self, state: UploadState, detail: String) -> Result<Flow, EngineError> {
+        self.record.detail = Some(detail);
+        self.set(state)?;
+        Ok(Flow::Stop)
+    }
+
+    pub(super) fn add_note(&mut self, note: String) {
+        self.record.detail = Some(match self.record.detail.take() {
+            Some(old) if !old.is_empty() => format!("{old} {note}"),
+            _ => note,
+        });
+    }
+
+    /// The state and warning after a step gave up.
+    pub(super) fn fail(
+        &mut self,
+        failure: StepFailure,
+        what: &str,
+        state: UploadState,
+    ) -> Result<Flow, EngineError> {
+        let on_strava = state == UploadState::OnStravaMtpwNotUpdated;
+        let suffix = if on_strava {
+            " The activity is on Strava; Retry only updates Map the Paths."
+        } else {
+            ""
+        };
+        let (state, text) = match failure {
+            StepFailure::Store(err) => return Err(err),
+            StepFailure::NotSignedIn(reason) if !on_strava => (
+                UploadState::NotSignedIn,
+                format!("{what} failed: {reason}. Sign in again, then Retry."),
+            ),
+            other => (state, format!("{}{suffix}", describe_failure(&other, what))),
+        };
+        self.stop(state, text)
+    }
+
+    pub(super) async fn token(&self, service: Service) -> Result<AccessToken, TokenError> {
+        match service {
+            Service::Strava => self.up.tokens.strava_access_token().await,
+            Service::Mtpw => self.up.tokens.mtpw_token().await,
+        }
+    }
+}

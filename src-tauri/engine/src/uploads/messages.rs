@@ -1,0 +1,55 @@
+//! What the user reads when a step gives up or a job stops: the warning, the advice, the wait.
+
+use std::time::Duration;
+
+use super::job::StepFailure;
+use super::retry::{CallError, Class};
+
+/// The detail of an upload cancelled before Strava had it.
+pub const CANCELLED: &str = "Cancelled; queue it again to upload it.";
+
+/// The warning after the last try: what failed, how many times, what the user can do.
+pub fn gave_up_warning(what: &str, tries: u32, last: &CallError) -> String {
+    let advice = match last.class {
+        Class::RateLimited => "Strava's rate limit is used up; Retry after the next quarter hour.",
+        Class::Transient if last.http_status.is_some() => {
+            "The service is having trouble; Retry later."
+        }
+        _ => "Check your internet connection, then Retry.",
+    };
+    format!("{what} failed {tries} times ({}). {advice}", last.message)
+}
+
+pub(super) fn describe_failure(failure: &StepFailure, what: &str) -> String {
+    match failure {
+        StepFailure::GaveUp { tries, last } => gave_up_warning(what, *tries, last),
+        StepFailure::Permanent(err) => {
+            let advice = match err.http_status {
+                Some(400) => " Check the GPX; trying again will not help.",
+                Some(403) => " Check your Strava API application and the permissions you granted.",
+                _ => "",
+            };
+            format!("{what} failed: {}.{advice}", err.message)
+        }
+        StepFailure::NotSignedIn(reason) => format!("{what} failed: {reason}. Sign in again."),
+        StepFailure::Store(err) => err.to_string(),
+    }
+}
+
+pub(super) fn failure_text(failure: &StepFailure) -> String {
+    match failure {
+        StepFailure::GaveUp { tries, last } => format!("{} after {tries} tries", last.message),
+        StepFailure::Permanent(err) => err.message.clone(),
+        StepFailure::NotSignedIn(reason) => reason.clone(),
+        StepFailure::Store(err) => err.to_string(),
+    }
+}
+
+pub(super) fn minutes(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs >= 60 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}

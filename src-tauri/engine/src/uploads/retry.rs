@@ -1,0 +1,228 @@
+//! The one retry policy every step uses: which failures are tried again, how long to wait
+//! (backoff with jitter, the next rate-limit window, one token refresh), every try recorded.
+
+use std::future::Future;
+use std::time::Duration;
+
+use rand::Rng;
+
+use super::job::{Job, Service, StepFailure};
+use super::model::{UploadEvent, UploadStep};
+use crate::tokens::AccessToken;
+use mtp_services::mtpw::api::MtpwError;
+use mtp_services::strava::api::StravaError;
+
+/// One first try plus three retries.
+pub const MAX_ATTEMPTS: u32 = 4;
+
+/// How a failed call is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Network errors, timeouts, 5xx: wait (backoff) and try again.
+    Transient,
+    /// 429: wait for the window, then try again.
+    RateLimited,
+    /// 401: refresh the token once, then try again.
+    Unauthorized,
+    /// Not signed in at all: stop, the user must sign in.
+    NotSignedIn,
+    /// 400, 403, 404 and the like: trying again cannot help.
+    Permanent,
+}
+
+/// A failed call as the pipeline sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallError {
+    pub class: Class,
+    pub http_status: Option<u16>,
+    /// For the user.
+    pub message: String,
+}
+
+impl From<StravaError> for CallError {
+    fn from(err: StravaError) -> Self {
+        let class = match &err {
+            StravaError::Network { .. } | StravaError::Server { .. } => Class::Transient,
+            StravaError::RateLimited => Class::RateLimited,
+            StravaError::Unauthorized { .. } => Class::Unauthorized,
+            StravaError::NotSignedIn => Class::NotSignedIn,
+            StravaError::Forbidden { .. }
+            | StravaError::NotFound { .. }
+            | StravaError::Rejected { .. }
+            | StravaError::UnexpectedReply { .. } => Class::Permanent,
+        };
+        Self {
+            class,
+            http_status: err.http_status(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<MtpwError> for CallError {
+    fn from(err: MtpwError) -> Self {
+        let class = match &err {
+            MtpwError::Network { .. } | MtpwError::Server { .. } => Class::Transient,
+            MtpwError::RateLimited => Class::RateLimited,
+            MtpwError::NotSignedIn { .. } => Class::NotSignedIn,
+            MtpwError::Refused { .. } | MtpwError::UnexpectedReply { .. } => Class::Permanent,
+        };
+        Self {
+            class,
+            http_status: err.http_status(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// The wait before try `attempt + 1` (attempt counts from 1): base × 2^(attempt−1), capped, plus up to 50% jitter.
+pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
+    let doubled = base.saturating_mul(1u32 << (attempt.saturating_sub(1)).min(16));
+    let capped = doubled.min(max);
+    let jitter = rand::thread_rng().gen_range(0.0..0.5);
+    capped.mul_f64(1.0 + jitter)
+}
+
+impl Job<'_> {
+    /// One call with up to three retries: backoff for network errors and 5xx, the next
+    /// rate-limit window for 429, one token refresh for a 401; none for permanent errors.
+    /// Every try is recorded as an attempt.
+    pub(super) async fn with_retries<T, F, Fut>(
+        &mut self,
+        step: UploadStep,
+        service: Service,
+        ok_status: u16,
+        mut call: F,
+    ) -> Result<T, StepFailure>
+    where
+        F: FnMut(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, CallError>>,
+    {
+        let mut token = self
+            .token(service)
+            .await
+            .map_err(|e| StepFailure::NotSignedIn(e.to_string()))?;
+        let timings = self.up.config.timings;
+        let store = &self.up.engine.store;
+        let mut refreshed = false;
+        let mut last: Option<CallError> = None;
+        for attempt in 1..=MAX_ATTEMPTS {
+            let err = match call(token.clone()).await {
+                Ok(value) => {
+                    store
+                        .add_attempt(self.record.id, step, Some(ok_status), None)
+                        .map_err(StepFailure::Store)?;
+                    return Ok(value);
+                }
+                Err(err) => err,
+            };
+            store
+                .add_attempt(self.record.id, step, err.http_status, Some(&err.message))
+                .map_err(StepFailure::Store)?;
+            let tried_again = match err.class {
+                Class::Permanent | Class::NotSignedIn => false,
+                Class::Unauthorized => !refreshed && service == Service::Strava,
+                Class::RateLimited | Class::Transient => true,
+            };
+            if tried_again && attempt < MAX_ATTEMPTS {
+                // Said at once, so the row reads "attempt n of 4" while it waits to try again.
+                (self.events)(UploadEvent::Attempt {
+                    upload: self.record.id,
+                    step,
+                    attempt: attempt + 1,
+                    of: MAX_ATTEMPTS,
+                    error: Some(err.message.clone()),
+                });
+            }
+            match err.class {
+                Class::Permanent => return Err(StepFailure::Permanent(err)),
+                Class::NotSignedIn => return Err(StepFailure::NotSignedIn(err.message)),
+                Class::Unauthorized if refreshed || service == Service::Mtpw => {
+                    return Err(StepFailure::NotSignedIn(err.message))
+                }
+                Class::Unauthorized => {
+                    token = self
+                        .up
+                        .tokens
+                        .refresh_strava_token()
+                        .await
+                        .map_err(|e| StepFailure::NotSignedIn(e.to_string()))?;
+                    refreshed = true;
+                }
+                // Strava: the budget now knows the window is full; the next try waits for it.
+                Class::RateLimited if service == Service::Strava => {}
+                Class::RateLimited | Class::Transient => {
+                    if attempt < MAX_ATTEMPTS {
+                        tokio::time::sleep(backoff(
+                            attempt,
+                            timings.backoff_base,
+                            timings.backoff_max,
+                        ))
+                        .await;
+                    }
+                }
+            }
+            last = Some(err);
+        }
+        let last = last.unwrap_or(CallError {
+            class: Class::Transient,
+            http_status: None,
+            message: "no reply".into(),
+        });
+        Err(StepFailure::GaveUp {
+            tries: MAX_ATTEMPTS,
+            last,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_is_capped_and_jittered() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_millis(350);
+        let first = backoff(1, base, max);
+        assert!(first >= base && first < base.mul_f64(1.5));
+        let third = backoff(3, base, max);
+        assert!(third >= max && third < max.mul_f64(1.5), "{third:?}");
+    }
+
+    #[test]
+    fn statuses_are_classified() {
+        let class = |e: StravaError| CallError::from(e).class;
+        assert_eq!(
+            class(StravaError::Server {
+                status: 503,
+                detail: String::new()
+            }),
+            Class::Transient
+        );
+        assert_eq!(
+            class(StravaError::Rejected {
+                status: 400,
+                detail: String::new()
+            }),
+            Class::Permanent
+        );
+        assert_eq!(
+            class(StravaError::Forbidden {
+                detail: String::new()
+            }),
+            Class::Permanent
+        );
+        assert_eq!(
+            class(StravaError::Unauthorized {
+                detail: String::new()
+            }),
+            Class::Unauthorized
+        );
+        assert_eq!(class(StravaError::RateLimited), Class::RateLimited);
+        assert_eq!(
+            CallError::from(MtpwError::Server { status: 500 }).class,
+            Class::Transient
+        );
+    }
+}

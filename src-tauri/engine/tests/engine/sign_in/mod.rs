@@ -1,0 +1,7 @@
+//! Sign-in to Strava and Map the Paths: both redirect modes, tokens, settings, headless.
+
+mod headless;
+mod mtpw;
+mod settings;
+mod strava;
+mod tokens;
