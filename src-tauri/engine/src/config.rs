@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::EngineError;
+use crate::error::EngineError;
 
 /// Where the engine keeps its store and where the default library root is.
 #[derive(Debug, Clone)]

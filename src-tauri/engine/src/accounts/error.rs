@@ -1,9 +1,9 @@
 //! The errors of sign-in and of the token source; each message is for the user and never holds a secret.
 
+use crate::error::{ErrorCode, UserError};
 use crate::os::browser::BrowserError;
 use crate::secrets::SecretsError;
 use crate::settings::{Provider, SettingsError};
-use crate::{ErrorCode, UserError};
 use mtp_services::oauth::CallbackError;
 use mtp_services::strava::auth::StravaAuthError;
 

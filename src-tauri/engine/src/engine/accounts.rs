@@ -1,7 +1,7 @@
 //! The engine's door to the accounts.
 
 use crate::accounts::Accounts;
-use crate::Engine;
+use crate::engine::Engine;
 
 impl Engine {
     /// Sign-in, accounts status, settings and the token source.

@@ -5,9 +5,10 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use super::{lock, Engine};
+use crate::error::EngineError;
 use crate::files::folder_of_id;
 use crate::library::{self, check_folders, list_candidates, sort_newest_first, ScanOutcome};
-use crate::{EngineError, LibraryScan, SequenceDetail, SequenceSummary};
+use crate::model::{LibraryScan, SequenceDetail, SequenceSummary};
 
 impl Engine {
     /// Lists every sequence under every root at once, without parsing any GPX: unchanged

@@ -10,8 +10,10 @@ mod scan_ahead;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::config::EngineConfig;
+use crate::error::EngineError;
 use crate::store::Store;
-use crate::{secrets, settings, EngineConfig, EngineError};
+use crate::{secrets, settings};
 
 /// The one API surface over the library, GPX and store. `Send + Sync`: share it between threads.
 pub struct Engine {
@@ -30,7 +32,7 @@ impl Engine {
     /// `MTP_KEYRING_SERVICE` when set, else `mtp-strava-uploader`), settings overridden by the
     /// environment (`MTP_STRAVA_*`, `MTPW_*`).
     pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
-        let secrets = Arc::new(secrets::KeyringSecrets::from_env());
+        let secrets = Arc::new(crate::os::keyring::KeyringSecrets::from_env());
         Self::open_with_secrets(config, secrets, settings::EnvOverrides::from_env())
     }
 

@@ -2,8 +2,9 @@
 //! pasted or created (remembered in the store, never written into the sequence folder).
 
 use super::Engine;
+use crate::error::EngineError;
 use crate::library::parse_mtpw_id;
-use crate::{EngineError, SequenceSummary};
+use crate::model::SequenceSummary;
 
 impl Engine {
     /// The MTPW UUID of a sequence: `destination.mtp`, else the one the user linked.

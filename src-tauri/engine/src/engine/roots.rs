@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use super::Engine;
+use crate::error::EngineError;
 use crate::library::{classify_dropped, describe_root, list_candidates, Root};
-use crate::{AddedRoot, DropOutcome, EngineError, LibraryRoot, SkippedItem};
+use crate::model::{AddedRoot, DropOutcome, LibraryRoot, SkippedItem};
 
 impl Engine {
     /// The default root first, then the user's roots in the order they were added, each with

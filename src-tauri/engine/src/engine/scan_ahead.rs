@@ -4,8 +4,8 @@
 use std::sync::{mpsc, Arc};
 
 use super::{lock, Engine};
+use crate::error::EngineError;
 use crate::library::ScanOutcome;
-use crate::EngineError;
 
 /// The answer of a scan started ahead, once it is there.
 pub(super) type ScanAheadAnswer = mpsc::Receiver<Result<ScanOutcome, EngineError>>;

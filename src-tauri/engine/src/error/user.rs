@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::EngineError;
 use crate::settings::SettingsError;
-use crate::EngineError;
 
 /// The kind of an error, for screens to branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{
+use crate::model::{
     DesktopUploaderStatus, LibraryRoot, LibraryScan, Problem, SequenceStatus, SequenceSummary,
     StravaEligibility,
 };

@@ -3,7 +3,7 @@
 //! exactly these; the UI's `bindings/ipc.ts` is generated from them ([`typescript`]).
 //!
 //! A command takes one argument named `args` (its `...Args` type), or none (`()`), and answers
-//! its result or a [`crate::UserError`].
+//! its result or a [`crate::error::UserError`].
 
 pub mod compact_list;
 
@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::{Config, TS};
 
 use crate::accounts::{AccountsStatus, DisconnectOutcome};
+use crate::error::UserError;
+use crate::model::{DropOutcome, SequenceDetail, SequenceSummary};
 use crate::settings::{EffectiveSettings, Provider, RedirectMode, SettingsUpdate};
 use crate::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, LinkTarget, QueueSnapshot, UploadEvent, UploadRecord,
 };
-use crate::{DropOutcome, SequenceDetail, SequenceSummary, UserError};
 use compact_list::LibraryList;
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.

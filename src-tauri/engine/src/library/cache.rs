@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use super::record::{FolderRead, SequenceRecord, READER_VERSION};
+use crate::error::EngineError;
 use crate::files::{path_bytes, FolderStamp};
 use crate::store::{CacheEntry, CachedRows, Store};
-use crate::EngineError;
 
 /// A cached record with its preview polyline (empty unless asked for).
 pub type Cached = (SequenceRecord, Vec<[f64; 2]>);

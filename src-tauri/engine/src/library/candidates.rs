@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::files::{display_name, own_file};
-use crate::SkippedItem;
+use crate::model::SkippedItem;
 
 /// The folders to read as sequences, and the entries that were skipped with a reason.
 #[derive(Debug, Default)]

@@ -8,9 +8,10 @@ use rayon::prelude::*;
 use super::cache;
 use super::read::read_sequence;
 use super::summary::summary_of;
+use crate::error::EngineError;
 use crate::files::FolderStamp;
+use crate::model::SequenceSummary;
 use crate::store::Store;
-use crate::{EngineError, SequenceSummary};
 
 /// At least this many folders are checked at once, however few cores there are: checking is
 /// mostly waiting for the disk, and a slow file must leave threads for the others.

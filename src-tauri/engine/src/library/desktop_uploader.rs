@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::sequence_json::{Flexible, SequenceObject};
 use crate::files::{read_regular, ReadRefusal, STATUS_FILE, STATUS_FILE_LIMIT};
-use crate::DesktopUploaderStatus;
+use crate::model::DesktopUploaderStatus;
 
 #[derive(Deserialize)]
 struct StatusFile {

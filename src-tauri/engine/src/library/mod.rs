@@ -29,9 +29,10 @@ pub use summary::{sort_newest_first, summary_of};
 
 use std::path::Path;
 
+use crate::error::EngineError;
 use crate::files::{own_file, FolderStamp};
+use crate::model::SequenceDetail;
 use crate::store::Store;
-use crate::{EngineError, SequenceDetail};
 
 /// One sequence with its preview and photo count: the cached record when the folder is
 /// unchanged since it was read in full, else (also while its track check is pending) read now.

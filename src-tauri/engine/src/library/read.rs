@@ -8,7 +8,7 @@ use super::record::{FolderRead, SequenceRecord};
 use super::sequence_json::{read_sequence_object, Flexible, SequenceObject};
 use crate::files::{display_name, own_file, FolderStamp, ReadRefusal, STATUS_FILE};
 use crate::gpx::{self, TrackError};
-use crate::{Problem, TrackStats};
+use crate::model::{Problem, TrackStats};
 
 /// A sequence listed without parsing its GPX.
 #[derive(Debug, Clone)]

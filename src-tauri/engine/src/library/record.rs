@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DesktopUploaderStatus, Problem, TrackStats};
+use crate::model::{DesktopUploaderStatus, Problem, TrackStats};
 
 /// Bump whenever reading changes what a record holds: older cache rows then count as misses.
 pub const READER_VERSION: i64 = 1;

@@ -3,7 +3,7 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use crate::{LibraryRoot, SkippedItem};
+use crate::model::{LibraryRoot, SkippedItem};
 
 /// A folder the library looks in.
 #[derive(Debug, Clone, PartialEq, Eq)]

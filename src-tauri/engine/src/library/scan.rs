@@ -12,9 +12,10 @@ use super::read::Listing;
 use super::record::FolderRead;
 use super::roots::{describe_root, Root};
 use super::summary::{sort_newest_first, summary_of};
+use crate::error::EngineError;
 use crate::files::{path_bytes, FolderStamp};
+use crate::model::{LibraryRoot, LibraryScan, SequenceSummary};
 use crate::store::Store;
-use crate::{EngineError, LibraryRoot, LibraryScan, SequenceSummary};
 
 /// A scan, and the folders whose GPX track still has to be checked.
 #[derive(Debug)]

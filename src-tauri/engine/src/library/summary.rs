@@ -8,7 +8,7 @@ use super::naming::display_sequence_name;
 use super::record::SequenceRecord;
 use super::transport::eligibility;
 use crate::files::sequence_id;
-use crate::{SequenceStatus, SequenceSummary, StravaEligibility};
+use crate::model::{SequenceStatus, SequenceSummary, StravaEligibility};
 
 /// The summary of the sequence in `dir` as the current rules see its record.
 pub fn summary_of(dir: &Path, record: &SequenceRecord) -> SequenceSummary {
@@ -82,7 +82,7 @@ pub fn sort_newest_first(sequences: &mut [SequenceSummary]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BoundingBox, TrackStats};
+    use crate::model::{BoundingBox, TrackStats};
 
     fn record() -> SequenceRecord {
         SequenceRecord {

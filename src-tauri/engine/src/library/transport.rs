@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::StravaEligibility;
+use crate::model::StravaEligibility;
 
 /// MTP Desktop Uploader's mapping: parent type → method → Strava activity type, or `false`.
 const MAPPING_JSON: &str = include_str!("../../data/mtp-transport-to-strava.json");

@@ -6,7 +6,6 @@
 
 mod memory;
 
-pub use crate::os::keyring::KeyringSecrets;
 pub use memory::{MemorySecrets, SecretWrite};
 pub use mtp_services::Secret;
 

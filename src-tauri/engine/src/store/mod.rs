@@ -18,7 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-use crate::EngineError;
+use crate::error::EngineError;
 
 /// The file name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "mtp-strava-uploader.sqlite3";

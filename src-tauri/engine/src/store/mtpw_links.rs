@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{now_ms, Store};
-use crate::EngineError;
+use crate::error::EngineError;
 
 impl Store {
     /// Remembers the MTPW sequence of a library sequence (`source`: "pasted" or "created").

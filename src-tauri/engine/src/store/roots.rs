@@ -6,8 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::params;
 
 use super::Store;
+use crate::error::EngineError;
 use crate::files::{path_bytes, path_from_bytes};
-use crate::EngineError;
 
 /// Migration 1.
 pub const CREATE: &str = "CREATE TABLE library_roots (

@@ -10,8 +10,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::Store;
+use crate::error::EngineError;
 use crate::files::{path_bytes, FileStamp, FolderStamp};
-use crate::EngineError;
 
 /// Migration 1: the first cache, of finished summaries.
 pub const CREATE_V1: &str = "CREATE TABLE sequence_cache (

@@ -1,8 +1,8 @@
 //! What the desktop notification says when an upload batch ends: the counts, and what to do.
 
-use crate::uploads::UploadState;
+use super::model::UploadState;
 
-use super::QueueRow;
+use super::model::QueueRow;
 
 /// A batch's rows by outcome, counted as the Uploads screen counts them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,20 +1,12 @@
 //! Putting sequences in the queue and history records back in it (Retry), at the step each must redo.
 
-use super::model::{EnqueueOutcome, UploadRecord, UploadState};
+use super::gpx_bytes::read_gpx;
+use super::model::{upload_key, EnqueueOutcome, UploadRecord, UploadState};
+use super::queue::Uploads;
 use super::records::NewUploadRecord;
-use super::steps::prepare::read_gpx;
-use super::Uploads;
+use crate::error::EngineError;
 use crate::files::folder_of_id;
-use crate::{EngineError, SequenceStatus};
-
-/// The key of a sequence upload: the MTPW UUID and the GPX content hash (the folder only
-/// while no UUID is known), so a moved or renamed folder keeps its history.
-pub fn upload_key(mtpw_uuid: Option<&str>, sequence_id: &str, gpx_sha256: &str) -> String {
-    match mtpw_uuid {
-        Some(uuid) => format!("{}:{gpx_sha256}", uuid.to_ascii_lowercase()),
-        None => format!("folder-{sequence_id}:{gpx_sha256}"),
-    }
-}
+use crate::model::SequenceStatus;
 
 impl Uploads {
     /// Queues sequences (library ids) and, in the background, starts the run. A sequence

@@ -1,8 +1,8 @@
 //! The upload history as the app and the CLI read it: pages of records, one record with its attempts.
 
 use super::model::{HistoryPage, HistoryQuery, UploadRecord};
-use super::Uploads;
-use crate::EngineError;
+use super::queue::Uploads;
+use crate::error::EngineError;
 
 impl Uploads {
     /// A page of past uploads, newest first, filtered by state and text.

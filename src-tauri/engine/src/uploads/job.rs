@@ -2,34 +2,18 @@
 //! before the call that follows it. The steps are in `steps/`, the retries in `retry.rs`.
 
 use super::control::Gate;
+use super::gpx_bytes::GpxBytes;
 use super::messages::{self, describe_failure};
 use super::model::{UploadEvent, UploadRecord, UploadState};
-use super::retry::CallError;
-use super::steps::prepare::GpxBytes;
-use super::{EventSink, Uploads};
-use crate::tokens::{AccessToken, TokenError};
-use crate::EngineError;
+use super::queue::{EventSink, Uploads};
+use super::retry::{StepFailure, Tries};
+use crate::error::EngineError;
 
 /// Whether the job goes on to its next state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Flow {
     Continue,
     Stop,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Service {
-    Strava,
-    Mtpw,
-}
-
-/// Why a step gave up.
-#[derive(Debug)]
-pub(super) enum StepFailure {
-    GaveUp { tries: u32, last: CallError },
-    Permanent(CallError),
-    NotSignedIn(String),
-    Store(EngineError),
 }
 
 /// What the upload step needs from the folder, read and validated in this run.
@@ -146,10 +130,12 @@ impl<'a> Job<'a> {
         self.stop(state, text)
     }
 
-    pub(super) async fn token(&self, service: Service) -> Result<AccessToken, TokenError> {
-        match service {
-            Service::Strava => self.up.tokens.strava_access_token().await,
-            Service::Mtpw => self.up.tokens.mtpw_token().await,
+    /// The retry policy for this record's calls.
+    pub(super) fn tries(&self) -> Tries<'_> {
+        Tries {
+            up: self.up,
+            upload: self.record.id,
+            events: &self.events,
         }
     }
 }

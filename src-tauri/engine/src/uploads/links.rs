@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::{ErrorCode, UserError};
 use crate::library::parse_mtpw_id;
 use crate::os::browser::open_in_browser;
-use crate::uploads::{config::MTPW_BASE, Uploads};
-use crate::{ErrorCode, UserError};
+use crate::uploads::config::MTPW_BASE;
+use crate::uploads::queue::Uploads;
 use mtp_services::mtpw::auth::site_root;
 
 /// What the user asked to open.

@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use super::job::StepFailure;
-use super::retry::{CallError, Class};
+use super::retry::{CallError, Class, StepFailure};
 
 /// The detail of an upload cancelled before Strava had it.
 pub const CANCELLED: &str = "Cancelled; queue it again to upload it.";

@@ -10,6 +10,7 @@ pub mod batch_end;
 pub mod config;
 mod control;
 mod enqueue;
+mod gpx_bytes;
 mod history;
 mod job;
 pub mod links;
@@ -19,118 +20,25 @@ mod mtpw_create;
 mod pace;
 mod past_uploads;
 pub mod progress;
+mod queue;
 mod records;
 mod retry;
 mod run;
 mod snapshot;
 mod steps;
 
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
-
-use mtp_services::mtpw::api::MtpwClient;
-use mtp_services::strava::api::{http_client, StravaClient};
-use mtp_services::strava::limits::Budget;
-
-use crate::tokens::TokenSource;
-use crate::{Engine, EngineError};
+use crate::error::EngineError;
 
 pub use batch_end::{batch_end_notice, BatchCounts, BatchEndNotice};
 pub use config::{MtpwStravaValue, PipelineConfig, Timings};
-pub use enqueue::upload_key;
 pub use links::{link_url, LinkTarget};
 pub use model::*;
 pub use past_uploads::{record_past_upload, PastAttempt, PastUpload};
-pub use progress::{AttemptProgress, BytesProgress};
+pub use queue::{EventSink, QueueListener, Uploads};
 pub use retry::MAX_ATTEMPTS;
-pub use snapshot::{QueueListener, QueueNotice, QueueRow, QueueSnapshot};
 
-/// Where progress events go (the app forwards them to the UI, the CLI prints them).
-pub type EventSink = Arc<dyn Fn(UploadEvent) + Send + Sync>;
-
-/// Uploads sequences to Strava and marks them on MTPW; keeps the queue and its history.
-pub struct Uploads {
-    engine: Arc<Engine>,
-    config: PipelineConfig,
-    tokens: Arc<dyn TokenSource>,
-    strava: StravaClient,
-    mtpw: MtpwClient,
-    control: control::Control,
-    pace: pace::PollPace,
-    /// The batch the user sees and the state of the background run.
-    queue: Mutex<snapshot::QueueState>,
-    /// Set by [`Uploads::start`]: where background runs go and who hears of them.
-    background: OnceLock<Background>,
-}
-
-struct Background {
-    runtime: tokio::runtime::Handle,
-    listener: QueueListener,
-    uploads: Weak<Uploads>,
-}
-
+/// Control: pause, resume and cancel, for the whole queue or one upload.
 impl Uploads {
-    /// Uploads over `engine`'s library and store, with their own HTTP clients and rate-limit budget.
-    pub fn new(
-        engine: Arc<Engine>,
-        config: PipelineConfig,
-        tokens: Arc<dyn TokenSource>,
-    ) -> Result<Self, EngineError> {
-        let http = http_client(config.timings.http)
-            .map_err(|reason| EngineError::HttpClient { reason })?;
-        let budget = Arc::new(Budget::new(
-            config.clock.clone(),
-            config.timings.boundary_margin_secs,
-        ));
-        let pace = pace::PollPace::new(config.timings.poll_first, config.timings.poll_max);
-        Ok(Self {
-            strava: StravaClient::new(http.clone(), &config.strava_api_base, budget),
-            mtpw: MtpwClient::new(http, &config.mtpw_base),
-            engine,
-            config,
-            tokens,
-            control: control::Control::default(),
-            pace,
-            queue: Mutex::new(snapshot::QueueState::default()),
-            background: OnceLock::new(),
-        })
-    }
-
-    /// The uploads the app and the CLI use: the signed-in accounts' tokens, the service bases of
-    /// the effective settings, the rest from the environment (`MTP_UPLOAD_CONCURRENCY`, ...).
-    pub async fn open(engine: Arc<Engine>) -> Result<Self, EngineError> {
-        let mut config = PipelineConfig::from_env();
-        if let Ok(settings) = engine.accounts().settings().await {
-            config.strava_api_base = settings.strava_api_base.value;
-            config.mtpw_base = settings.mtpw_base.value;
-        }
-        let tokens = Arc::new(engine.accounts().clone());
-        Self::new(engine, config, tokens)
-    }
-
-    /// Runs the queue in the background on `runtime` from now on, telling `listener`; work a
-    /// previous process left (in flight, still processing, MTPW owed) resumes at once.
-    pub fn start(
-        uploads: Self,
-        runtime: tokio::runtime::Handle,
-        listener: QueueListener,
-    ) -> Result<Arc<Self>, EngineError> {
-        let uploads = Arc::new(uploads);
-        let background = Background {
-            runtime,
-            listener,
-            uploads: Arc::downgrade(&uploads),
-        };
-        // A fresh Arc: nothing can have set it yet.
-        let _ = uploads.background.set(background);
-        uploads.resume_owed()?;
-        Ok(uploads)
-    }
-
-    /// Replaces the token source (the CLI puts environment tokens in front of sign-in).
-    pub fn set_tokens(&mut self, tokens: Arc<dyn TokenSource>) {
-        self.tokens = tokens;
-    }
-
     /// Holds the whole queue (`None`) or one upload before its next request; a request already
     /// on its way finishes and is recorded.
     pub fn pause(&self, upload: Option<i64>) {
@@ -167,9 +75,5 @@ impl Uploads {
             }
         }
         Ok(())
-    }
-
-    fn lock(&self) -> MutexGuard<'_, snapshot::QueueState> {
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::UserError;
+
 /// Where one sequence upload stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -308,4 +310,69 @@ pub struct EnqueueOutcome {
     pub upload: Option<i64>,
     /// Why it was not queued (already done, uploaded by MTP Desktop Uploader, unknown).
     pub skipped: Option<String>,
+}
+
+/// Bytes of the compressed GPX sent so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BytesProgress {
+    #[ts(type = "number")]
+    pub sent: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// The try a step is on when it is retrying ("attempt 2 of 4"), with the error that caused it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptProgress {
+    pub step: UploadStep,
+    pub attempt: u32,
+    pub of: u32,
+    pub error: Option<String>,
+}
+
+/// One row of the queue: the stored record (without its attempts) and its live progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueRow {
+    pub record: UploadRecord,
+    /// While the GPX is being sent.
+    pub bytes: Option<BytesProgress>,
+    /// While a step is being tried again.
+    pub attempt: Option<AttemptProgress>,
+}
+
+/// The queue as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueSnapshot {
+    /// The current (or last) batch, in the order it was queued.
+    pub rows: Vec<QueueRow>,
+    /// True while a run works through the queue.
+    pub running: bool,
+    /// True when the user paused the whole queue.
+    pub paused: bool,
+    /// Strava's rate limit holds every request until then (RFC 3339, UTC).
+    pub paused_until: Option<String>,
+    /// Why the last run stopped early (the store could not be used), for the user.
+    pub error: Option<UserError>,
+}
+
+/// What the queue tells its listener (the app turns these into IPC events).
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueueNotice {
+    /// A pipeline event, throttled to about ten a second per row.
+    Progress(UploadEvent),
+    /// The run ended: nothing is left to do until something is queued again.
+    Idle(QueueSnapshot),
+}
+
+/// The key of a sequence upload: the MTPW UUID and the GPX content hash (the folder only
+/// while no UUID is known), so a moved or renamed folder keeps its history.
+pub fn upload_key(mtpw_uuid: Option<&str>, sequence_id: &str, gpx_sha256: &str) -> String {
+    match mtpw_uuid {
+        Some(uuid) => format!("{}:{gpx_sha256}", uuid.to_ascii_lowercase()),
+        None => format!("folder-{sequence_id}:{gpx_sha256}"),
+    }
 }

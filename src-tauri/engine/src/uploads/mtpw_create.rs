@@ -2,9 +2,9 @@
 
 use mtp_services::mtpw::api::NewSequence;
 
-use super::Uploads;
+use super::queue::Uploads;
+use crate::error::EngineError;
 use crate::library::parse_mtpw_id;
-use crate::EngineError;
 
 impl Uploads {
     /// "Create on Map the Paths": creates the sequence there (name, description, transport

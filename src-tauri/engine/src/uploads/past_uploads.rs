@@ -1,10 +1,10 @@
 //! Past uploads written into the history through the store's own code, for tools that need a
 //! long history (the GUI suite's `gen-fixtures --history`). The pipeline never calls this.
 
-use super::enqueue::upload_key;
-use super::model::{UploadState, UploadStep};
+use super::model::{upload_key, UploadState, UploadStep};
 use super::records::NewUploadRecord;
-use crate::{Engine, EngineError};
+use crate::engine::Engine;
+use crate::error::EngineError;
 
 /// An upload as the pipeline would have left it: its sequence, where it ended, its attempts.
 #[derive(Debug, Clone)]
@@ -71,10 +71,10 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::config::EngineConfig;
     use crate::secrets::MemorySecrets;
     use crate::settings::EnvOverrides;
     use crate::uploads::model::HistoryQuery;
-    use crate::EngineConfig;
 
     #[test]
     fn a_past_upload_reads_back_from_the_history_with_its_attempts() {

@@ -4,33 +4,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-use crate::uploads::{UploadEvent, UploadState, UploadStep};
+use super::model::{AttemptProgress, BytesProgress, UploadEvent, UploadState};
 
 /// At most one bytes event per row in this interval reaches the UI (the last one always does).
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
-
-/// Bytes of the compressed GPX sent so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct BytesProgress {
-    #[ts(type = "number")]
-    pub sent: u64,
-    #[ts(type = "number")]
-    pub total: u64,
-}
-
-/// The try a step is on when it is retrying ("attempt 2 of 4"), with the error that caused it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AttemptProgress {
-    pub step: UploadStep,
-    pub attempt: u32,
-    pub of: u32,
-    pub error: Option<String>,
-}
 
 /// The live part of one row, folded from the pipeline's events.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -135,6 +112,7 @@ pub fn ends_a_rate_limit_pause(state: UploadState) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uploads::model::UploadStep;
 
     #[test]
     fn only_a_step_past_a_strava_request_ends_a_pause() {

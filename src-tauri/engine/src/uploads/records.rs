@@ -5,8 +5,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use super::model::{
     HistoryPage, HistoryQuery, UploadAttempt, UploadRecord, UploadState, UploadStep,
 };
+use crate::error::EngineError;
 use crate::store::{now_ms, Store};
-use crate::EngineError;
 
 /// A record about to be created.
 #[derive(Debug, Clone)]

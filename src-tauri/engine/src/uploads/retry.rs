@@ -6,11 +6,27 @@ use std::time::Duration;
 
 use rand::Rng;
 
-use super::job::{Job, Service, StepFailure};
 use super::model::{UploadEvent, UploadStep};
-use crate::tokens::AccessToken;
+use super::queue::{EventSink, Uploads};
+use crate::error::EngineError;
+use crate::tokens::{AccessToken, TokenError};
 use mtp_services::mtpw::api::MtpwError;
 use mtp_services::strava::api::StravaError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Service {
+    Strava,
+    Mtpw,
+}
+
+/// Why a step gave up.
+#[derive(Debug)]
+pub(super) enum StepFailure {
+    GaveUp { tries: u32, last: CallError },
+    Permanent(CallError),
+    NotSignedIn(String),
+    Store(EngineError),
+}
 
 /// One first try plus three retries.
 pub const MAX_ATTEMPTS: u32 = 4;
@@ -83,12 +99,25 @@ pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
     capped.mul_f64(1.0 + jitter)
 }
 
-impl Job<'_> {
+/// One record's calls as the policy sees them: whose they are and who hears of a retry.
+pub(super) struct Tries<'a> {
+    pub(super) up: &'a Uploads,
+    pub(super) upload: i64,
+    pub(super) events: &'a EventSink,
+}
+
+impl Tries<'_> {
+    async fn token(&self, service: Service) -> Result<AccessToken, TokenError> {
+        match service {
+            Service::Strava => self.up.tokens.strava_access_token().await,
+            Service::Mtpw => self.up.tokens.mtpw_token().await,
+        }
+    }
     /// One call with up to three retries: backoff for network errors and 5xx, the next
     /// rate-limit window for 429, one token refresh for a 401; none for permanent errors.
     /// Every try is recorded as an attempt.
-    pub(super) async fn with_retries<T, F, Fut>(
-        &mut self,
+    pub(super) async fn call<T, F, Fut>(
+        &self,
         step: UploadStep,
         service: Service,
         ok_status: u16,
@@ -110,14 +139,14 @@ impl Job<'_> {
             let err = match call(token.clone()).await {
                 Ok(value) => {
                     store
-                        .add_attempt(self.record.id, step, Some(ok_status), None)
+                        .add_attempt(self.upload, step, Some(ok_status), None)
                         .map_err(StepFailure::Store)?;
                     return Ok(value);
                 }
                 Err(err) => err,
             };
             store
-                .add_attempt(self.record.id, step, err.http_status, Some(&err.message))
+                .add_attempt(self.upload, step, err.http_status, Some(&err.message))
                 .map_err(StepFailure::Store)?;
             let tried_again = match err.class {
                 Class::Permanent | Class::NotSignedIn => false,
@@ -127,7 +156,7 @@ impl Job<'_> {
             if tried_again && attempt < MAX_ATTEMPTS {
                 // Said at once, so the row reads "attempt n of 4" while it waits to try again.
                 (self.events)(UploadEvent::Attempt {
-                    upload: self.record.id,
+                    upload: self.upload,
                     step,
                     attempt: attempt + 1,
                     of: MAX_ATTEMPTS,

@@ -8,14 +8,33 @@ use std::time::Instant;
 use futures_util::StreamExt;
 
 use super::job::Job;
+use super::model::QueueNotice;
 use super::model::{HistoryQuery, RunSummary, UploadEvent, UploadRecord, UploadState};
 use super::progress::ends_a_rate_limit_pause;
+use super::queue::{Background, EventSink, QueueListener, Uploads};
 use super::records::rfc3339_ms;
-use super::snapshot::QueueNotice;
-use super::{EventSink, Uploads};
-use crate::EngineError;
+use crate::error::EngineError;
 
 impl Uploads {
+    /// Runs the queue in the background on `runtime` from now on, telling `listener`; work a
+    /// previous process left (in flight, still processing, MTPW owed) resumes at once.
+    pub fn start(
+        uploads: Self,
+        runtime: tokio::runtime::Handle,
+        listener: QueueListener,
+    ) -> Result<Arc<Self>, EngineError> {
+        let uploads = Arc::new(uploads);
+        let background = Background {
+            runtime,
+            listener,
+            uploads: Arc::downgrade(&uploads),
+        };
+        // A fresh Arc: nothing can have set it yet.
+        let _ = uploads.background.set(background);
+        uploads.resume_owed()?;
+        Ok(uploads)
+    }
+
     /// Works through every record that is owed work until none is left: queued ones, those a
     /// killed process left in the middle, those still processing on Strava and MTPW updates
     /// still owed. Never returns an error for a failed upload (that is a record's state), only

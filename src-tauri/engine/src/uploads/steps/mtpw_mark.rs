@@ -1,10 +1,11 @@
 //! The Map the Paths step: the import PUT that marks the sequence with its Strava activity.
 
+use crate::error::EngineError;
 use crate::uploads::config::MtpwStravaValue;
-use crate::uploads::job::{Flow, Job, Service};
+use crate::uploads::job::{Flow, Job};
 use crate::uploads::model::{UploadState, UploadStep};
 use crate::uploads::retry::CallError;
-use crate::EngineError;
+use crate::uploads::retry::Service;
 
 impl Job<'_> {
     pub(in crate::uploads) async fn mark_on_mtpw(&mut self) -> Result<Flow, EngineError> {
@@ -25,7 +26,8 @@ impl Job<'_> {
         };
         let mtpw = &self.up.mtpw;
         let result = self
-            .with_retries(UploadStep::SyncMtpw, Service::Mtpw, 200, |token| {
+            .tries()
+            .call(UploadStep::SyncMtpw, Service::Mtpw, 200, |token| {
                 let (uuid, value) = (uuid.as_str(), value.as_str());
                 async move {
                     mtpw.mark_on_strava(token.expose(), uuid, value)

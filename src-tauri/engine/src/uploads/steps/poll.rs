@@ -4,11 +4,12 @@ use std::time::Instant;
 
 use mtp_services::strava::uploads::UploadStatus;
 
-use crate::uploads::job::{Flow, Job, Service, StepFailure};
+use crate::error::EngineError;
+use crate::uploads::job::{Flow, Job};
 use crate::uploads::messages::minutes;
 use crate::uploads::model::{UploadState, UploadStep};
 use crate::uploads::retry::CallError;
-use crate::EngineError;
+use crate::uploads::retry::{Service, StepFailure};
 
 impl Job<'_> {
     pub(in crate::uploads) async fn poll(&mut self) -> Result<Flow, EngineError> {
@@ -29,7 +30,8 @@ impl Job<'_> {
             // On Strava already: a pause holds the poll here, a cancel lets it finish.
             self.gate().await;
             let result = self
-                .with_retries(UploadStep::Poll, Service::Strava, 200, |token| async move {
+                .tries()
+                .call(UploadStep::Poll, Service::Strava, 200, |token| async move {
                     strava
                         .upload_status(token.expose(), upload_id)
                         .await

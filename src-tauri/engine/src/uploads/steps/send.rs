@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use mtp_services::strava::uploads::{gzip, ByteProgress, NewUpload};
 
-use crate::uploads::job::{Flow, Job, Service};
+use crate::error::EngineError;
+use crate::uploads::job::{Flow, Job};
 use crate::uploads::model::{UploadEvent, UploadState, UploadStep};
 use crate::uploads::retry::CallError;
-use crate::EngineError;
+use crate::uploads::retry::Service;
 
 impl Job<'_> {
     pub(in crate::uploads) async fn send(&mut self) -> Result<Flow, EngineError> {
@@ -39,7 +40,8 @@ impl Job<'_> {
         });
         let strava = &self.up.strava;
         let result = self
-            .with_retries(UploadStep::Upload, Service::Strava, 201, |token| {
+            .tries()
+            .call(UploadStep::Upload, Service::Strava, 201, |token| {
                 let (new, progress) = (&new, progress.clone());
                 async move {
                     strava

@@ -1,10 +1,11 @@
 //! The sport-type step: the transport method's Strava sport type, set on the activity by PUT.
 
-use crate::uploads::job::{Flow, Job, Service, StepFailure};
+use crate::error::EngineError;
+use crate::uploads::job::{Flow, Job};
 use crate::uploads::messages::failure_text;
 use crate::uploads::model::{UploadState, UploadStep};
 use crate::uploads::retry::CallError;
-use crate::EngineError;
+use crate::uploads::retry::{Service, StepFailure};
 
 impl Job<'_> {
     pub(in crate::uploads) async fn sport_type(&mut self) -> Result<Flow, EngineError> {
@@ -16,7 +17,8 @@ impl Job<'_> {
         if let (true, Some(sport)) = (self.up.config.set_sport_type, sport) {
             let strava = &self.up.strava;
             let result = self
-                .with_retries(UploadStep::SportType, Service::Strava, 200, |token| {
+                .tries()
+                .call(UploadStep::SportType, Service::Strava, 200, |token| {
                     let sport = sport.as_str();
                     async move {
                         strava

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use mtp_engine::accounts::{Accounts, AccountsParts};
-use mtp_engine::secrets::{KeyringSecrets, MemorySecrets, Secret, SecretKey, Secrets};
+use mtp_engine::os::keyring::KeyringSecrets;
+use mtp_engine::secrets::{MemorySecrets, Secret, SecretKey, Secrets};
 use mtp_engine::settings::{EnvOverrides, Provider, RedirectMode, SecretSource, SettingsUpdate};
 use mtp_engine::{Engine, EngineConfig};
 
