@@ -1,7 +1,8 @@
 //! What the app remembers about a connected account that is not secret (athlete, granted
 //! scopes), in the settings store next to the settings.
 
-use super::{Accounts, AuthError};
+use super::error::AuthError;
+use super::handle::Accounts;
 use mtp_services::strava::auth::Athlete;
 
 const ATHLETE_ID: &str = "account.strava.athlete_id";

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use url::Url;
 
-use super::{Accounts, AccountsStatus, AuthError};
+use super::error::AuthError;
+use super::handle::{Accounts, Inner};
+use super::status::AccountsStatus;
 use crate::os::browser::open_in_browser;
 use crate::secrets::{Secret, SecretKey};
 use crate::settings::{Provider, RedirectMode, SecretSource};
@@ -200,7 +202,7 @@ impl Accounts {
     }
 }
 
-fn route_callback(inner: &super::Inner, url: &str) -> Result<RouteOutcome, CallbackError> {
+fn route_callback(inner: &Inner, url: &str) -> Result<RouteOutcome, CallbackError> {
     // The configured Map the Paths redirect URI is a callback too (an operator may register another).
     let mtpw_uri = inner.settings.load_all().ok().map(|stored| {
         crate::settings::EffectiveSettings::resolve(&stored, &inner.env, SecretSource::Unknown)

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Accounts, AuthError};
+use super::error::AuthError;
+use super::handle::Accounts;
 use crate::secrets::SecretKey;
 use crate::settings::{Provider, SecretSource};
 use mtp_services::oauth::deep_link;

@@ -3,7 +3,8 @@
 
 use futures_util::future::BoxFuture;
 
-use super::{Accounts, AuthError};
+use super::error::AuthError;
+use super::handle::Accounts;
 use crate::secrets::{Secret, SecretKey};
 use crate::settings::Provider;
 use crate::tokens::{AccessToken, TokenError, TokenSource};

@@ -8,10 +8,11 @@ mod roots;
 mod scan_ahead;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::config::EngineConfig;
 use crate::error::EngineError;
+use crate::library::ScanOutcome;
 use crate::store::Store;
 use crate::{secrets, settings};
 
@@ -22,7 +23,7 @@ pub struct Engine {
     /// The folders the last scan listed whose GPX track has not been checked yet.
     pending_tracks: Mutex<Vec<PathBuf>>,
     /// A scan started before it was asked for ([`Engine::scan_ahead`]), until taken.
-    scan_ahead: Mutex<Option<scan_ahead::ScanAheadAnswer>>,
+    scan_ahead: Mutex<Option<ScanAheadAnswer>>,
     /// Sign-in, accounts and the token source (`accounts()`).
     accounts: crate::accounts::Accounts,
 }
@@ -58,6 +59,9 @@ impl Engine {
         &self.config
     }
 }
+
+/// The answer of a scan started ahead of being asked for.
+type ScanAheadAnswer = mpsc::Receiver<Result<ScanOutcome, EngineError>>;
 
 /// Plain data behind a lock (paths, checked summaries) stays usable after a panic elsewhere.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -4,11 +4,7 @@
 use std::sync::{mpsc, Arc};
 
 use super::{lock, Engine};
-use crate::error::EngineError;
 use crate::library::ScanOutcome;
-
-/// The answer of a scan started ahead, once it is there.
-pub(super) type ScanAheadAnswer = mpsc::Receiver<Result<ScanOutcome, EngineError>>;
 
 impl Engine {
     /// Starts a scan of every library folder on its own thread (one core's worth, so the

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::EngineError;
+use super::engine::EngineError;
 use crate::settings::SettingsError;
 
 /// The kind of an error, for screens to branch on.

@@ -7,11 +7,9 @@ mod stamp;
 
 pub use paths::{
     display_name, folder_of_id, hex, own_file, path_bytes, path_from_bytes, sequence_id,
+    STATUS_FILE,
 };
 pub use regular::{
     format_size, open_regular, read_regular, ReadRefusal, GPX_LIMIT, JSON_LIMIT, STATUS_FILE_LIMIT,
 };
 pub use stamp::{FileStamp, FolderStamp};
-
-/// The status file MTP Desktop Uploader writes next to the sequence after its own Strava upload.
-pub const STATUS_FILE: &str = "upload_strava.json";

@@ -3,6 +3,9 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+/// The status file MTP Desktop Uploader writes next to the sequence after its own Strava upload.
+pub const STATUS_FILE: &str = "upload_strava.json";
+
 /// `<dir>/<dir><suffix>`, e.g. `<dir>/<dir>.json`; built from the raw name, so non-UTF-8 names work.
 pub fn own_file(dir: &Path, suffix: &str) -> Option<PathBuf> {
     let mut name: OsString = dir.file_name()?.to_os_string();

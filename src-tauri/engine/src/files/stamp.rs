@@ -4,7 +4,7 @@ use std::io::ErrorKind;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-use super::{own_file, STATUS_FILE};
+use super::paths::{own_file, STATUS_FILE};
 
 /// Size and modification time of one file; `-1` when it is missing, `-2` when it cannot be stat'ed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use super::{TrackError, TrackPoint};
+use super::track::{TrackError, TrackPoint};
 use crate::files::{read_regular, GPX_LIMIT};
 
 /// Reads every track point (of a regular file up to [`GPX_LIMIT`]) of every track and segment; `file` names the file in messages.

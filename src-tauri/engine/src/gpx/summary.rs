@@ -2,7 +2,8 @@
 
 use time::format_description::well_known::Rfc3339;
 
-use super::{simplify, TrackPoint, PREVIEW_POINTS};
+use super::simplify::simplify;
+use super::track::{TrackPoint, PREVIEW_POINTS};
 use crate::model::{BoundingBox, TrackStats};
 
 const EARTH_RADIUS_M: f64 = 6_371_008.8;

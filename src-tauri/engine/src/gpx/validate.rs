@@ -1,6 +1,6 @@
 //! Checks that a track can go to Strava: enough points, a time on each, times in order, sane coordinates.
 
-use super::{TrackError, TrackPoint};
+use super::track::{TrackError, TrackPoint};
 
 /// The first thing wrong with the track, if any. Point numbers in messages count from 1.
 pub fn validate(points: &[TrackPoint], file: &str) -> Result<(), TrackError> {

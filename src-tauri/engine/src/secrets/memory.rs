@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::{Secret, SecretKey, Secrets, SecretsError};
+use super::store::{SecretKey, Secrets, SecretsError};
+use mtp_services::Secret;
 
 /// One write to a [`MemorySecrets`], in order (values are not recorded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
-use super::{EnvOverrides, RedirectMode, SettingKey, SettingsError};
+use super::env::EnvOverrides;
+use super::keys::SettingKey;
+use super::redirect::RedirectMode;
+use super::store::SettingsError;
 
 /// One setting's value and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::keys::STRAVA_CLIENT_SECRET_VAR;
-use super::SettingKey;
+use super::keys::{SettingKey, STRAVA_CLIENT_SECRET_VAR};
 use crate::secrets::Secret;
 
 /// Values set in the environment; empty variables count as unset. The client secret given

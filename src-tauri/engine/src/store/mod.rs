@@ -1,33 +1,28 @@
-//! The SQLite store (WAL, versioned migrations). One file per table (`roots.rs`,
-//! `sequence_cache.rs`, ...), each with its `impl Store` block and its migration SQL.
+//! The SQLite store (WAL, versioned migrations): opening it here, the connection in
+//! `database.rs`, one file per table (`roots.rs`, `sequence_cache.rs`, ...), each with its
+//! `impl Store` block and its migration SQL.
 //!
 //! The store takes and returns plain data (paths, stamps, text, numbers): it depends on
 //! `files` only, never on the library.
 
+mod database;
 mod migrations;
 mod mtpw_links;
 mod roots;
 mod sequence_cache;
 mod settings;
 
+pub(crate) use database::now_ms;
+pub use database::{Store, DATABASE_FILE};
 pub use sequence_cache::{CacheEntry, CachedRows};
 pub use settings::SettingsTable;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::path::Path;
+use std::sync::Mutex;
 
 use rusqlite::Connection;
 
 use crate::error::EngineError;
-
-/// The file name of the database inside the data folder.
-pub const DATABASE_FILE: &str = "mtp-strava-uploader.sqlite3";
-
-/// One connection behind a mutex, so the engine can be shared across threads.
-pub struct Store {
-    path: PathBuf,
-    conn: Mutex<Connection>,
-}
 
 impl Store {
     /// Opens (or creates) the database in `data_dir` and brings its schema up to date.
@@ -56,24 +51,6 @@ impl Store {
             conn: Mutex::new(conn),
         })
     }
-
-    pub(crate) fn conn(&self) -> Result<MutexGuard<'_, Connection>, EngineError> {
-        self.conn.lock().map_err(|_| EngineError::StorePoisoned)
-    }
-
-    pub(crate) fn fail(&self, source: rusqlite::Error) -> EngineError {
-        EngineError::Store {
-            path: self.path.clone(),
-            source,
-        }
-    }
-}
-
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Applies every migration newer than the database's `user_version`, each in its own transaction.
@@ -111,6 +88,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), EngineError> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     #[test]

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{now_ms, Store};
+use super::database::{now_ms, Store};
 use crate::error::EngineError;
 
 impl Store {

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::params;
 
-use super::Store;
+use super::database::Store;
 use crate::error::EngineError;
 use crate::files::{path_bytes, path_from_bytes};
 

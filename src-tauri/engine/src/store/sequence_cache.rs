@@ -9,7 +9,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::Store;
+use super::database::Store;
 use crate::error::EngineError;
 use crate::files::{path_bytes, FileStamp, FolderStamp};
 

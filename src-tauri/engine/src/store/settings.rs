@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection};
 
-use super::DATABASE_FILE;
+use super::database::DATABASE_FILE;
 use crate::settings::{SettingsError, SettingsStore};
 
 /// Migration 3 (sign-in). Secrets (client secret, tokens) never go here: they live in the OS keyring.

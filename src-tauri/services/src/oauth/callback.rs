@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use url::Url;
 
-use super::DEEP_LINK_SCHEME;
+use super::deep_link::DEEP_LINK_SCHEME;
 use crate::Provider;
 
 /// Callback URLs longer than this are refused unread.

@@ -1,0 +1,215 @@
+//! The [`Accounts`] handle: what it holds (secrets, settings, the HTTP client, pending sign-ins,
+//! the token lock), how it is made, and its settings and keyring calls, each off the main thread.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::AuthError;
+use crate::secrets::{Secret, SecretKey, Secrets, SecretsError};
+use crate::settings::{
+    EffectiveSettings, EnvOverrides, SecretSource, SettingsError, SettingsStore, SettingsUpdate,
+};
+use crate::store::SettingsTable;
+use mtp_services::oauth::{PendingSignIns, SIGN_IN_TIMEOUT};
+
+/// What [`Accounts`] is made of: where secrets and settings live and the environment overrides.
+pub struct AccountsParts {
+    pub secrets: Arc<dyn Secrets>,
+    pub settings: Arc<dyn SettingsStore>,
+    pub env: EnvOverrides,
+    /// How long a sign-in waits for its callback (10 minutes in the app).
+    pub sign_in_timeout: Duration,
+}
+
+impl AccountsParts {
+    /// The given secret store and environment, settings in memory, the 10-minute timeout (tests).
+    pub fn in_memory(secrets: Arc<dyn Secrets>, env: EnvOverrides) -> Self {
+        Self {
+            secrets,
+            settings: Arc::new(crate::settings::MemorySettings::new()),
+            env,
+            sign_in_timeout: SIGN_IN_TIMEOUT,
+        }
+    }
+}
+
+pub(super) struct Inner {
+    pub(super) secrets: Arc<dyn Secrets>,
+    pub(super) settings: Arc<dyn SettingsStore>,
+    pub(super) env: EnvOverrides,
+    pub(super) http: reqwest::Client,
+    pub(super) pending: Arc<PendingSignIns>,
+    /// Held while Strava tokens are refreshed or replaced, so a rotation is never lost.
+    pub(super) token_lock: tokio::sync::Mutex<()>,
+}
+
+/// Sign-in, accounts status and the token source. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct Accounts {
+    pub(super) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accounts").finish_non_exhaustive()
+    }
+}
+
+impl Accounts {
+    pub fn new(parts: AccountsParts) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("mtp-strava-uploader/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Self {
+            inner: Arc::new(Inner {
+                secrets: parts.secrets,
+                settings: parts.settings,
+                env: parts.env,
+                http,
+                pending: Arc::new(PendingSignIns::new(parts.sign_in_timeout)),
+                token_lock: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// Over the store's `settings` table in `data_dir` (after the store's migrations ran).
+    pub fn open(
+        data_dir: &Path,
+        secrets: Arc<dyn Secrets>,
+        env: EnvOverrides,
+    ) -> Result<Self, SettingsError> {
+        Ok(Self::new(AccountsParts {
+            secrets,
+            settings: Arc::new(SettingsTable::open(data_dir)?),
+            env,
+            sign_in_timeout: SIGN_IN_TIMEOUT,
+        }))
+    }
+
+    /// Startup check: a real secret store is there. The error reads like
+    /// "No keyring available (is a Secret Service running?): …"; there is no fallback.
+    pub async fn check_keyring(&self) -> Result<(), AuthError> {
+        let secrets = self.inner.secrets.clone();
+        blocking(move || secrets.check_available()).await
+    }
+
+    /// The settings in effect, saying which come from the environment.
+    pub async fn settings(&self) -> Result<EffectiveSettings, AuthError> {
+        let source = self.client_secret_source().await;
+        Ok(self.effective(source)?)
+    }
+
+    /// The effective MTPW base (stored, overridden by `MTPW_BASE`), without touching the
+    /// keyring: what the history's sequence links are built on.
+    pub fn mtpw_base(&self) -> Result<String, SettingsError> {
+        Ok(self.effective(SecretSource::Unknown)?.mtpw_base.value)
+    }
+
+    /// Saves the Accounts view's changes (validated; nothing is saved when one is refused).
+    pub async fn save_settings(
+        &self,
+        update: SettingsUpdate,
+    ) -> Result<EffectiveSettings, AuthError> {
+        let changes = update.to_changes()?;
+        self.inner.settings.save(&changes)?;
+        self.settings().await
+    }
+
+    /// Stores the Strava Client Secret in the keyring; an empty value deletes it. A secret given
+    /// by `MTP_STRAVA_CLIENT_SECRET` still wins for this run.
+    pub async fn set_strava_client_secret(&self, secret: Secret) -> Result<(), AuthError> {
+        let value = Secret::new(secret.expose().trim());
+        if value.is_empty() {
+            self.delete_secret(SecretKey::StravaClientSecret).await
+        } else {
+            self.set_secret(SecretKey::StravaClientSecret, value).await
+        }
+    }
+
+    pub(super) fn effective(
+        &self,
+        source: SecretSource,
+    ) -> Result<EffectiveSettings, SettingsError> {
+        let stored = self.inner.settings.load_all()?;
+        Ok(EffectiveSettings::resolve(&stored, &self.inner.env, source))
+    }
+
+    pub(super) async fn client_secret_source(&self) -> SecretSource {
+        if self.inner.env.strava_client_secret().is_some() {
+            return SecretSource::Environment;
+        }
+        match self.secret(SecretKey::StravaClientSecret).await {
+            Ok(Some(_)) => SecretSource::Keyring,
+            Ok(None) => SecretSource::NotSet,
+            Err(_) => SecretSource::Unknown,
+        }
+    }
+
+    pub(super) async fn secret(&self, key: SecretKey) -> Result<Option<Secret>, AuthError> {
+        let secrets = self.inner.secrets.clone();
+        blocking(move || secrets.get(key)).await
+    }
+
+    pub(super) async fn set_secret(&self, key: SecretKey, value: Secret) -> Result<(), AuthError> {
+        let secrets = self.inner.secrets.clone();
+        blocking(move || secrets.set(key, &value)).await
+    }
+
+    pub(super) async fn delete_secret(&self, key: SecretKey) -> Result<(), AuthError> {
+        let secrets = self.inner.secrets.clone();
+        blocking(move || secrets.delete(key)).await
+    }
+}
+
+/// Runs a secret-store call on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, SecretsError> + Send + 'static,
+) -> Result<T, AuthError> {
+    match tokio::task::spawn_blocking(call).await {
+        Ok(result) => result.map_err(AuthError::from),
+        Err(e) => Err(AuthError::Task {
+            reason: e.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::SignIn;
+    use crate::secrets::MemorySecrets;
+    use crate::settings::{Provider, RedirectMode};
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// Tauri's async commands need `Send` futures: every public async method must give one.
+    #[test]
+    fn every_future_is_send() {
+        let accounts = Accounts::new(AccountsParts::in_memory(
+            Arc::new(MemorySecrets::new()),
+            EnvOverrides::none(),
+        ));
+        assert_send(&accounts.check_keyring());
+        assert_send(&accounts.settings());
+        assert_send(&accounts.save_settings(SettingsUpdate::default()));
+        assert_send(&accounts.set_strava_client_secret(Secret::new("")));
+        assert_send(&accounts.start_sign_in(Provider::Strava, RedirectMode::Loopback));
+        assert_send(&accounts.sign_in(Provider::Mtpw, RedirectMode::DeepLink));
+        assert_send(&accounts.status());
+        assert_send(&accounts.disconnect(Provider::Strava));
+        assert_send(&accounts.strava_access_token());
+        assert_send(&accounts.strava_token_after_unauthorized());
+        assert_send(&accounts.mtpw_token());
+        fn wait_is_send(sign_in: SignIn) {
+            assert_send(&sign_in.open_browser());
+            assert_send(&sign_in.wait());
+        }
+        let _ = wait_is_send;
+        fn shareable<T: Send + Sync + Clone + 'static>() {}
+        shareable::<Accounts>();
+    }
+}
