@@ -28,25 +28,15 @@ use mtp_testkit::webdriver::{
 };
 use serde_json::{json, Value};
 
-#[path = "gui/accounts.rs"]
 mod accounts;
-#[path = "gui/busy_queue.rs"]
 mod busy_queue;
-#[path = "gui/first_run.rs"]
 mod first_run;
-#[path = "gui/history.rs"]
 mod history;
-#[path = "gui/journey.rs"]
 mod journey;
-#[path = "gui/mtpw_link.rs"]
 mod mtpw_link;
-#[path = "gui/notifications.rs"]
 mod notifications;
-#[path = "gui/restart.rs"]
 mod restart;
-#[path = "gui/screens.rs"]
 mod screens;
-#[path = "gui/uploads.rs"]
 mod uploads;
 
 type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
