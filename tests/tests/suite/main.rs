@@ -11,3 +11,4 @@ mod fake_mtpw;
 mod fake_strava;
 mod gui;
 mod strava_reference_check;
+mod support;

@@ -1,17 +1,17 @@
 //! The fake Strava's activities: who may read one (private, another athlete's, unknown
 //! routes) and `PUT /activities/{id}`.
 
-use mtp_testkit::fake::{FakeStrava, SeededActivity, StravaConfig};
+use mtp_testkit::fake::{SeededActivity, StravaConfig};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::support::{get_activity, http, json_of, upload_and_poll, upload_form, write_token, GPX};
+use super::support::{
+    get_activity, http, inspect, json_of, start, upload_and_poll, upload_form, write_token, GPX,
+};
 
 #[tokio::test]
 async fn hidden_activities_and_unknown_routes_are_resource_not_found() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let mut private = SeededActivity::new("2020-01-01T08:00:00Z", 600);
     private.private = true;
@@ -44,9 +44,7 @@ async fn hidden_activities_and_unknown_routes_are_resource_not_found() {
 
 #[tokio::test]
 async fn put_activity_sets_the_sport_type_seen_by_get_and_state() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let done = upload_and_poll(&fake, &token, upload_form(GPX.into(), "a.gpx", "gpx", "a")).await;
     let id = done["activity_id"].clone();
@@ -66,14 +64,7 @@ async fn put_activity_sets_the_sport_type_seen_by_get_and_state() {
     assert_eq!(fetched["sport_type"], "Walk");
     assert_eq!(fetched["name"], "Thames walk");
     assert_eq!(fetched["hide_from_home"], true);
-    let state = json_of(
-        http()
-            .get(format!("{}/__fake/state", fake.base_url()))
-            .send()
-            .await
-            .expect("state"),
-    )
-    .await;
+    let state = inspect(&fake.base_url(), "/__fake/state").await;
     assert_eq!(state["activities"][0]["sport_type"], "Walk");
 
     let form = http()

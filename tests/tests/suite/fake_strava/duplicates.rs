@@ -3,14 +3,12 @@
 
 use std::time::Duration;
 
-use mtp_testkit::fake::{
-    DuplicateText, FakeStrava, ProcessingDelay, SeededActivity, Stage, StravaConfig,
-};
+use mtp_testkit::fake::{DuplicateText, ProcessingDelay, SeededActivity, Stage, StravaConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::support::{
-    http, json_of, poll_upload, post_upload, upload_and_poll, upload_form, write_token, GPX,
+    http, json_of, poll_upload, post_upload, start, upload_and_poll, upload_form, write_token, GPX,
     LATER_GPX,
 };
 
@@ -22,7 +20,7 @@ async fn duplicates_and_data_errors_can_be_reported_at_post_time() {
         processing: ProcessingDelay::Fixed(Duration::ZERO),
         ..StravaConfig::for_tests()
     };
-    let fake = FakeStrava::start(config).await.expect("start");
+    let fake = start(config).await;
     let token = write_token(&fake);
     let first =
         json_of(post_upload(&fake, &token, upload_form(GPX.into(), "a.gpx", "gpx", "a")).await)
@@ -47,9 +45,7 @@ async fn duplicates_and_data_errors_can_be_reported_at_post_time() {
 
 #[tokio::test]
 async fn duplicate_text_is_the_html_link_by_default_and_plain_as_an_option() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let mut form = upload_form(GPX.into(), "a.gpx", "gpx", "a");
     form = form.text("description", "first");
@@ -63,13 +59,12 @@ async fn duplicate_text_is_the_html_link_by_default_and_plain_as_an_option() {
     );
     assert!(!html.contains("duplicate of activity"));
 
-    let plain = FakeStrava::start(StravaConfig {
+    let plain = start(StravaConfig {
         duplicate_text: DuplicateText::Plain,
         duplicates_reported_at: Stage::Post,
         ..StravaConfig::for_tests()
     })
-    .await
-    .expect("start");
+    .await;
     let token = write_token(&plain);
     let first = upload_and_poll(&plain, &token, upload_form(GPX.into(), "a.gpx", "gpx", "a")).await;
     let refused = post_upload(&plain, &token, upload_form(GPX.into(), "b.gpx", "gpx", "b")).await;
@@ -82,9 +77,7 @@ async fn duplicate_text_is_the_html_link_by_default_and_plain_as_an_option() {
 
 #[tokio::test]
 async fn reused_external_id_and_time_overlap_are_duplicates() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let first = upload_and_poll(
         &fake,
@@ -137,9 +130,7 @@ async fn reused_external_id_and_time_overlap_are_duplicates() {
 
 #[tokio::test]
 async fn a_seeded_activity_makes_an_overlapping_upload_a_duplicate() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let seeded = http()
         .post(format!("{}/__fake/activities", fake.base_url()))

@@ -3,29 +3,24 @@
 
 use std::time::{Duration, Instant};
 
-use mtp_testkit::fake::{ErrorBody, FakeStrava, FaultKind, FaultRule, StravaConfig};
+use mtp_testkit::fake::{ErrorBody, FaultKind, FaultRule, StravaConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::support::{http, json_of, poll_upload, post_upload, upload_form, write_token, GPX};
+use super::support::{
+    http, json_of, poll_upload, post_upload, script_faults, start, upload_form, write_token, GPX,
+};
 
 #[tokio::test]
 async fn scripted_faults_fire_as_scripted() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let script = json!({"faults": [
         {"route": "GET /api/v3/athlete", "kind": "status", "status": 503, "count": 2},
         {"route": "GET /api/v3/uploads/*", "kind": "drop"},
         {"route": "POST /api/v3/uploads", "kind": "slow", "delay_ms": 300},
     ]});
-    let scripted = http()
-        .post(format!("{}/__fake/faults", fake.base_url()))
-        .json(&script)
-        .send()
-        .await
-        .expect("script");
+    let scripted = script_faults(&fake.base_url(), &script).await;
     assert_eq!(scripted.status(), StatusCode::OK);
     let athlete = || {
         http()
@@ -62,12 +57,7 @@ async fn scripted_faults_fire_as_scripted() {
     assert!(broken, "the client must see a broken response");
 
     let revoke = json!({"route": "GET /api/v3/athlete", "kind": "revoke_token"});
-    http()
-        .post(format!("{}/__fake/faults", fake.base_url()))
-        .json(&revoke)
-        .send()
-        .await
-        .expect("script");
+    script_faults(&fake.base_url(), &revoke).await;
     assert_eq!(
         athlete().await.expect("4").status(),
         StatusCode::UNAUTHORIZED
@@ -82,16 +72,9 @@ async fn scripted_faults_fire_as_scripted() {
 #[tokio::test]
 async fn probabilistic_faults_are_reproducible_with_a_seed() {
     async fn outcomes() -> Vec<u16> {
-        let fake = FakeStrava::start(StravaConfig::for_tests())
-            .await
-            .expect("start");
+        let fake = start(StravaConfig::for_tests()).await;
         let script = json!({"seed": 42, "faults": [{"route": "* /oauth/**", "kind": "rate_limited", "probability": 0.5}]});
-        http()
-            .post(format!("{}/__fake/faults", fake.base_url()))
-            .json(&script)
-            .send()
-            .await
-            .expect("script");
+        script_faults(&fake.base_url(), &script).await;
         let mut statuses = Vec::new();
         for _ in 0..20 {
             let response = http()
@@ -113,18 +96,11 @@ async fn probabilistic_faults_are_reproducible_with_a_seed() {
 
 #[tokio::test]
 async fn processing_error_fault_fails_the_next_upload() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let script =
         json!({"route": "POST /api/v3/uploads", "kind": "processing_error", "message": "boom"});
-    http()
-        .post(format!("{}/__fake/faults", fake.base_url()))
-        .json(&script)
-        .send()
-        .await
-        .expect("script");
+    script_faults(&fake.base_url(), &script).await;
     let upload =
         json_of(post_upload(&fake, &token, upload_form(GPX.into(), "a.gpx", "gpx", "a")).await)
             .await;
@@ -134,9 +110,7 @@ async fn processing_error_fault_fails_the_next_upload() {
 
 #[tokio::test]
 async fn injected_5xx_come_from_the_edge_without_rate_limit_headers() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let rules = [
         FaultRule::next("GET /api/v3/athlete", FaultKind::Status { status: 502 }, 1),
@@ -217,12 +191,11 @@ async fn injected_5xx_come_from_the_edge_without_rate_limit_headers() {
     assert!(json_of(json_fault).await["errors"].is_array());
 
     // The old JSON form as the default for `status` faults.
-    let old = FakeStrava::start(StravaConfig {
+    let old = start(StravaConfig {
         server_error_body: ErrorBody::Json,
         ..StravaConfig::for_tests()
     })
-    .await
-    .expect("start");
+    .await;
     old.add_fault(FaultRule::next(
         "GET /api/v3/athlete",
         FaultKind::Status { status: 503 },

@@ -1,16 +1,14 @@
 //! The fake Strava's inspection API: `/__fake/requests`, `/__fake/state` and `/__fake/reset`.
 
-use mtp_testkit::fake::{FakeStrava, StravaConfig};
+use mtp_testkit::fake::StravaConfig;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::support::{gzip, http, json_of, post_upload, upload_form, write_token, GPX};
+use super::support::{gzip, inspect, post_upload, reset, start, upload_form, write_token, GPX};
 
 #[tokio::test]
 async fn inspection_reports_requests_and_state_and_resets() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let bytes = gzip(GPX.as_bytes());
     post_upload(
@@ -19,14 +17,7 @@ async fn inspection_reports_requests_and_state_and_resets() {
         upload_form(bytes.clone(), "a.gpx.gz", "gpx.gz", "ext-9"),
     )
     .await;
-    let requests = json_of(
-        http()
-            .get(format!("{}/__fake/requests", fake.base_url()))
-            .send()
-            .await
-            .expect("requests"),
-    )
-    .await;
+    let requests = inspect(&fake.base_url(), "/__fake/requests").await;
     let upload = requests
         .as_array()
         .expect("array")
@@ -64,14 +55,7 @@ async fn inspection_reports_requests_and_state_and_resets() {
         mtp_testkit::fake::http::sha256_hex(&bytes)
     );
 
-    let state = json_of(
-        http()
-            .get(format!("{}/__fake/state", fake.base_url()))
-            .send()
-            .await
-            .expect("state"),
-    )
-    .await;
+    let state = inspect(&fake.base_url(), "/__fake/state").await;
     assert_eq!(state["uploads"][0]["external_id"], "ext-9");
     assert_eq!(state["uploads"][0]["name"], "Morning walk");
     assert!(state["tokens"].as_array().is_some_and(|t| !t.is_empty()));
@@ -80,20 +64,9 @@ async fn inspection_reports_requests_and_state_and_resets() {
         1
     );
 
-    let reset = http()
-        .post(format!("{}/__fake/reset", fake.base_url()))
-        .send()
-        .await
-        .expect("reset");
+    let reset = reset(&fake.base_url()).await;
     assert_eq!(reset.status(), StatusCode::OK);
-    let state = json_of(
-        http()
-            .get(format!("{}/__fake/state", fake.base_url()))
-            .send()
-            .await
-            .expect("state"),
-    )
-    .await;
+    let state = inspect(&fake.base_url(), "/__fake/state").await;
     assert_eq!(state["uploads"], json!([]));
     assert_eq!(state["clients"][0]["id"], fake.client().id);
 }

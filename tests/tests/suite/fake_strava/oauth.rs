@@ -3,19 +3,17 @@
 
 use std::time::Duration;
 
-use mtp_testkit::fake::{Approval, FakeStrava, StravaConfig};
+use mtp_testkit::fake::{Approval, StravaConfig};
 use reqwest::StatusCode;
 use serde_json::json;
 
 use super::support::{
-    authorize, code_for, exchange, http, json_of, post_upload, query_of, upload_form, GPX,
+    authorize, code_for, exchange, http, json_of, post_upload, query_of, start, upload_form, GPX,
 };
 
 #[tokio::test]
 async fn code_exchange_works_once_and_returns_the_athlete() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let response = authorize(
         &fake,
         "/oauth/authorize",
@@ -45,7 +43,7 @@ async fn code_expires() {
         code_ttl_secs: 600,
         ..StravaConfig::for_tests()
     };
-    let fake = FakeStrava::start(config).await.expect("start");
+    let fake = start(config).await;
     let code = code_for(&fake, "activity:write").await;
     tokio::time::sleep(Duration::from_millis(30)).await; // 1800 fake seconds
     assert_eq!(
@@ -60,7 +58,7 @@ async fn redirect_uri_must_be_within_callback_domain() {
         callback_domain: "example.org".into(),
         ..StravaConfig::for_tests()
     };
-    let fake = FakeStrava::start(config).await.expect("start");
+    let fake = start(config).await;
     for allowed in [
         "http://127.0.0.1:9/cb",
         "http://localhost:8080/x",
@@ -99,12 +97,11 @@ async fn redirect_uri_must_be_within_callback_domain() {
 
 #[tokio::test]
 async fn approval_page_then_decision_and_refusal() {
-    let fake = FakeStrava::start(StravaConfig {
+    let fake = start(StravaConfig {
         approval: Approval::Page,
         ..StravaConfig::for_tests()
     })
-    .await
-    .expect("start");
+    .await;
     let page = authorize(
         &fake,
         "/oauth/authorize",
@@ -136,12 +133,11 @@ async fn withheld_scope_is_reported_and_enforced() {
     let approval = Approval::Approve {
         withhold: vec!["activity:write".into()],
     };
-    let fake = FakeStrava::start(StravaConfig {
+    let fake = start(StravaConfig {
         approval,
         ..StravaConfig::for_tests()
     })
-    .await
-    .expect("start");
+    .await;
     let response = authorize(
         &fake,
         "/oauth/authorize",
@@ -165,9 +161,7 @@ async fn withheld_scope_is_reported_and_enforced() {
 
 #[tokio::test]
 async fn callback_always_has_state_and_unencoded_scope_commas() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let response = http()
         .get(format!("{}/authorize", fake.oauth_base()))
         .query(&[
@@ -191,12 +185,11 @@ async fn callback_always_has_state_and_unencoded_scope_commas() {
         location.ends_with("&scope=read,activity:write"),
         "{location}"
     );
-    let denied = FakeStrava::start(StravaConfig {
+    let denied = start(StravaConfig {
         approval: Approval::Deny,
         ..StravaConfig::for_tests()
     })
-    .await
-    .expect("start");
+    .await;
     let response = http()
         .get(format!("{}/authorize", denied.oauth_base()))
         .query(&[
@@ -216,9 +209,7 @@ async fn callback_always_has_state_and_unencoded_scope_commas() {
 
 #[tokio::test]
 async fn bad_client_secret_at_token_exchange_names_the_application() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let code = code_for(&fake, "activity:write").await;
     let response = http()
         .post(format!("{}/token", fake.oauth_base()))

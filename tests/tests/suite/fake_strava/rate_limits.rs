@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use super::support::{
-    code_for, exchange, http, json_of, post_upload, upload_form, write_token, GPX,
+    code_for, exchange, http, json_of, post_upload, script_faults, start, upload_form, write_token,
+    GPX,
 };
 
 #[tokio::test]
@@ -69,9 +70,7 @@ async fn rate_limits_answer_429_with_headers_and_reset_with_the_window() {
 
 #[tokio::test]
 async fn athlete_limit_and_inactive_application_answer_403() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     fake.add_fault(FaultRule::next(
         "POST /oauth/token",
         FaultKind::AthleteLimit,
@@ -85,12 +84,7 @@ async fn athlete_limit_and_inactive_application_answer_403() {
         "Limit of connected athletes exceeded"
     );
     let script = json!({"route": "GET /api/v3/athlete", "kind": "inactive_application"});
-    http()
-        .post(format!("{}/__fake/faults", fake.base_url()))
-        .json(&script)
-        .send()
-        .await
-        .expect("script");
+    script_faults(&fake.base_url(), &script).await;
     let inactive = http()
         .get(format!("{}/athlete", fake.api_base()))
         .bearer_auth(write_token(&fake))

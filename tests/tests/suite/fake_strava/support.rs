@@ -1,11 +1,18 @@
-//! What the fake Strava tests share: two small tracks, the HTTP client, and the OAuth and
-//! upload requests they make.
+//! What the fake Strava tests share: starting the fake, two small tracks, the HTTP client,
+//! and the OAuth and upload requests they make.
 
 use std::time::{Duration, Instant};
 
-use mtp_testkit::fake::FakeStrava;
-use reqwest::{multipart, redirect, Client, Response, StatusCode};
+use mtp_testkit::fake::{FakeStrava, StravaConfig};
+use reqwest::{multipart, Response, StatusCode};
 use serde_json::Value;
+
+pub(super) use crate::support::{http, inspect, json_of, reset, script_faults};
+
+/// A fake Strava with `config`, on a free port (stopped when dropped).
+pub(super) async fn start(config: StravaConfig) -> FakeStrava {
+    FakeStrava::start(config).await.expect("start")
+}
 
 pub(super) const GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>t</name><trkseg>
@@ -21,23 +28,11 @@ pub(super) const LATER_GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <trkpt lat="51.60100" lon="-0.12000"><time>2021-06-01T11:00:10Z</time></trkpt>
 </trkseg></trk></gpx>"#;
 
-pub(super) fn http() -> Client {
-    Client::builder()
-        .redirect(redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
-}
-
 pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(bytes).expect("gzip");
     encoder.finish().expect("gzip")
-}
-
-pub(super) async fn json_of(response: Response) -> Value {
-    response.json().await.expect("JSON body")
 }
 
 pub(super) fn upload_form(

@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use mtp_testkit::fake::{FakeStrava, RefreshRotation, StravaConfig};
+use mtp_testkit::fake::{RefreshRotation, StravaConfig};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::support::{code_for, exchange, http, json_of, write_token};
+use super::support::{code_for, exchange, http, json_of, start, write_token};
 
 #[tokio::test]
 async fn refresh_rotation_invalidates_the_old_refresh_token() {
@@ -16,7 +16,7 @@ async fn refresh_rotation_invalidates_the_old_refresh_token() {
         code_ttl_secs: 1_000_000,
         ..StravaConfig::for_tests()
     };
-    let fake = FakeStrava::start(config).await.expect("start");
+    let fake = start(config).await;
     let client = fake.client();
     let first = json_of(exchange(&fake, &code_for(&fake, "activity:write").await).await).await;
     let refresh = |token: String| {
@@ -65,7 +65,7 @@ async fn refresh_can_keep_the_refresh_token() {
         refresh_rotation: RefreshRotation::Keep,
         ..StravaConfig::for_tests()
     };
-    let fake = FakeStrava::start(config).await.expect("start");
+    let fake = start(config).await;
     let client = fake.client();
     let first = json_of(exchange(&fake, &code_for(&fake, "activity:write").await).await).await;
     let refresh_token = first["refresh_token"]
@@ -97,9 +97,7 @@ async fn refresh_can_keep_the_refresh_token() {
 
 #[tokio::test]
 async fn deauthorize_and_revoke_invalidate_tokens() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let athlete_url = format!("{}/athlete", fake.api_base());
     let token = write_token(&fake);
     assert_eq!(

@@ -1,20 +1,18 @@
 //! The fake Strava's uploads: processing into an activity, the file checks, where the
 //! fields come from, and who may see an upload.
 
-use mtp_testkit::fake::{FakeStrava, StravaConfig};
+use mtp_testkit::fake::StravaConfig;
 use reqwest::{multipart, StatusCode};
 use serde_json::{json, Value};
 
 use super::support::{
-    get_activity, gzip, http, json_of, poll_upload, post_upload, upload_form, write_token, GPX,
-    LATER_GPX,
+    get_activity, gzip, http, json_of, poll_upload, post_upload, start, upload_form, write_token,
+    GPX, LATER_GPX,
 };
 
 #[tokio::test]
 async fn upload_is_processed_into_an_activity_and_duplicates_are_detected() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let created = post_upload(
         &fake,
@@ -68,9 +66,7 @@ async fn upload_is_processed_into_an_activity_and_duplicates_are_detected() {
 
 #[tokio::test]
 async fn file_checks_reject_bad_uploads() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let gz_as_plain = json_of(
         post_upload(
@@ -127,9 +123,7 @@ async fn file_checks_reject_bad_uploads() {
 
 #[tokio::test]
 async fn athletes_see_only_their_own_uploads() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let other_client = fake.register_client("example.com");
     let other_athlete = fake.register_athlete("Other", "Rider");
     assert_ne!(other_client.id, fake.client().id);
@@ -152,9 +146,7 @@ async fn athletes_see_only_their_own_uploads() {
 
 #[tokio::test]
 async fn upload_fields_come_from_the_query_string_and_only_the_file_part_is_the_file() {
-    let fake = FakeStrava::start(StravaConfig::for_tests())
-        .await
-        .expect("start");
+    let fake = start(StravaConfig::for_tests()).await;
     let token = write_token(&fake);
     let file_only = multipart::Form::new().part(
         "file",
