@@ -154,6 +154,16 @@ pub(super) async fn code_for(fake: &FakeStrava, scope: &str) -> String {
     query_of(&location)["code"].clone()
 }
 
+/// `GET /athlete` with `token`.
+pub(super) async fn get_athlete(fake: &FakeStrava, token: &str) -> Response {
+    http()
+        .get(format!("{}/athlete", fake.api_base()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("athlete")
+}
+
 pub(super) async fn get_activity(fake: &FakeStrava, token: &str, id: &Value) -> Response {
     http()
         .get(format!("{}/activities/{id}", fake.api_base()))

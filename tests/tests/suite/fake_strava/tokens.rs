@@ -6,7 +6,7 @@ use mtp_testkit::fake::{RefreshRotation, StravaConfig};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::support::{code_for, exchange, http, json_of, start, write_token};
+use super::support::{code_for, exchange, get_athlete, http, json_of, start, write_token};
 
 #[tokio::test]
 async fn refresh_rotation_invalidates_the_old_refresh_token() {
@@ -98,18 +98,8 @@ async fn refresh_can_keep_the_refresh_token() {
 #[tokio::test]
 async fn deauthorize_and_revoke_invalidate_tokens() {
     let fake = start(StravaConfig::for_tests()).await;
-    let athlete_url = format!("{}/athlete", fake.api_base());
     let token = write_token(&fake);
-    assert_eq!(
-        http()
-            .get(&athlete_url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("athlete")
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(get_athlete(&fake, &token).await.status(), StatusCode::OK);
     let deauth = http()
         .post(format!("{}/deauthorize", fake.oauth_base()))
         .bearer_auth(&token)
@@ -118,13 +108,7 @@ async fn deauthorize_and_revoke_invalidate_tokens() {
         .expect("deauth");
     assert_eq!(deauth.status(), StatusCode::OK);
     assert_eq!(
-        http()
-            .get(&athlete_url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("athlete")
-            .status(),
+        get_athlete(&fake, &token).await.status(),
         StatusCode::UNAUTHORIZED
     );
 
@@ -138,12 +122,7 @@ async fn deauthorize_and_revoke_invalidate_tokens() {
         .await
         .expect("revoke");
     assert_eq!(revoke.status(), StatusCode::OK);
-    let after = http()
-        .get(&athlete_url)
-        .bearer_auth(&tokens.access_token)
-        .send()
-        .await
-        .expect("athlete");
+    let after = get_athlete(&fake, &tokens.access_token).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(after).await["errors"][0]["field"], "access_token");
     let wrong_secret = http()
