@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the GUI end-to-end suite (tests/tests/gui.rs) against the real app binary:
+# Runs the GUI end-to-end suite (the `gui::` tests of tests/tests/suite/, module gui/) against the real app binary:
 # a temporary HOME with generated sequences, Xvfb, a D-Bus session with an unlocked
 # gnome-keyring, tauri-driver + WebKitWebDriver, and the fake Strava and MTPW (fake-services
 # --auto-approve) that the app reaches through its environment variables. $BROWSER is
@@ -8,7 +8,7 @@
 #
 #   tests/e2e/run-gui.sh [path/to/mtp-strava-uploader]     (default $CARGO_TARGET_DIR/debug/…)
 #
-# MTP_GUI_TESTS=<nextest filterset> runs only some tests, e.g. 'binary(gui) & test(/accounts/)'.
+# MTP_GUI_TESTS=<nextest filterset> runs only some tests, e.g. 'binary(suite) & test(/^gui::accounts::/)'.
 #
 # Build first with `make build` (cargo build --workspace --bins): the suite and the tools it
 # uses come from the same workspace-wide build as every other test, so nothing recompiles.
@@ -87,7 +87,7 @@ if [ "${MTP_GUI_INSIDE_DBUS:-}" = 1 ]; then
   export MTP_GUI_WEBDRIVER="http://127.0.0.1:$port"
 
   status=0
-  (cd "$root" && cargo nextest run --workspace --run-ignored only -E "${MTP_GUI_TESTS:-binary(gui)}" \
+  (cd "$root" && cargo nextest run --workspace --run-ignored only -E "${MTP_GUI_TESTS:-binary(suite) & test(/^gui::/)}" \
     --test-threads 1 --no-fail-fast) || status=$?
   import -display "$DISPLAY" -window root "$shots/gui-xvfb-screen.png" 2>/dev/null \
     || echo "run-gui: could not take the full-screen screenshot" >&2

@@ -39,6 +39,8 @@ pub struct SequenceSpec {
     pub upload_strava: Option<(String, u64)>,
     /// Writes `photo` before `sequence` (the reader must still find it).
     pub sequence_last: bool,
+    /// Leaves out the `<time>` of this track point (0-based): the GPX is then invalid.
+    pub gpx_time_missing_at: Option<usize>,
     pub seed: u64,
 }
 
@@ -97,9 +99,83 @@ impl SequenceSpec {
             destination_secrets: false,
             upload_strava: None,
             sequence_last: false,
+            gpx_time_missing_at: None,
             seed: 0x5EED_0000 + i as u64,
         }
     }
+
+    /// A valid sequence a test knows by name: `photo_count` photos from `start` (UTC) on,
+    /// starting at `place` (lat, lon), with the transport `(parent, method)`. Its track and
+    /// ids follow from the name, so the same name writes the same sequence.
+    pub fn named(
+        name: &str,
+        transport: (&str, &str),
+        start: OffsetDateTime,
+        place: (f64, f64),
+        photo_count: usize,
+    ) -> Self {
+        let (parent, method) = transport;
+        Self {
+            dir_name: dir_name_for(name),
+            name: Some(name.into()),
+            description: Some(format!("{name} (test fixture)")),
+            transport_type: Some(parent.into()),
+            transport_method: Some(method.into()),
+            tags: vec!["test-fixture".into()],
+            camera: "GoPro MAX".into(),
+            start,
+            start_lat: place.0,
+            start_lon: place.1,
+            seed: seed_of(name),
+            // The rest as a sample has it: no destination, no upload file, a valid track.
+            ..Self::sample(0, photo_count)
+        }
+    }
+}
+
+/// A sequence tests know by name, at a fixed time and place, written as a constant (the GUI
+/// suite's library); [`KnownSequence::spec`] gives what [`write_sequence`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownSequence {
+    pub name: &'static str,
+    /// `(parent, method)`, e.g. `("Earth", "Bicycle")`.
+    pub transport: (&'static str, &'static str),
+    /// Time of the first photo (UTC).
+    pub start: OffsetDateTime,
+    /// Where the first photo was taken: (lat, lon).
+    pub place: (f64, f64),
+    pub photos: usize,
+    /// Leaves out the time of the middle track point: the GPX is then invalid.
+    pub drop_a_time: bool,
+}
+
+impl KnownSequence {
+    /// The folder name, by MTP's rule ([`dir_name_for`]).
+    pub fn dir_name(&self) -> String {
+        dir_name_for(self.name)
+    }
+
+    /// The spec of this sequence: [`SequenceSpec::named`], less the middle time if asked.
+    pub fn spec(&self) -> SequenceSpec {
+        let mut spec = SequenceSpec::named(
+            self.name,
+            self.transport,
+            self.start,
+            self.place,
+            self.photos,
+        );
+        if self.drop_a_time {
+            spec.gpx_time_missing_at = Some(self.photos / 2);
+        }
+        spec
+    }
+}
+
+/// FNV-1a of the name: a seed that stays the same from run to run.
+fn seed_of(name: &str) -> u64 {
+    name.bytes().fold(0xCBF2_9CE4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01B3)
+    })
 }
 
 /// MTP's rule: the name lower-cased with whitespace replaced by `_`.
@@ -158,9 +234,10 @@ pub fn write_sequence(root: &Path, spec: &SequenceSpec) -> io::Result<PathBuf> {
         dir.join(format!("{}.json", spec.dir_name)),
         sequence_json(spec, &points),
     )?;
+    let has_time = |i: usize| spec.gpx_time_missing_at != Some(i);
     fs::write(
         dir.join(format!("{}.gpx", spec.dir_name)),
-        gpx_document(&points, true),
+        gpx_with_times(&points, has_time),
     )?;
     if let Some((status, upload_id)) = &spec.upload_strava {
         let file = serde_json::json!({"sequence": spec.name, "status": status, "data": upload_id});
@@ -295,15 +372,20 @@ fn connections(points: &[PhotoPoint], ids: &[String], i: usize) -> String {
 
 /// GPX 1.1 with one `<trkpt>` per point; `with_times: false` leaves out every `<time>`.
 pub fn gpx_document(points: &[PhotoPoint], with_times: bool) -> String {
+    gpx_with_times(points, |_| with_times)
+}
+
+/// GPX 1.1 with one `<trkpt>` per point, with a `<time>` where `has_time(index)` says so.
+fn gpx_with_times(points: &[PhotoPoint], has_time: impl Fn(usize) -> bool) -> String {
     let mut out = String::with_capacity(points.len() * 110 + 400);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"MTP Desktop Uploader\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n  <trk>\n    <name>sequence</name>\n    <trkseg>\n");
-    for point in points {
+    for (i, point) in points.iter().enumerate() {
         let _ = write!(
             out,
             "      <trkpt lat=\"{}\" lon=\"{}\"><ele>{}</ele>",
             point.lat, point.lon, point.altitude
         );
-        if with_times {
+        if has_time(i) {
             let _ = write!(out, "<time>{}</time>", utc_time(point.time));
         }
         out.push_str("</trkpt>\n");
@@ -540,6 +622,24 @@ pub fn permissions_enforced(scratch: &Path) -> bool {
     enforced
 }
 
+/// How many sequences the library lists for a root: every visible sub-folder that holds its
+/// `<dir>.json` (a folder without it is not a sequence: the library lists it as skipped).
+pub fn sequence_folder_count(root: &Path) -> io::Result<usize> {
+    let mut count = 0;
+    for entry in fs::read_dir(root)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let visible = !name.to_string_lossy().starts_with('.');
+        let mut json = name.clone();
+        json.push(".json");
+        if visible && entry.path().is_dir() && fs::symlink_metadata(entry.path().join(json)).is_ok()
+        {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 /// `count` valid sequences of `photos` photos each (samples 0..count, varied by `seed`).
 pub fn write_library(
     root: &Path,
@@ -658,6 +758,42 @@ mod tests {
         assert_eq!(links.iter().filter(|n| **n == 2).count(), 1, "{links:?}");
         assert!(photos.values().all(|p| p["modified"]["latitude"].is_f64()));
         assert_eq!(value["sequence"]["uploader_transport_method"], "Bicycle");
+    }
+
+    #[test]
+    fn a_named_sequence_starts_at_its_time_and_can_miss_one_track_time() {
+        let known = KnownSequence {
+            name: "Morning Ride Lisbon",
+            transport: ("Earth", "Bicycle"),
+            start: datetime!(2024-06-02 07:12:00 UTC),
+            place: (38.7223, -9.1393),
+            photos: 4,
+            drop_a_time: true,
+        };
+        let root = tempfile::tempdir().unwrap();
+        let dir = write_sequence(root.path(), &known.spec()).unwrap();
+        assert_eq!(dir, root.path().join("morning_ride_lisbon"));
+        let json = fs::read_to_string(dir.join("morning_ride_lisbon.json")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["sequence"]["earliest_time"], "2024-06-02T07:12:00");
+        assert_eq!(value["sequence"]["latest_time"], "2024-06-02T07:12:03");
+        assert_eq!(value["sequence"]["uploader_transport_method"], "Bicycle");
+        let gpx = fs::read_to_string(dir.join("morning_ride_lisbon.gpx")).unwrap();
+        let times: Vec<&str> = gpx
+            .lines()
+            .filter(|l| l.contains("<trkpt"))
+            .map(|l| l.split("<time>").nth(1).unwrap_or("none"))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                "2024-06-02T07:12:00Z</time></trkpt>",
+                "2024-06-02T07:12:01Z</time></trkpt>",
+                "none",
+                "2024-06-02T07:12:03Z</time></trkpt>",
+            ]
+        );
+        assert_eq!(sequence_folder_count(root.path()).unwrap(), 1);
     }
 
     #[test]

@@ -2,25 +2,24 @@
 //! the counts. A fake notification server on the run's session bus records what the app sends
 //! over D-Bus (`org.freedesktop.Notifications.Notify`).
 
-use std::time::{Duration, Instant};
-
 use mtp_testkit::fake::notifications::FakeNotificationServer;
-use mtp_testkit::webdriver::Locator;
+use mtp_testkit::fixtures::KnownSequence;
 use serde_json::json;
+use time::macros::datetime;
 
-use super::uploads::click;
-use super::{
-    home, invoke, library_dir, screenshot, sequence_folder_count, sequence_id_of, session_binary,
-    set_mtpw_id, wait_for_count, wait_for_js, with_app_binary, write_sequence, KnownSequence,
-    TestResult, UI_TIMEOUT,
+use super::fakes::wait_for_notification;
+use super::support::{
+    add_root, click_testid, disconnect_both, home, invoke, library_dir, remove_root, screenshot,
+    sequence_folder_count, sequence_id_of, session_binary, wait_for_count, wait_for_js,
+    wait_for_queue_to_ask_for_a_connection, with_app_binary, write_known, TestResult,
 };
 
 const WAITING_RIDE: KnownSequence = KnownSequence {
     name: "Notified Ride Faro",
     transport: ("Earth", "Bicycle"),
-    created: "2021-07-07T09:00:00",
-    centre: (37.0194, -7.9304),
-    points: 75,
+    start: datetime!(2021-07-07 09:00:00 UTC),
+    place: (37.0194, -7.9304),
+    photos: 75,
     drop_a_time: false,
 };
 
@@ -36,27 +35,14 @@ fn a_finished_batch_sends_a_desktop_notification_with_its_counts() -> TestResult
             let total = sequence_folder_count(&library_dir()?)?;
             wait_for_count(&app, total).await?;
             // Not connected: the upload stops before any request, needing attention.
-            for provider in ["strava", "mtpw"] {
-                invoke(
-                    &app,
-                    "disconnect",
-                    json!({ "args": { "provider": provider } }),
-                )
-                .await?;
-            }
+            disconnect_both(&app).await?;
             let elsewhere = home()?.join("NotificationTest");
-            let folder = write_sequence(&elsewhere, &WAITING_RIDE)?;
-            set_mtpw_id(&folder, "0b7e2c4d-1a3f-4b5c-8d9e-6f7a8b9c0d1e")?;
-            let outcome = invoke(
-                &app,
-                "add_paths",
-                json!({ "args": { "paths": [elsewhere.display().to_string()] } }),
-            )
-            .await?;
-            let root = outcome["added"][0]["path"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            let folder = write_known(
+                &elsewhere,
+                &WAITING_RIDE,
+                Some("0b7e2c4d-1a3f-4b5c-8d9e-6f7a8b9c0d1e"),
+            )?;
+            let root = add_root(&app, &elsewhere).await?;
             let before = seen.received().len();
             invoke(
                 &app,
@@ -64,19 +50,9 @@ fn a_finished_batch_sends_a_desktop_notification_with_its_counts() -> TestResult
                 json!({ "args": { "sequenceIds": [sequence_id_of(&folder)], "insist": false } }),
             )
             .await?;
-            click(&app, "nav-queue").await?;
-            app.wait_for(Locator::Css("[data-testid=queue-row]"), UI_TIMEOUT)
-                .await?;
-            wait_for_js(
-                &app,
-                "the upload to stop for want of a connection",
-                "const r = document.querySelector('[data-testid=queue-row]'); return !!r && r.dataset.state === 'notSignedIn';",
-            )
-            .await?;
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while seen.received().len() == before && Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
+            click_testid(&app, "nav-queue").await?;
+            wait_for_queue_to_ask_for_a_connection(&app).await?;
+            wait_for_notification(&seen, before).await;
             // The window keeps its own notice too.
             let in_window = wait_for_js(
                 &app,
@@ -85,7 +61,7 @@ fn a_finished_batch_sends_a_desktop_notification_with_its_counts() -> TestResult
             )
             .await;
             screenshot("notification-batch-end")?;
-            invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+            remove_root(&app, &root).await?;
 
             let received = seen.received();
             let notice = received

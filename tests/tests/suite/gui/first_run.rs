@@ -13,19 +13,18 @@ use std::time::Duration;
 use mtp_testkit::webdriver::{Client, KEY_ESCAPE};
 use serde_json::{json, Value};
 
-use super::accounts::{click, sign_out_everywhere};
-use super::{screenshot, text_of, wait_for_js, with_app_binary, TestResult};
+use super::support::{
+    click_testid, invoke, reload, screenshot, session_binary, sign_out_everywhere, text_of,
+    wait_for_js, with_app_binary, TestResult, SIGN_IN_TIMEOUT, UI_TIMEOUT,
+};
 
 /// Where the guide keeps "skipped" / "done" (ui/src/lib/firstRun.svelte.ts).
 const MEMORY_KEY: &str = "mtp.firstRunGuide";
 
-/// A sign-in goes through the browser script, a second launch and a token exchange.
-const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(45);
-
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn the_guide_leads_a_first_run_through_both_connections() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     with_app_binary("first-run-ended", &binary, |app| async move {
         sign_out_everywhere(&app, "deep-link").await?;
         start_as_first_run(&app).await?;
@@ -57,7 +56,7 @@ fn the_guide_leads_a_first_run_through_both_connections() -> TestResult {
         );
         screenshot("first-run-guide-light")?;
 
-        click(&app, "guide-connect-strava").await?;
+        click_testid(&app, "guide-connect-strava").await?;
         wait_for_step(&app, "strava").await?;
         assert_eq!(
             phase(&app).await?,
@@ -68,21 +67,21 @@ fn the_guide_leads_a_first_run_through_both_connections() -> TestResult {
         assert!(connected.starts_with("Connected"), "{connected}");
         screenshot("first-run-guide-strava-connected-light")?;
 
-        click(&app, "guide-connect-mtpw").await?;
+        click_testid(&app, "guide-connect-mtpw").await?;
         wait_for_phase(&app, "closed", SIGN_IN_TIMEOUT).await?;
         assert_eq!(memory(&app).await?, json!("done"));
-        let status = super::invoke(&app, "accounts_status", Value::Null).await?;
+        let status = invoke(&app, "accounts_status", Value::Null).await?;
         assert_eq!(status["strava"]["connected"], json!(true), "{status}");
         assert_eq!(status["mtpw"]["connected"], json!(true), "{status}");
 
         // Reopened from the sidebar: both steps ticked, Done closes it.
-        click(&app, "nav-guide").await?;
-        wait_for_phase(&app, "open", super::UI_TIMEOUT).await?;
+        click_testid(&app, "nav-guide").await?;
+        wait_for_phase(&app, "open", UI_TIMEOUT).await?;
         assert_step_done(&app, "strava", true).await?;
         assert_step_done(&app, "mtpw", true).await?;
         screenshot("first-run-guide-done-light")?;
-        click(&app, "guide-done").await?;
-        wait_for_phase(&app, "closed", super::UI_TIMEOUT).await?;
+        click_testid(&app, "guide-done").await?;
+        wait_for_phase(&app, "closed", UI_TIMEOUT).await?;
         assert_eq!(
             memory(&app).await?,
             json!("done"),
@@ -108,7 +107,7 @@ fn the_guide_can_be_skipped_and_reopened_in_dark_mode() -> TestResult {
 
         // Escape closes it, and a skipped guide stays closed on the next start.
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
-        wait_for_phase(&app, "closed", super::UI_TIMEOUT).await?;
+        wait_for_phase(&app, "closed", UI_TIMEOUT).await?;
         assert_eq!(memory(&app).await?, json!("skipped"));
         reload(&app).await?;
         assert_eq!(
@@ -118,22 +117,22 @@ fn the_guide_can_be_skipped_and_reopened_in_dark_mode() -> TestResult {
         );
 
         // Reopened from the sidebar, closed with Skip for now.
-        click(&app, "nav-guide").await?;
-        wait_for_phase(&app, "open", super::UI_TIMEOUT).await?;
+        click_testid(&app, "nav-guide").await?;
+        wait_for_phase(&app, "open", UI_TIMEOUT).await?;
         assert!(
             focused_testid(&app).await?.starts_with("guide-"),
             "focus did not move into the reopened guide"
         );
-        click(&app, "guide-skip").await?;
-        wait_for_phase(&app, "closed", super::UI_TIMEOUT).await?;
+        click_testid(&app, "guide-skip").await?;
+        wait_for_phase(&app, "closed", UI_TIMEOUT).await?;
 
         // Reopened from Accounts; Escape closes it again.
-        click(&app, "nav-accounts").await?;
-        click(&app, "accounts-guide").await?;
-        wait_for_phase(&app, "open", super::UI_TIMEOUT).await?;
+        click_testid(&app, "nav-accounts").await?;
+        click_testid(&app, "accounts-guide").await?;
+        wait_for_phase(&app, "open", UI_TIMEOUT).await?;
         screenshot("first-run-guide-reopened-dark")?;
         app.active_element().await?.send_keys(KEY_ESCAPE).await?;
-        wait_for_phase(&app, "closed", super::UI_TIMEOUT).await?;
+        wait_for_phase(&app, "closed", UI_TIMEOUT).await?;
         Ok(app)
     })
 }
@@ -158,8 +157,8 @@ pub(super) async fn skip_guide(app: &Client) -> TestResult {
         return Err(format!("{undecided}; the window shows {seen}").into());
     }
     if phase(app).await? == "open" {
-        click(app, "guide-skip").await?;
-        wait_for_phase(app, "closed", super::UI_TIMEOUT).await?;
+        click_testid(app, "guide-skip").await?;
+        wait_for_phase(app, "closed", UI_TIMEOUT).await?;
     }
     Ok(())
 }
@@ -175,16 +174,6 @@ async fn start_as_first_run(app: &Client) -> TestResult {
     reload(app).await?;
     assert_eq!(phase(app).await?, "open", "no guide on a first run");
     Ok(())
-}
-
-/// Reloads the window and waits until the guide has decided (open or closed).
-async fn reload(app: &Client) -> TestResult {
-    app.execute("location.reload(); return null;", vec![])
-        .await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let known = "const p = document.querySelector('[data-testid=app-root]')?.dataset.firstRun; \
-                 return p === 'open' || p === 'closed';";
-    wait_for_js(app, "the reloaded window", known).await
 }
 
 async fn phase(app: &Client) -> TestResult<String> {

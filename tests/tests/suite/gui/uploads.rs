@@ -5,24 +5,26 @@
 
 use std::time::{Duration, Instant};
 
-use mtp_testkit::webdriver::{Client, Locator};
+use mtp_testkit::fixtures::KnownSequence;
+use mtp_testkit::webdriver::Locator;
 use serde_json::json;
+use time::macros::datetime;
 
-use super::{
-    home, invoke, library_dir, screenshot, sequence_folder_count, session_binary, set_mtpw_id,
-    text_of, wait_for_count, wait_for_js, with_app_binary, write_sequence, KnownSequence,
-    TestResult, UI_TIMEOUT,
+use super::support::{
+    add_root, click_testid, connect_by_clicking, disconnect_both, home, invoke, library_dir,
+    remove_root, screenshot, sequence_folder_count, sequence_id_of, session_binary, text_of,
+    use_redirect_mode, wait_for_count, wait_for_js, with_app_binary, write_known, TestResult,
+    UI_TIMEOUT,
 };
 
-const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(45);
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 const RIDE: KnownSequence = KnownSequence {
     name: "Upload Ride Braga",
     transport: ("Earth", "Bicycle"),
-    created: "2021-06-06T09:00:00",
-    centre: (41.5454, -8.4265),
-    points: 90,
+    start: datetime!(2021-06-06 09:00:00 UTC),
+    place: (41.5454, -8.4265),
+    photos: 90,
     drop_a_time: false,
 };
 
@@ -33,47 +35,26 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
     with_app_binary("upload-fake-services", &binary, |app| async move {
         let total = sequence_folder_count(&library_dir()?)?;
         wait_for_count(&app, total).await?;
-        for provider in ["strava", "mtpw"] {
-            invoke(
-                &app,
-                "disconnect",
-                json!({ "args": { "provider": provider } }),
-            )
-            .await?;
-        }
-        invoke(
-            &app,
-            "save_accounts_settings",
-            json!({ "args": { "redirect_mode": "deep-link" } }),
-        )
-        .await?;
-        click(&app, "nav-accounts").await?;
-        click(&app, "strava-connect").await?;
-        wait_for_card(&app, "strava").await?;
-        click(&app, "mtpw-connect").await?;
-        wait_for_card(&app, "mtpw").await?;
+        disconnect_both(&app).await?;
+        use_redirect_mode(&app, "deep-link").await?;
+        connect_by_clicking(&app, "strava").await?;
+        connect_by_clicking(&app, "mtpw").await?;
 
         let elsewhere = home()?.join("UploadFakes");
-        let folder = write_sequence(&elsewhere, &RIDE)?;
-        set_mtpw_id(&folder, "7c1e4a2b-9d3f-4e6a-8b5c-0a1f2e3d4c5b")?;
-        let outcome = invoke(
-            &app,
-            "add_paths",
-            json!({ "args": { "paths": [elsewhere.display().to_string()] } }),
-        )
-        .await?;
-        let root = outcome["added"][0]["path"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let id = super::sequence_id_of(&folder);
+        let folder = write_known(
+            &elsewhere,
+            &RIDE,
+            Some("7c1e4a2b-9d3f-4e6a-8b5c-0a1f2e3d4c5b"),
+        )?;
+        let root = add_root(&app, &elsewhere).await?;
+        let id = sequence_id_of(&folder);
         let queued = invoke(
             &app,
             "upload_sequences",
             json!({ "args": { "sequenceIds": [id], "insist": false } }),
         )
         .await?;
-        click(&app, "nav-queue").await?;
+        click_testid(&app, "nav-queue").await?;
         app.wait_for(Locator::Css("[data-testid=queue-row]"), UI_TIMEOUT)
             .await?;
         screenshot("upload-queue-running")?;
@@ -97,7 +78,7 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
         let step = text_of(&app, "[data-testid=queue-step]").await?;
         screenshot("upload-queue-stopped")?;
 
-        click(&app, "nav-history").await?;
+        click_testid(&app, "nav-history").await?;
         app.wait_for(Locator::Css("[data-testid=history-row]"), UI_TIMEOUT)
             .await?;
         let row = app
@@ -113,7 +94,7 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
         let href = link.attr("href").await?.unwrap_or_default();
         screenshot("upload-history-activity")?;
 
-        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+        remove_root(&app, &root).await?;
         assert!(queued[0]["skipped"].is_null(), "{queued}");
         assert_eq!(state, json!("onStravaMtpwNotUpdated"), "step shown: {step}");
         assert!(
@@ -126,31 +107,4 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
         );
         Ok(app)
     })
-}
-
-pub(super) async fn click(app: &Client, testid: &str) -> TestResult {
-    let css = format!("[data-testid={testid}]");
-    app.wait_for(Locator::Css(&css), UI_TIMEOUT)
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
-
-pub(super) async fn wait_for_card(app: &Client, provider: &str) -> TestResult {
-    let check = format!(
-        "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === 'connected';"
-    );
-    let deadline = Instant::now() + SIGN_IN_TIMEOUT;
-    loop {
-        if wait_for_js(app, &format!("{provider} connected"), &check)
-            .await
-            .is_ok()
-        {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{provider} did not connect").into());
-        }
-    }
 }

@@ -8,18 +8,17 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mtp_testkit::webdriver::{Client, Locator};
 use serde_json::{json, Value};
 
-use super::{
-    app_binary, invoke, screenshot, text_of, wait_for_js, with_app_binary, with_app_launched,
-    TestResult, UI_TIMEOUT,
+use super::fakes::{fake_json, mtpw_root, set_strava_approval, strava_root};
+use super::support::{
+    app_binary, click_testid, home, invoke, screenshot, session_binary, sign_out_everywhere,
+    text_of, wait_for_card, wait_for_js, with_app_binary, with_app_launched, TestResult,
+    SIGN_IN_TIMEOUT, UI_TIMEOUT,
 };
-
-/// A sign-in goes through curl, a second launch of the app and a token exchange: give it time.
-const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(45);
 
 /// The fake's default signed-in athlete.
 const ATHLETE: &str = "Marianne Teutenberg";
@@ -31,7 +30,7 @@ const ATHLETE: &str = "Marianne Teutenberg";
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn strava_connects_through_the_deep_link() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     with_app_binary("accounts-strava-deep-link", &binary, |app| async move {
         sign_out_everywhere(&app, "deep-link").await?;
         connect_strava_showing_every_state(&app, "light").await?;
@@ -52,12 +51,12 @@ fn strava_connects_through_the_deep_link() -> TestResult {
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn mtpw_connects_through_the_deep_link() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     with_app_binary("accounts-mtpw-deep-link", &binary, |app| async move {
         sign_out_everywhere(&app, "deep-link").await?;
         open_accounts(&app).await?;
-        click(&app, "mtpw-connect").await?;
-        wait_for_card(&app, "mtpw", "connected").await?;
+        click_testid(&app, "mtpw-connect").await?;
+        wait_for_card(&app, "mtpw", "connected", SIGN_IN_TIMEOUT).await?;
         let secrets = issued_secrets().await?;
         assert_eq!(secrets.mtpw.len(), 1, "one MTPW token issued");
         assert_in_keyring(&secrets.mtpw)?;
@@ -72,14 +71,14 @@ fn mtpw_connects_through_the_deep_link() -> TestResult {
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn both_accounts_connect_through_loopback() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     with_app_binary("accounts-loopback", &binary, |app| async move {
         sign_out_everywhere(&app, "deep-link").await?;
         open_accounts(&app).await?;
         // Chosen as a photographer would: Advanced, Loopback, Save.
-        click(&app, "accounts-advanced-toggle").await?;
-        click(&app, "mode-loopback").await?;
-        click(&app, "accounts-save").await?;
+        click_testid(&app, "accounts-advanced-toggle").await?;
+        click_testid(&app, "mode-loopback").await?;
+        click_testid(&app, "accounts-save").await?;
         wait_for_js(
             &app,
             "the loopback mode saved",
@@ -93,10 +92,10 @@ fn both_accounts_connect_through_loopback() -> TestResult {
             registration.contains("http://127.0.0.1/mtpw/callback"),
             "the operator is not told about the loopback URI: {registration}"
         );
-        click(&app, "strava-connect").await?;
-        wait_for_card(&app, "strava", "connected").await?;
-        click(&app, "mtpw-connect").await?;
-        wait_for_card(&app, "mtpw", "connected").await?;
+        click_testid(&app, "strava-connect").await?;
+        wait_for_card(&app, "strava", "connected", SIGN_IN_TIMEOUT).await?;
+        click_testid(&app, "mtpw-connect").await?;
+        wait_for_card(&app, "mtpw", "connected", SIGN_IN_TIMEOUT).await?;
         let log = browser_log()?;
         assert!(
             log.contains("loopback callback delivered"),
@@ -114,15 +113,15 @@ fn both_accounts_connect_through_loopback() -> TestResult {
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn forged_links_leave_the_window_disconnected_and_alive() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     with_app_binary("accounts-forged-links", &binary, |app| async move {
         sign_out_everywhere(&app, "deep-link").await?;
         open_accounts(&app).await?;
 
         // A real sign-in waits; its genuine callback is kept to replay later.
         set_strava_approval("page").await?;
-        click(&app, "strava-connect").await?;
-        wait_for_card(&app, "strava", "waiting").await?;
+        click_testid(&app, "strava-connect").await?;
+        wait_for_card(&app, "strava", "waiting", SIGN_IN_TIMEOUT).await?;
         let authorize = input_value(&app, "authorize-url").await?;
         set_strava_approval("approve").await?;
         let genuine = approve_at_fake(&authorize).await?;
@@ -148,12 +147,12 @@ fn forged_links_leave_the_window_disconnected_and_alive() -> TestResult {
             launch_with_link(link)?;
         }
         // Still waiting, nothing connected, the window answers.
-        wait_for_card(&app, "strava", "waiting").await?;
+        wait_for_card(&app, "strava", "waiting", SIGN_IN_TIMEOUT).await?;
         assert_disconnected(&app).await?;
 
         // The genuine link connects once; the same link again changes nothing.
         launch_with_link(&genuine)?;
-        wait_for_card(&app, "strava", "connected").await?;
+        wait_for_card(&app, "strava", "connected", SIGN_IN_TIMEOUT).await?;
         disconnect(&app, "strava").await?;
         launch_with_link(&genuine)?;
         launch_with_link(&genuine)?;
@@ -181,7 +180,7 @@ fn forged_links_leave_the_window_disconnected_and_alive() -> TestResult {
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn a_forged_link_at_cold_start_changes_nothing() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     let forged = "mtp-strava-uploader://localhost/strava/callback?state=forged&code=forged";
     with_app_launched(
         "accounts-cold-start",
@@ -191,7 +190,7 @@ fn a_forged_link_at_cold_start_changes_nothing() -> TestResult {
             // The link was read at start-up (get_current) and refused; the window works.
             assert_disconnected(&app).await?;
             open_accounts(&app).await?;
-            wait_for_card(&app, "strava", "disconnected").await?;
+            wait_for_card(&app, "strava", "disconnected", SIGN_IN_TIMEOUT).await?;
             let log = std::fs::read_to_string(logs_dir()?.join("app.log")).unwrap_or_default();
             assert!(
                 log.contains("deep link: ignored a sign-in link that belongs to no sign-in"),
@@ -205,12 +204,12 @@ fn a_forged_link_at_cold_start_changes_nothing() -> TestResult {
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn a_declined_sign_in_says_so_and_changes_nothing() -> TestResult {
-    let binary = super::session_binary()?;
+    let binary = session_binary()?;
     with_app_binary("accounts-declined", &binary, |app| async move {
         sign_out_everywhere(&app, "deep-link").await?;
         open_accounts(&app).await?;
         set_strava_approval("deny").await?;
-        click(&app, "strava-connect").await?;
+        click_testid(&app, "strava-connect").await?;
         let problem = app
             .wait_for(
                 Locator::Css("[data-testid=strava-problem]"),
@@ -221,7 +220,7 @@ fn a_declined_sign_in_says_so_and_changes_nothing() -> TestResult {
             .await?;
         set_strava_approval("approve").await?;
         assert!(problem.contains("declined"), "the problem shown: {problem}");
-        wait_for_card(&app, "strava", "disconnected").await?;
+        wait_for_card(&app, "strava", "disconnected", SIGN_IN_TIMEOUT).await?;
         assert_disconnected(&app).await?;
         Ok(app)
     })
@@ -291,26 +290,26 @@ fn the_accounts_view_in_dark_mode() -> TestResult {
 /// checked and photographed as accounts-<state>-<theme>.
 async fn connect_strava_showing_every_state(app: &Client, theme: &str) -> TestResult {
     open_accounts(app).await?;
-    wait_for_card(app, "strava", "disconnected").await?;
+    wait_for_card(app, "strava", "disconnected", SIGN_IN_TIMEOUT).await?;
     let env_note = text_of(app, "[data-testid=environment-banner]").await?;
     assert!(env_note.contains("MTP_STRAVA_CLIENT_ID"), "{env_note}");
     screenshot(&format!("accounts-disconnected-{theme}"))?;
 
     set_strava_approval("page").await?;
-    click(app, "strava-connect").await?;
-    wait_for_card(app, "strava", "waiting").await?;
+    click_testid(app, "strava-connect").await?;
+    wait_for_card(app, "strava", "waiting", SIGN_IN_TIMEOUT).await?;
     let authorize = input_value(app, "authorize-url").await?;
     assert!(
         authorize.contains("/oauth/authorize?") && authorize.contains("state="),
         "the waiting view shows {authorize:?}"
     );
     screenshot(&format!("accounts-waiting-{theme}"))?;
-    click(app, "cancel-sign-in").await?;
-    wait_for_card(app, "strava", "disconnected").await?;
+    click_testid(app, "cancel-sign-in").await?;
+    wait_for_card(app, "strava", "disconnected", SIGN_IN_TIMEOUT).await?;
 
     set_strava_approval("approve").await?;
-    click(app, "strava-connect").await?;
-    wait_for_card(app, "strava", "connected").await?;
+    click_testid(app, "strava-connect").await?;
+    wait_for_card(app, "strava", "connected", SIGN_IN_TIMEOUT).await?;
     assert_eq!(
         text_of(app, "[data-testid=strava-athlete-name]").await?,
         ATHLETE
@@ -321,65 +320,16 @@ async fn connect_strava_showing_every_state(app: &Client, theme: &str) -> TestRe
     Ok(())
 }
 
-/// Both accounts signed out, the redirect mode set, the Accounts view reloaded.
-pub(super) async fn sign_out_everywhere(app: &Client, mode: &str) -> TestResult {
-    for provider in ["strava", "mtpw"] {
-        invoke(
-            app,
-            "disconnect",
-            json!({ "args": { "provider": provider } }),
-        )
-        .await?;
-    }
-    invoke(
-        app,
-        "save_accounts_settings",
-        json!({ "args": { "redirect_mode": mode } }),
-    )
-    .await?;
-    set_strava_approval("approve").await?;
-    Ok(())
-}
-
 async fn open_accounts(app: &Client) -> TestResult {
-    click(app, "nav-accounts").await?;
+    click_testid(app, "nav-accounts").await?;
     app.wait_for(Locator::Css("[data-testid=strava-card]"), UI_TIMEOUT)
         .await?;
     Ok(())
 }
 
 async fn disconnect(app: &Client, provider: &str) -> TestResult {
-    click(app, &format!("{provider}-disconnect")).await?;
-    wait_for_card(app, provider, "disconnected").await
-}
-
-pub(super) async fn click(app: &Client, testid: &str) -> TestResult {
-    let css = format!("[data-testid={testid}]");
-    app.wait_for(Locator::Css(&css), UI_TIMEOUT)
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
-
-async fn wait_for_card(app: &Client, provider: &str, state: &str) -> TestResult {
-    let check = format!(
-        "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === '{state}';"
-    );
-    let what = format!("{provider} {state}");
-    let deadline = Instant::now() + SIGN_IN_TIMEOUT;
-    loop {
-        if wait_for_js(app, &what, &check).await.is_ok() {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            break;
-        }
-    }
-    let problem = text_of(app, &format!("[data-testid={provider}-problem]"))
-        .await
-        .unwrap_or_default();
-    Err(format!("timed out waiting for {what} (problem shown: {problem:?})").into())
+    click_testid(app, &format!("{provider}-disconnect")).await?;
+    wait_for_card(app, provider, "disconnected", SIGN_IN_TIMEOUT).await
 }
 
 async fn input_value(app: &Client, testid: &str) -> TestResult<String> {
@@ -420,39 +370,12 @@ fn launch_with_link(link: &str) -> TestResult {
 // The fakes, the keyring and the disk
 // ---------------------------------------------------------------------------------------------
 
-fn strava_root() -> TestResult<String> {
-    let base = std::env::var("MTP_STRAVA_OAUTH_BASE")?;
-    Ok(base
-        .trim_end_matches('/')
-        .trim_end_matches("/oauth")
-        .to_string())
-}
-
-fn mtpw_root() -> TestResult<String> {
-    Ok(std::env::var("MTPW_BASE")?
-        .trim_end_matches('/')
-        .to_string())
-}
-
+/// A client that shows the fake's redirect instead of following it.
 fn http() -> TestResult<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))
         .build()?)
-}
-
-/// `page`: the fake shows its consent page and waits; `approve`: it redirects at once.
-async fn set_strava_approval(mode: &str) -> TestResult {
-    let url = format!("{}/__fake/approval", strava_root()?);
-    let reply = http()?
-        .post(url)
-        .json(&json!({ "mode": mode }))
-        .send()
-        .await?;
-    if !reply.status().is_success() {
-        return Err(format!("the fake refused approval mode {mode}: {}", reply.status()).into());
-    }
-    Ok(())
 }
 
 /// What the browser would be redirected to after approving `authorize`.
@@ -484,19 +407,8 @@ impl IssuedSecrets {
 
 /// The tokens of the latest live grant of each service, from the fakes' inspection API.
 async fn issued_secrets() -> TestResult<IssuedSecrets> {
-    let client = http()?;
-    let strava: Value = client
-        .get(format!("{}/__fake/state", strava_root()?))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let mtpw: Value = client
-        .get(format!("{}/__fake/state", mtpw_root()?))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let strava = fake_json(&strava_root()?, "/__fake/state").await?;
+    let mtpw = fake_json(&mtpw_root()?, "/__fake/state").await?;
     let live = |tokens: &Value| -> Vec<Value> {
         tokens
             .as_array()
@@ -573,7 +485,7 @@ fn assert_not_in_keyring(secrets: &[String]) -> TestResult {
 /// No secret in any file under the temporary HOME, the app's data folder, or the logs (the
 /// app's stdout and stderr, the browser script's, tauri-driver's).
 fn assert_nowhere_on_disk(secrets: &[String]) -> TestResult {
-    let mut places = vec![super::home()?];
+    let mut places = vec![home()?];
     for var in ["MTP_DATA_DIR", "MTP_GUI_LOGS"] {
         if let Some(dir) = std::env::var_os(var) {
             places.push(PathBuf::from(dir));

@@ -4,7 +4,6 @@
 //! bounded time, scrolls at a sane frame rate (requestAnimationFrame deltas during a
 //! programmatic scroll, printed), and stays keyboard operable (arrows, Enter, Escape).
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use mtp_testkit::history::{history_name, write_history};
@@ -13,9 +12,9 @@ use mtp_testkit::webdriver::{
 };
 use serde_json::Value;
 
-use super::{
-    click, focused_position, home, screenshot, session_binary, text_of, wait_for_js,
-    with_app_binary, TestResult, UI_TIMEOUT,
+use super::support::{
+    app_on_data_dir, click, focused_position, home, screenshot, session_binary, text_of,
+    wait_for_js, with_app_binary, FrameTimes, TestResult, UI_TIMEOUT,
 };
 
 const HISTORY: usize = 10_000;
@@ -146,32 +145,6 @@ struct Frames {
     loading: usize,
 }
 
-/// The spread of requestAnimationFrame deltas (ms): how many, median, 95th percentile, max.
-pub(super) struct FrameTimes {
-    pub count: usize,
-    pub median: f64,
-    pub p95: f64,
-    pub max: f64,
-}
-
-impl FrameTimes {
-    pub fn of(mut deltas: Vec<f64>) -> Self {
-        deltas.sort_by(|a, b| a.total_cmp(b));
-        let at = |share: f64| {
-            deltas
-                .get(((deltas.len() as f64 - 1.0) * share).round() as usize)
-                .copied()
-                .unwrap_or(f64::NAN)
-        };
-        Self {
-            count: deltas.len(),
-            median: at(0.5),
-            p95: at(0.95),
-            max: at(1.0),
-        }
-    }
-}
-
 /// Scrolls the list from top to bottom in 240 steps, one per animation frame, and measures the
 /// time between frames (requestAnimationFrame deltas).
 async fn scroll_frames(app: &Client) -> TestResult<Frames> {
@@ -199,20 +172,4 @@ async fn scroll_frames(app: &Client) -> TestResult<Frames> {
         max: times.max,
         loading: measured["loading"].as_u64().unwrap_or(0) as usize,
     })
-}
-
-/// A wrapper of the session binary that starts the app on its own data folder.
-pub(super) fn app_on_data_dir(binary: &Path, data: &Path, name: &str) -> TestResult<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let wrapper = home()?.join(format!("app-{name}.sh"));
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nMTP_DATA_DIR='{}' exec '{}' \"$@\"\n",
-            data.display(),
-            binary.display()
-        ),
-    )?;
-    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))?;
-    Ok(wrapper)
 }

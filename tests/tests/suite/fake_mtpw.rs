@@ -1,19 +1,11 @@
 //! Behaviour of the fake MTPW: implicit flow with registered redirect URIs, create, import
 //! by Content-Type, body-level errors, and the real server's failures.
 
-use std::time::Duration;
-
 use mtp_testkit::fake::{FakeMtpw, FaultKind, FaultRule, MtpwConfig};
-use reqwest::{redirect, Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-fn http() -> Client {
-    Client::builder()
-        .redirect(redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
-}
+use crate::support::{http, inspect, reset, script_faults};
 
 async fn create(fake: &FakeMtpw, token: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
     let response = http()
@@ -182,12 +174,7 @@ async fn faults_and_inspection_work_on_mtpw_too() {
     .await;
     assert_eq!(status, StatusCode::OK);
     let script = json!({"route": "POST /api/v1/**", "kind": "revoke_token"});
-    http()
-        .post(format!("{}/__fake/faults", fake.base_url()))
-        .json(&script)
-        .send()
-        .await
-        .expect("script");
+    script_faults(&fake.base_url(), &script).await;
     let (status, _) = create(
         &fake,
         &token,
@@ -203,14 +190,7 @@ async fn faults_and_inspection_work_on_mtpw_too() {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "revoked for good");
 
-    let requests: Value = http()
-        .get(format!("{}/__fake/requests", fake.base_url()))
-        .send()
-        .await
-        .expect("requests")
-        .json()
-        .await
-        .expect("json");
+    let requests = inspect(&fake.base_url(), "/__fake/requests").await;
     let creates: Vec<&Value> = requests
         .as_array()
         .expect("array")
@@ -223,11 +203,7 @@ async fn faults_and_inspection_work_on_mtpw_too() {
         creates[0]["headers"]["authorization"],
         format!("Bearer {token}")
     );
-    http()
-        .post(format!("{}/__fake/reset", fake.base_url()))
-        .send()
-        .await
-        .expect("reset");
+    reset(&fake.base_url()).await;
     assert_eq!(fake.state_json()["sequences"], json!([]));
 }
 

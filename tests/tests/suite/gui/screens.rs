@@ -11,18 +11,20 @@
 
 use std::time::{Duration, Instant};
 
+use mtp_testkit::fixtures::KnownSequence;
 use mtp_testkit::webdriver::{Client, Locator, KEY_ENTER, KEY_ESCAPE, KEY_SPACE, KEY_TAB};
 use serde_json::{json, Value};
+use time::macros::datetime;
+use time::OffsetDateTime;
 
-use super::accounts::sign_out_everywhere;
-use super::history::app_on_data_dir;
-use super::{
-    click, ctrl_click_row, home, invoke, library_dir, open_sequence, screenshot,
-    sequence_folder_count, sequence_id_of, session_binary, text_of, wait_for_count, wait_for_js,
-    with_app_binary, write_sequence, KnownSequence, TestResult, UI_TIMEOUT,
+use super::first_run::skip_guide;
+use super::support::{
+    add_root, app_on_data_dir, click, ctrl_click_row, home, invoke, library_dir, open_sequence,
+    reload, remove_root, screenshot, sequence_folder_count, sequence_id_of, session_binary,
+    sign_out_everywhere, text_of, wait_for_card, wait_for_count, wait_for_js, wait_until,
+    with_app_binary, write_known, TestResult, SIGN_IN_TIMEOUT, UI_TIMEOUT,
 };
 
-const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(45);
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Five sequences per theme (different days, so Strava sees no duplicate across themes).
@@ -30,79 +32,54 @@ const LIGHT: [KnownSequence; 5] = [
     walk_seq(
         "Sunrise Ride Sintra",
         ("Earth", "Bicycle"),
-        "2025-10-05T07:10:00",
+        datetime!(2025-10-05 07:10:00 UTC),
         (38.7978, -9.3906),
     ),
     walk_seq(
         "Harbour Walk Porto",
         ("Earth", "Walk"),
-        "2025-10-04T17:30:00",
+        datetime!(2025-10-04 17:30:00 UTC),
         (41.1406, -8.6110),
     ),
     walk_seq(
         "River Paddle Coimbra",
         ("Water", "Paddleboard"),
-        "2025-10-03T10:00:00",
+        datetime!(2025-10-03 10:00:00 UTC),
         (40.2033, -8.4103),
     ),
     walk_seq(
         "Ridge Ride Geres",
         ("Earth", "Bicycle"),
-        "2025-10-02T08:45:00",
+        datetime!(2025-10-02 08:45:00 UTC),
         (41.7270, -8.1590),
     ),
     walk_seq(
         "Evening Ride Evora",
         ("Earth", "Bicycle"),
-        "2025-10-01T18:20:00",
+        datetime!(2025-10-01 18:20:00 UTC),
         (38.5714, -7.9135),
     ),
 ];
-const DARK: [KnownSequence; 5] = [
-    walk_seq(
-        "Sunrise Ride Sintra",
-        ("Earth", "Bicycle"),
-        "2025-09-05T07:10:00",
-        (38.7978, -9.3906),
-    ),
-    walk_seq(
-        "Harbour Walk Porto",
-        ("Earth", "Walk"),
-        "2025-09-04T17:30:00",
-        (41.1406, -8.6110),
-    ),
-    walk_seq(
-        "River Paddle Coimbra",
-        ("Water", "Paddleboard"),
-        "2025-09-03T10:00:00",
-        (40.2033, -8.4103),
-    ),
-    walk_seq(
-        "Ridge Ride Geres",
-        ("Earth", "Bicycle"),
-        "2025-09-02T08:45:00",
-        (41.7270, -8.1590),
-    ),
-    walk_seq(
-        "Evening Ride Evora",
-        ("Earth", "Bicycle"),
-        "2025-09-01T18:20:00",
-        (38.5714, -7.9135),
-    ),
-];
+/// The same five a month earlier, for the dark theme.
+fn a_month_earlier(sequences: [KnownSequence; 5]) -> [KnownSequence; 5] {
+    sequences.map(|sequence| KnownSequence {
+        start: sequence.start - time::Duration::days(30),
+        ..sequence
+    })
+}
 
 const fn walk_seq(
     name: &'static str,
     transport: (&'static str, &'static str),
-    created: &'static str,
-    centre: (f64, f64),
+    start: OffsetDateTime,
+    place: (f64, f64),
 ) -> KnownSequence {
     KnownSequence {
         name,
         transport,
-        created,
-        centre,
-        points: 120,
+        start,
+        place,
+        photos: 120,
         drop_a_time: false,
     }
 }
@@ -110,16 +87,16 @@ const fn walk_seq(
 #[test]
 #[ignore = "needs Xvfb + tauri-driver + fake services: run via tests/e2e/run-gui.sh"]
 fn every_screen_in_light_and_dark() -> TestResult {
-    walk("light", session_binary()?, &LIGHT)?;
+    walk("light", session_binary()?, LIGHT)?;
     let dark = std::env::var_os("MTP_GUI_APP_DARK").ok_or("MTP_GUI_APP_DARK is not set")?;
-    walk("dark", dark.into(), &DARK)
+    walk("dark", dark.into(), a_month_earlier(LIGHT))
 }
 
 /// Walks every screen in one theme and saves a screenshot of each.
 fn walk(
     theme: &'static str,
     binary: std::path::PathBuf,
-    sequences: &'static [KnownSequence; 5],
+    sequences: [KnownSequence; 5],
 ) -> TestResult {
     let data = home()?.join(format!("screens-{theme}-data"));
     let binary = app_on_data_dir(&binary, &data, &format!("screens-{theme}"))?;
@@ -135,6 +112,7 @@ fn walk(
             // First run: no account; the guide (reopened from the sidebar), then Accounts.
             sign_out_everywhere(&app, "deep-link").await?;
             reload(&app).await?;
+            skip_guide(&app).await?;
             click(&app, "[data-testid=nav-guide]").await?;
             wait_for_js(&app, "the guide", "return document.querySelector('[data-testid=app-root]').dataset.firstRun === 'open'").await?;
             shot("01-first-run")?;
@@ -154,19 +132,10 @@ fn walk(
             // The library with five new sequences, linked on Map the Paths from the app.
             let folder = home()?.join(format!("Screens {theme}"));
             let mut ids = Vec::new();
-            for sequence in sequences {
-                ids.push(sequence_id_of(&write_sequence(&folder, sequence)?));
+            for sequence in &sequences {
+                ids.push(sequence_id_of(&write_known(&folder, sequence, None)?));
             }
-            let outcome = invoke(
-                &app,
-                "add_paths",
-                json!({ "args": { "paths": [folder.display().to_string()] } }),
-            )
-            .await?;
-            let root = outcome["added"][0]["path"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
+            let root = add_root(&app, &folder).await?;
             click(&app, "[data-testid=nav-library]").await?;
             click(&app, "[data-testid=refresh]").await?;
             wait_for_count(&app, total + sequences.len()).await?;
@@ -182,7 +151,7 @@ fn walk(
             unlabelled.extend(unlabelled_controls(&app, "04-library").await?);
             shot("04-library")?;
 
-            for sequence in sequences {
+            for sequence in &sequences {
                 ctrl_click_row(&app, sequence.name).await?;
             }
             ctrl_click_row(&app, "Broken Times Trail").await?;
@@ -220,7 +189,7 @@ fn walk(
             let finished =
                 "const rows = [...document.querySelectorAll('[data-testid=queue-row]')]; \
                         return rows.length === 5 && rows.every((r) => r.dataset.state === 'done');";
-            wait_long(&app, "every upload to be done", finished, UPLOAD_TIMEOUT).await?;
+            wait_until(&app, "every upload to be done", finished, UPLOAD_TIMEOUT).await?;
             tokio::time::sleep(Duration::from_millis(300)).await;
             let summary = text_of(&app, "[data-testid=batch-summary]").await?;
             heights.extend(queue_row_heights(&app).await?);
@@ -281,7 +250,7 @@ fn walk(
             app.active_element().await?.send_keys(KEY_ESCAPE).await?;
 
             // Leave the library and the keyring as the other tests expect them.
-            invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+            remove_root(&app, &root).await?;
             sign_out_everywhere(&app, "deep-link").await?;
             click(&app, "[data-testid=refresh]").await?;
             wait_for_count(&app, total).await?;
@@ -305,24 +274,6 @@ fn walk(
             Ok(app)
         },
     )
-}
-
-/// Reloads the window (the UI then reads the accounts again).
-async fn reload(app: &Client) -> TestResult {
-    app.execute("location.reload(); return null;", vec![])
-        .await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let known = "const p = document.querySelector('[data-testid=app-root]')?.dataset.firstRun; \
-                 return p === 'open' || p === 'closed';";
-    wait_for_js(app, "the reloaded window", known).await?;
-    super::first_run::skip_guide(app).await
-}
-
-async fn wait_for_card(app: &Client, provider: &str, state: &str, timeout: Duration) -> TestResult {
-    let check = format!(
-        "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === '{state}';"
-    );
-    wait_long(app, &format!("{provider} {state}"), &check, timeout).await
 }
 
 /// Waits until the row of sequence `id` is rendered with one of `states` on its chip (the
@@ -410,16 +361,4 @@ async fn focused_testid(app: &Client) -> TestResult<String> {
         )
         .await?;
     Ok(value.as_str().unwrap_or_default().to_string())
-}
-
-/// [`wait_for_js`] with a longer deadline (sign-ins, uploads).
-async fn wait_long(app: &Client, what: &str, predicate: &str, timeout: Duration) -> TestResult {
-    let deadline = Instant::now() + timeout;
-    loop {
-        match wait_for_js(app, what, predicate).await {
-            Ok(()) => return Ok(()),
-            Err(late) if Instant::now() > deadline => return Err(late),
-            Err(_) => {}
-        }
-    }
 }

@@ -5,20 +5,23 @@
 
 use std::fs;
 
+use mtp_testkit::fixtures::KnownSequence;
 use mtp_testkit::webdriver::{Client, Locator};
 use serde_json::json;
+use time::macros::datetime;
 
-use super::{
-    click, home, invoke, library_dir, open_sequence, screenshot, sequence_folder_count, text_of,
-    wait_for_count, wait_for_js, with_app, write_sequence, KnownSequence, TestResult, UI_TIMEOUT,
+use super::support::{
+    add_root, click, home, invoke, library_dir, open_sequence, remove_root, screenshot,
+    sequence_folder_count, text_of, wait_for_count, wait_for_js, with_app, write_known, TestResult,
+    UI_TIMEOUT,
 };
 
 const UNLINKED: KnownSequence = KnownSequence {
     name: "Unlinked Ride Porto",
     transport: ("Earth", "Bicycle"),
-    created: "2026-11-01T09:00:00",
-    centre: (41.1579, -8.6291),
-    points: 60,
+    start: datetime!(2026-11-01 09:00:00 UTC),
+    place: (41.1579, -8.6291),
+    photos: 60,
     drop_a_time: false,
 };
 
@@ -31,19 +34,10 @@ fn a_sequence_without_an_mtpw_id_is_linked_from_a_pasted_link_in_its_detail() ->
         let total = sequence_folder_count(&library_dir()?)?;
         wait_for_count(&app, total).await?;
         let elsewhere = home()?.join("MtpwLink");
-        let folder = write_sequence(&elsewhere, &UNLINKED)?;
-        let json_file = folder.join(format!("{}.json", UNLINKED.dir()));
+        let folder = write_known(&elsewhere, &UNLINKED, None)?;
+        let json_file = folder.join(format!("{}.json", UNLINKED.dir_name()));
         let json_before = fs::read(&json_file)?;
-        let outcome = invoke(
-            &app,
-            "add_paths",
-            json!({ "args": { "paths": [elsewhere.display().to_string()] } }),
-        )
-        .await?;
-        let root = outcome["added"][0]["path"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let root = add_root(&app, &elsewhere).await?;
         click(&app, "[data-testid=refresh]").await?;
         wait_for_count(&app, total + 1).await?;
         wait_for_js(
@@ -92,7 +86,7 @@ fn a_sequence_without_an_mtpw_id_is_linked_from_a_pasted_link_in_its_detail() ->
         wait_for_js(&app, "the row's chip: ready", &row_chip_script(false)).await?;
         assert_eq!(fs::read(&json_file)?, json_before, "the folder was written");
 
-        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+        remove_root(&app, &root).await?;
         click(&app, "[data-testid=refresh]").await?;
         wait_for_count(&app, total).await?;
         Ok(app)

@@ -12,12 +12,16 @@ use mtp_testkit::webdriver::{Client, Locator};
 use serde_json::{json, Value};
 use time::macros::datetime;
 
-use super::{
-    click, ctrl_click_row, home, invoke, row_for, screenshot, session_binary, text_of,
-    wait_for_count, wait_for_js, with_app_binary, TestResult, UI_TIMEOUT,
+use super::fakes::{
+    clear_strava_faults, fake_json, fake_request, mtpw_root, seed_mtpw_sequences, strava_root,
+};
+use super::support::{
+    add_folder_by_typing, app_with_env, assert_no_debug_text, click, connect_by_clicking,
+    ctrl_click_row, disconnect_both, home, leave_as_found, row_for, screenshot, session_binary,
+    text_of, use_redirect_mode, wait_for_js, wait_for_selection, wait_until, with_app_binary,
+    TestResult, IN_FLIGHT, UI_TIMEOUT,
 };
 
-const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(45);
 const BATCH_TIMEOUT: Duration = Duration::from_secs(150);
 
 /// The app's rate-limit windows pass this many times faster in the faults test (a quarter
@@ -54,7 +58,7 @@ fn journey_with_faults_shows_retrying_and_the_rate_limit_pause_then_completes() 
         let library = JourneyLibrary::write(&folder, "Faults", 4, false, 2018)?;
         library.seed_on_mtpw().await?;
         let outcome = journey_with_faults(&app, &library).await;
-        let cleared = fake_request("DELETE", &strava_root()?, "/__fake/faults", None).await;
+        let cleared = clear_strava_faults().await;
         let removed = leave_as_found(&app, &folder).await;
         outcome?;
         cleared?;
@@ -128,26 +132,14 @@ async fn journey(app: &Client, library: &JourneyLibrary) -> TestResult {
     let activities = library.assert_fakes_received_the_right_fields().await?;
     assert_history(app, library, &activities).await?;
     assert_broken_reasons_in_the_library(app, library).await?;
-    super::assert_no_debug_text(app).await?;
+    assert_no_debug_text(app).await?;
     Ok(())
 }
 
 /// Disconnects both accounts (as a first run would find them) and checks the Accounts view says so.
 async fn start_disconnected(app: &Client) -> TestResult {
-    for provider in ["strava", "mtpw"] {
-        invoke(
-            app,
-            "disconnect",
-            json!({ "args": { "provider": provider } }),
-        )
-        .await?;
-    }
-    invoke(
-        app,
-        "save_accounts_settings",
-        json!({ "args": { "redirect_mode": "deep-link" } }),
-    )
-    .await?;
+    disconnect_both(app).await?;
+    use_redirect_mode(app, "deep-link").await?;
     click(app, "[data-testid=nav-accounts]").await?;
     for provider in ["strava", "mtpw"] {
         let check = format!(
@@ -157,63 +149,6 @@ async fn start_disconnected(app: &Client) -> TestResult {
     }
     let strava = text_of(app, "[data-testid=strava-state]").await?;
     assert_eq!(strava, "Not connected");
-    Ok(())
-}
-
-/// Clicks Connect; the browser script approves and hands the deep link back to the app.
-pub(super) async fn connect_by_clicking(app: &Client, provider: &str) -> TestResult {
-    click(app, "[data-testid=nav-accounts]").await?;
-    let card = format!(
-        "const c = document.querySelector('[data-testid={provider}-card]'); return !!c && c.dataset.state === 'connected';"
-    );
-    // Already connected (an earlier test of the run): nothing to click.
-    let status = invoke(app, "accounts_status", json!({})).await?;
-    if status[provider]["connected"] == json!(true) {
-        return wait_until(
-            app,
-            &format!("{provider} shown connected"),
-            &card,
-            UI_TIMEOUT,
-        )
-        .await;
-    }
-    click(app, &format!("[data-testid={provider}-connect]")).await?;
-    wait_until(
-        app,
-        &format!("{provider} connected"),
-        &card,
-        SIGN_IN_TIMEOUT,
-    )
-    .await
-}
-
-/// Types the folder's path in the Library's folder field and presses Add, as a user would.
-pub(super) async fn add_folder_by_typing(app: &Client, folder: &Path) -> TestResult {
-    click(app, "[data-testid=nav-library]").await?;
-    let before = super::sequence_folder_count(&super::library_dir()?)?;
-    wait_for_count(app, before).await?;
-    let field = app
-        .wait_for(Locator::Css("[data-testid=folder-path]"), UI_TIMEOUT)
-        .await?;
-    field.click().await?;
-    field.send_keys(&folder.display().to_string()).await?;
-    click(app, "[data-testid=add-folder-path]").await?;
-    let added = super::sequence_folder_count(folder)?;
-    wait_for_count(app, before + added).await?;
-    let left = app
-        .execute(
-            "return document.querySelector('[data-testid=folder-path]').value;",
-            vec![],
-        )
-        .await?;
-    assert_eq!(
-        left,
-        json!(""),
-        "the field is emptied once the folder is added"
-    );
-    let folders = text_of(app, "[data-testid=library-folders]").await?;
-    let name = folder.file_name().unwrap_or_default().to_string_lossy();
-    assert!(folders.contains(name.as_ref()), "folders: {folders}");
     Ok(())
 }
 
@@ -241,13 +176,6 @@ async fn chips(app: &Client) -> TestResult<Value> {
             vec![],
         )
         .await?)
-}
-
-pub(super) async fn wait_for_selection(app: &Client, count: usize) -> TestResult {
-    let check = format!(
-        "const c = document.querySelector('[data-testid=selection-count]'); return !!c && c.textContent.trim() === '{count} selected';"
-    );
-    wait_for_js(app, &format!("{count} selected"), &check).await
 }
 
 /// (name, reason, text) of each sequence the confirmation says it skips.
@@ -542,31 +470,17 @@ fn at_a_quarter_hour(banner: &str) -> bool {
 
 /// A wrapper of the session app that sets `MTP_RATE_LIMIT_TIME_SCALE` (a documented setting).
 fn fast_limits_app() -> TestResult<PathBuf> {
-    let session = session_binary()?;
-    let wrapper = home()?.join(".journey-fast-limits");
-    let script = format!(
-        "#!/bin/sh\nMTP_RATE_LIMIT_TIME_SCALE={FAULTS_TIME_SCALE} exec \"{}\" \"$@\"\n",
-        session.display()
-    );
-    fs::write(&wrapper, script)?;
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755))?;
-    Ok(wrapper)
+    app_with_env(
+        &session_binary()?,
+        "journey-fast-limits",
+        "MTP_RATE_LIMIT_TIME_SCALE",
+        &FAULTS_TIME_SCALE.to_string(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
 // Watching the queue
 // ---------------------------------------------------------------------------------------------
-
-/// The states in which the pipeline still works on a row.
-const IN_FLIGHT: [&str; 6] = [
-    "queued",
-    "validating",
-    "uploading",
-    "processing",
-    "settingSportType",
-    "syncingMtpw",
-];
 
 /// Records, from the moment it is installed, every distinct look of every queue row (state,
 /// step text, progress kind and value) and every rate-limit banner text: what a photographer
@@ -685,22 +599,6 @@ async fn wait_for_batch(
             );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-pub(super) async fn wait_until(
-    app: &Client,
-    what: &str,
-    predicate: &str,
-    timeout: Duration,
-) -> TestResult {
-    let deadline = Instant::now() + timeout;
-    loop {
-        match wait_for_js(app, what, predicate).await {
-            Ok(()) => return Ok(()),
-            Err(late) if Instant::now() > deadline => return Err(late),
-            Err(_) => {}
-        }
     }
 }
 
@@ -965,73 +863,6 @@ impl JourneyLibrary {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The fakes' inspection API (tests/FAKES.md)
-// ---------------------------------------------------------------------------------------------
-
-fn strava_root() -> TestResult<String> {
-    let base = std::env::var("MTP_STRAVA_API_BASE")?;
-    Ok(base
-        .trim_end_matches('/')
-        .trim_end_matches("/api/v3")
-        .to_string())
-}
-
-/// Seeds the fake MTPW with sequences (UUID, name, transport) owned by the user who signs in,
-/// as MTP Desktop Uploader's sync would have left them.
-pub(super) async fn seed_mtpw_sequences(seeds: &[(&str, &str, &str)]) -> TestResult {
-    let seeds: Vec<Value> = seeds
-        .iter()
-        .map(|(uuid, name, transport)| json!({ "unique_id": uuid, "name": name, "transport_type": transport }))
-        .collect();
-    fake_request(
-        "POST",
-        &mtpw_root()?,
-        "/__fake/sequences",
-        Some(json!(seeds)),
-    )
-    .await?;
-    Ok(())
-}
-
-fn mtpw_root() -> TestResult<String> {
-    Ok(std::env::var("MTPW_BASE")?
-        .trim_end_matches('/')
-        .to_string())
-}
-
-pub(super) async fn fake_request(
-    method: &str,
-    root: &str,
-    path: &str,
-    body: Option<Value>,
-) -> TestResult<Value> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()?;
-    let url = format!("{root}{path}");
-    let request = match method {
-        "POST" => client.post(&url),
-        "DELETE" => client.delete(&url),
-        _ => client.get(&url),
-    };
-    let request = match body {
-        Some(body) => request.json(&body),
-        None => request,
-    };
-    let reply = request.send().await?;
-    let status = reply.status();
-    let text = reply.text().await?;
-    if !status.is_success() {
-        return Err(format!("{method} {url}: {status} {text}").into());
-    }
-    Ok(serde_json::from_str(&text)?)
-}
-
-async fn fake_json(root: &str, path: &str) -> TestResult<Value> {
-    fake_request("GET", root, path, None).await
-}
-
 /// Every upload POST the fake Strava received for sequences whose names start with `prefix`.
 async fn upload_posts(prefix: &str) -> TestResult<Vec<Value>> {
     let requests = fake_json(&strava_root()?, "/__fake/requests").await?;
@@ -1048,25 +879,4 @@ async fn upload_posts(prefix: &str) -> TestResult<Vec<Value>> {
         })
         .cloned()
         .collect())
-}
-
-/// Leaves the app as the other tests expect it: the folder out of the library and no account
-/// connected (the not-connected upload test relies on that).
-pub(super) async fn leave_as_found(app: &Client, folder: &Path) -> TestResult {
-    let removed = invoke(
-        app,
-        "remove_root",
-        json!({ "args": { "path": folder.display().to_string() } }),
-    )
-    .await;
-    for provider in ["strava", "mtpw"] {
-        invoke(
-            app,
-            "disconnect",
-            json!({ "args": { "provider": provider } }),
-        )
-        .await?;
-    }
-    removed?;
-    Ok(())
 }

@@ -13,12 +13,12 @@ use mtp_testkit::webdriver::Client;
 use serde_json::Value;
 use time::macros::datetime;
 
-use super::history::{app_on_data_dir, FrameTimes};
-use super::journey::{
-    add_folder_by_typing, connect_by_clicking, leave_as_found, seed_mtpw_sequences,
-    wait_for_selection, wait_until,
+use super::fakes::seed_mtpw_sequences;
+use super::support::{
+    add_folder_by_typing, app_on_data_dir, click, connect_by_clicking, home, leave_as_found,
+    screenshot, session_binary, text_of, wait_for_selection, wait_until, with_app_binary,
+    FrameTimes, TestResult,
 };
-use super::{click, home, screenshot, session_binary, text_of, with_app_binary, TestResult};
 
 /// How many sequences the batch has.
 const SEQUENCES: usize = 200;

@@ -9,14 +9,20 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use mtp_testkit::fake::notifications::FakeNotificationServer;
+use mtp_testkit::fixtures::{self, SequenceSpec};
 use mtp_testkit::webdriver::{Client, Locator};
 use serde_json::{json, Value};
+use time::macros::datetime;
 
-use super::uploads::{click, wait_for_card};
-use super::{
-    app_binary, home, invoke, library_dir, screenshot, sequence_folder_count, sequence_id_of,
-    session_binary, set_mtpw_id, start_app, wait_for_count, write_known_library, write_sequence,
-    KnownSequence, TestResult, ONE_APP_AT_A_TIME, UI_TIMEOUT,
+use super::fakes::{
+    clear_strava_faults, fake_json, fake_request, seed_mtpw_sequences, strava_root,
+    wait_for_notification,
+};
+use super::support::{
+    app_binary, click_testid, connect_by_clicking, disconnect_both, finished, home, invoke,
+    library_dir, remove_root, run_alone, screenshot, sequence_folder_count, sequence_id_of,
+    session_binary, start_app, use_redirect_mode, wait_for_count, TestResult, IN_FLIGHT,
+    UI_TIMEOUT,
 };
 
 /// How many sequences the batch has.
@@ -29,28 +35,23 @@ const BATCH_TIMEOUT: Duration = Duration::from_secs(120);
 #[test]
 #[ignore = "needs Xvfb + tauri-driver + fake services: run via tests/e2e/run-gui.sh"]
 fn a_batch_killed_mid_way_resumes_at_restart_without_duplicates() -> TestResult {
-    let _turn = ONE_APP_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    write_known_library(&library_dir()?)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+    run_alone(async {
         let outcome = tokio::spawn(restart_mid_batch()).await;
         // Whatever happened, leave the fake as the other tests expect it.
-        let _ = strava_fake("DELETE", "/__fake/faults", None).await;
-        match outcome {
-            Ok(result) => result,
-            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
-            Err(failed) => Err(failed.into()),
-        }
+        let _ = clear_strava_faults().await;
+        finished(outcome)
     })
 }
 
 async fn restart_mid_batch() -> TestResult {
     let batch = Batch::write()?;
-    seed_mtpw(&batch).await?;
+    let seeds: Vec<(&str, &str, &str)> = batch
+        .uuids
+        .iter()
+        .zip(&batch.names)
+        .map(|(uuid, name)| (uuid.as_str(), name.as_str(), "Bicycle"))
+        .collect();
+    seed_mtpw_sequences(&seeds).await?;
 
     // First run: connect, queue the batch, and kill the app once some are done and some not.
     let app = start_app(&session_binary()?, &[]).await?;
@@ -73,7 +74,7 @@ async fn restart_mid_batch() -> TestResult {
             json!({ "args": { "sequenceIds": batch.ids(), "insist": false } }),
         )
         .await?;
-        click(&app, "nav-queue").await?;
+        click_testid(&app, "nav-queue").await?;
         // Once the first two are on Strava, the next two uploads reach Strava but their
         // answers are lost: the app does not know them when it is killed.
         wait_until_first_two_sent(&app).await?;
@@ -97,15 +98,15 @@ async fn restart_mid_batch() -> TestResult {
     let notifications = FakeNotificationServer::start()?;
     let app = start_app(&session_binary()?, &[]).await?;
     let second = async {
-        click(&app, "nav-queue").await?;
+        click_testid(&app, "nav-queue").await?;
         app.wait_for(Locator::Css("[data-testid=queue-row]"), UI_TIMEOUT)
             .await?;
         let resumed = queue_rows(&app).await?;
         screenshot("restart-queue-resumed")?;
         let finished = wait_until_idle(&app).await?;
         screenshot("restart-queue-finished")?;
-        let notice = wait_for_notification(&notifications).await;
-        click(&app, "nav-history").await?;
+        let notice = wait_for_notification(&notifications, 0).await;
+        click_testid(&app, "nav-history").await?;
         app.wait_for(Locator::Css("[data-testid=history-row]"), UI_TIMEOUT)
             .await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -117,7 +118,7 @@ async fn restart_mid_batch() -> TestResult {
             json!({ "args": { "states": [], "text": null, "offset": 0, "limit": 500 } }),
         )
         .await?;
-        invoke(&app, "remove_root", json!({ "args": { "path": root } })).await?;
+        remove_root(&app, &root).await?;
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>((
             resumed,
             finished,
@@ -129,7 +130,7 @@ async fn restart_mid_batch() -> TestResult {
     .await;
     let _ = app.close().await;
     let (resumed, finished, notice, history_rows, records) = second?;
-    let state = strava_fake("GET", "/__fake/state", None).await?;
+    let state = fake_json(&strava_root()?, "/__fake/state").await?;
 
     // Judge. The kill came mid-way: some were done, some were not.
     report_strava_uploads(&state, &batch);
@@ -237,22 +238,14 @@ impl Batch {
             uuids: Vec::new(),
         };
         for i in 0..SEQUENCES {
-            let name: &'static str = Box::leak(format!("Restart Ride {}", i + 1).into_boxed_str());
-            let created: &'static str =
-                Box::leak(format!("2020-03-{:02}T08:00:00", i + 10).into_boxed_str());
-            let sequence = KnownSequence {
-                name,
-                transport: ("Earth", "Bicycle"),
-                created,
-                centre: (40.0 + i as f64 * 0.1, -3.7),
-                points: 60 + i,
-                drop_a_time: false,
-            };
-            let folder = write_sequence(&root, &sequence)?;
+            let name = format!("Restart Ride {}", i + 1);
+            let start = datetime!(2020-03-10 08:00:00 UTC) + time::Duration::days(i as i64);
+            let place = (40.0 + i as f64 * 0.1, -3.7);
             let uuid = format!("5e7a11ed-0000-4000-8000-{:012}", i + 1);
-            set_mtpw_id(&folder, &uuid)?;
-            batch.folders.push(folder);
-            batch.names.push(name.to_string());
+            let mut spec = SequenceSpec::named(&name, ("Earth", "Bicycle"), start, place, 60 + i);
+            spec.destination_mtp = Some(Value::from(uuid.clone()));
+            batch.folders.push(fixtures::write_sequence(&root, &spec)?);
+            batch.names.push(name);
             batch.uuids.push(uuid);
         }
         Ok(batch)
@@ -263,32 +256,9 @@ impl Batch {
     }
 }
 
-/// Tells the fake MTPW that the sequences exist (as MTP Desktop Uploader created them), so
-/// marking them succeeds.
-async fn seed_mtpw(batch: &Batch) -> TestResult {
-    let base = std::env::var("MTPW_BASE").map_err(|_| "MTPW_BASE is not set")?;
-    let sequences: Vec<Value> = batch
-        .uuids
-        .iter()
-        .zip(&batch.names)
-        .map(|(uuid, name)| json!({ "unique_id": uuid, "name": name, "transport_type": "Bicycle" }))
-        .collect();
-    let answer = reqwest::Client::new()
-        .post(format!("{base}/__fake/sequences"))
-        .json(&sequences)
-        .send()
-        .await?;
-    let status = answer.status();
-    if !status.is_success() {
-        let text = answer.text().await.unwrap_or_default();
-        return Err(format!("the fake MTPW refused the sequences: {status} {text}").into());
-    }
-    Ok(())
-}
-
 /// Each upload the fake Strava holds for the batch (its id and sequence name), by upload id.
 async fn uploads_in_order(batch: &Batch) -> TestResult<Vec<(u64, String)>> {
-    let state = strava_fake("GET", "/__fake/state", None).await?;
+    let state = fake_json(&strava_root()?, "/__fake/state").await?;
     let mut uploads: Vec<(u64, String)> = list_of(&state["uploads"])
         .iter()
         .filter_map(|u| {
@@ -330,26 +300,10 @@ fn report_strava_uploads(state: &Value, batch: &Batch) {
 async fn connect_both(app: &Client) -> TestResult {
     let total = sequence_folder_count(&library_dir()?)?;
     wait_for_count(app, total).await?;
-    for provider in ["strava", "mtpw"] {
-        invoke(
-            app,
-            "disconnect",
-            json!({ "args": { "provider": provider } }),
-        )
-        .await?;
-    }
-    invoke(
-        app,
-        "save_accounts_settings",
-        json!({ "args": { "redirect_mode": "deep-link" } }),
-    )
-    .await?;
-    click(app, "nav-accounts").await?;
-    click(app, "strava-connect").await?;
-    wait_for_card(app, "strava").await?;
-    click(app, "mtpw-connect").await?;
-    wait_for_card(app, "mtpw").await?;
-    Ok(())
+    disconnect_both(app).await?;
+    use_redirect_mode(app, "deep-link").await?;
+    connect_by_clicking(app, "strava").await?;
+    connect_by_clicking(app, "mtpw").await
 }
 
 /// The queue's rows in their order: sequence name and state.
@@ -385,8 +339,9 @@ async fn set_upload_faults(lose_answers: bool) -> TestResult {
     } else {
         vec![slow]
     };
-    strava_fake(
+    fake_request(
         "POST",
+        &strava_root()?,
         "/__fake/faults",
         Some(json!({ "clear": true, "faults": faults })),
     )
@@ -472,17 +427,7 @@ async fn wait_until_idle(app: &Client) -> TestResult<HashMap<String, String>> {
     loop {
         let snapshot = invoke(app, "upload_queue", json!({ "args": null })).await?;
         let states: HashMap<String, String> = rows_by_name(&snapshot);
-        let moving = states.values().any(|s| {
-            matches!(
-                s.as_str(),
-                "queued"
-                    | "validating"
-                    | "uploading"
-                    | "processing"
-                    | "settingSportType"
-                    | "syncingMtpw"
-            )
-        });
+        let moving = states.values().any(|s| IN_FLIGHT.contains(&s.as_str()));
         if snapshot["running"] == json!(false) && !moving {
             return Ok(states);
         }
@@ -490,22 +435,6 @@ async fn wait_until_idle(app: &Client) -> TestResult<HashMap<String, String>> {
             return Err(format!("the resumed batch did not finish: {snapshot}").into());
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// The last notification received within a few seconds, if any.
-async fn wait_for_notification(
-    server: &FakeNotificationServer,
-) -> Option<mtp_testkit::fake::notifications::Notified> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(last) = server.received().pop() {
-            return Some(last);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
@@ -562,27 +491,4 @@ fn is_our_app(proc_dir: &Path, binary: &Path, display: &str) -> bool {
     environ
         .split(|b| *b == 0)
         .any(|var| var == wanted.as_bytes())
-}
-
-/// A request to the fake Strava's test routes (its base is the API base without `/api/v3`).
-async fn strava_fake(method: &str, path: &str, body: Option<Value>) -> TestResult<Value> {
-    let api = std::env::var("MTP_STRAVA_API_BASE").map_err(|_| "MTP_STRAVA_API_BASE is not set")?;
-    let root = api.trim_end_matches('/').trim_end_matches("/api/v3");
-    let client = reqwest::Client::new();
-    let url = format!("{root}{path}");
-    let request = match method {
-        "GET" => client.get(&url),
-        "DELETE" => client.delete(&url),
-        _ => client.post(&url),
-    };
-    let request = match body {
-        Some(body) => request.json(&body),
-        None => request,
-    };
-    let answer = request.send().await?;
-    if !answer.status().is_success() {
-        return Err(format!("{method} {path}: {}", answer.status()).into());
-    }
-    let text = answer.text().await?;
-    Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }

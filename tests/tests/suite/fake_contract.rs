@@ -13,8 +13,10 @@ use mtp_testkit::fake::strava::resources::{
 use mtp_testkit::fake::strava::routes::{ParamIn, API_ROUTES, UPDATABLE_ACTIVITY_FIELDS};
 use mtp_testkit::fake::strava::track::DATA_TYPES;
 use mtp_testkit::fake::{FakeStrava, StravaConfig};
-use reqwest::{multipart, Client, StatusCode};
+use reqwest::{multipart, StatusCode};
 use serde_json::Value;
+
+use crate::support::http;
 
 const GPX: &str = r#"<?xml version="1.0"?><gpx version="1.1" creator="c"><trk><trkseg>
 <trkpt lat="48.1" lon="11.5"><time>2022-03-01T08:00:00Z</time></trkpt>
@@ -133,14 +135,6 @@ fn oauth_parameters_and_scopes_match_the_reference_contract() {
         set(UPDATABLE_ACTIVITY_FIELDS),
         strings(&contract["schemas"]["UpdatableActivity"])
     );
-}
-
-fn http() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
 }
 
 fn assert_fault(body: &Value, contract: &Value, what: &str) {

@@ -1,0 +1,213 @@
+//! The fake Strava's injected faults: scripted, probabilistic with a seed, processing
+//! errors, and 5xx from the edge.
+
+use std::time::{Duration, Instant};
+
+use mtp_testkit::fake::{ErrorBody, FaultKind, FaultRule, StravaConfig};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use super::support::{
+    http, json_of, poll_upload, post_upload, script_faults, start, upload_form, write_token, GPX,
+};
+
+#[tokio::test]
+async fn scripted_faults_fire_as_scripted() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let token = write_token(&fake);
+    let script = json!({"faults": [
+        {"route": "GET /api/v3/athlete", "kind": "status", "status": 503, "count": 2},
+        {"route": "GET /api/v3/uploads/*", "kind": "drop"},
+        {"route": "POST /api/v3/uploads", "kind": "slow", "delay_ms": 300},
+    ]});
+    let scripted = script_faults(&fake.base_url(), &script).await;
+    assert_eq!(scripted.status(), StatusCode::OK);
+    let athlete = || {
+        http()
+            .get(format!("{}/athlete", fake.api_base()))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(
+        athlete().await.expect("1").status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    let second = athlete().await.expect("2");
+    assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        !second.headers().contains_key("x-ratelimit-usage"),
+        "an edge 5xx has no rate-limit headers"
+    );
+    assert_eq!(athlete().await.expect("3").status(), StatusCode::OK);
+
+    let started = Instant::now();
+    let upload =
+        json_of(post_upload(&fake, &token, upload_form(GPX.into(), "a.gpx", "gpx", "a")).await)
+            .await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let dropped = http()
+        .get(format!("{}/uploads/{}", fake.api_base(), upload["id"]))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    let broken = match dropped {
+        Err(_) => true,
+        Ok(response) => response.bytes().await.is_err(),
+    };
+    assert!(broken, "the client must see a broken response");
+
+    let revoke = json!({"route": "GET /api/v3/athlete", "kind": "revoke_token"});
+    script_faults(&fake.base_url(), &revoke).await;
+    assert_eq!(
+        athlete().await.expect("4").status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        athlete().await.expect("5").status(),
+        StatusCode::UNAUTHORIZED,
+        "the token stays revoked"
+    );
+}
+
+#[tokio::test]
+async fn probabilistic_faults_are_reproducible_with_a_seed() {
+    async fn outcomes() -> Vec<u16> {
+        let fake = start(StravaConfig::for_tests()).await;
+        let script = json!({"seed": 42, "faults": [{"route": "* /oauth/**", "kind": "rate_limited", "probability": 0.5}]});
+        script_faults(&fake.base_url(), &script).await;
+        let mut statuses = Vec::new();
+        for _ in 0..20 {
+            let response = http()
+                .post(format!("{}/token", fake.oauth_base()))
+                .send()
+                .await
+                .expect("token");
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    }
+    let first = outcomes().await;
+    assert_eq!(first, outcomes().await);
+    assert!(
+        first.contains(&429) && first.iter().any(|s| *s != 429),
+        "{first:?}"
+    );
+}
+
+#[tokio::test]
+async fn processing_error_fault_fails_the_next_upload() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let token = write_token(&fake);
+    let script =
+        json!({"route": "POST /api/v3/uploads", "kind": "processing_error", "message": "boom"});
+    script_faults(&fake.base_url(), &script).await;
+    let upload =
+        json_of(post_upload(&fake, &token, upload_form(GPX.into(), "a.gpx", "gpx", "a")).await)
+            .await;
+    let result = poll_upload(&fake, &token, upload["id"].as_u64().expect("id")).await;
+    assert_eq!(result["error"], "boom");
+}
+
+#[tokio::test]
+async fn injected_5xx_come_from_the_edge_without_rate_limit_headers() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let token = write_token(&fake);
+    let rules = [
+        FaultRule::next("GET /api/v3/athlete", FaultKind::Status { status: 502 }, 1),
+        FaultRule::next(
+            "GET /api/v3/athlete",
+            FaultKind::ServerError {
+                status: 503,
+                body: ErrorBody::Plain,
+            },
+            1,
+        ),
+        FaultRule::next(
+            "GET /api/v3/athlete",
+            FaultKind::ServerError {
+                status: 504,
+                body: ErrorBody::Empty,
+            },
+            1,
+        ),
+        FaultRule::next(
+            "GET /api/v3/athlete",
+            FaultKind::ServerError {
+                status: 500,
+                body: ErrorBody::Json,
+            },
+            1,
+        ),
+    ];
+    for rule in rules {
+        fake.add_fault(rule);
+    }
+    let athlete = || {
+        http()
+            .get(format!("{}/athlete", fake.api_base()))
+            .bearer_auth(&token)
+            .send()
+    };
+    let expectations = [
+        (502, Some("text/html"), true),
+        (503, Some("text/plain"), true),
+        (504, None, false),
+    ];
+    for (status, content_type, has_body) in expectations {
+        let response = athlete().await.expect("athlete");
+        assert_eq!(response.status().as_u16(), status);
+        assert!(
+            !response.headers().contains_key("x-ratelimit-usage"),
+            "{status}"
+        );
+        let got_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").to_string());
+        assert_eq!(got_type.as_deref(), content_type, "{status}");
+        let body = response.text().await.expect("body");
+        assert_eq!(!body.is_empty(), has_body, "{status}");
+        assert!(
+            serde_json::from_str::<Value>(&body).is_err(),
+            "{status}: {body}"
+        );
+    }
+    fake.add_fault(FaultRule::next(
+        "POST /api/v3/oauth/token",
+        FaultKind::Status { status: 502 },
+        1,
+    ));
+    let token_edge = http()
+        .post(format!("{}/api/v3/oauth/token", fake.base_url()))
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(token_edge.status(), StatusCode::BAD_GATEWAY);
+    assert!(!token_edge.headers().contains_key("x-ratelimit-usage"));
+    let json_fault = athlete().await.expect("athlete");
+    assert_eq!(json_fault.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(json_fault.headers().contains_key("x-ratelimit-usage"));
+    assert!(json_of(json_fault).await["errors"].is_array());
+
+    // The old JSON form as the default for `status` faults.
+    let old = start(StravaConfig {
+        server_error_body: ErrorBody::Json,
+        ..StravaConfig::for_tests()
+    })
+    .await;
+    old.add_fault(FaultRule::next(
+        "GET /api/v3/athlete",
+        FaultKind::Status { status: 503 },
+        1,
+    ));
+    let response = http()
+        .get(format!("{}/athlete", old.api_base()))
+        .bearer_auth(write_token(&old))
+        .send()
+        .await
+        .expect("athlete");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.headers().contains_key("x-ratelimit-usage"));
+    assert!(json_of(response).await["message"].is_string());
+}
