@@ -32,7 +32,7 @@ const ATHLETE: &str = "Marianne Teutenberg";
 fn strava_connects_through_the_deep_link() -> TestResult {
     let binary = session_binary()?;
     with_app_binary("accounts-strava-deep-link", &binary, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         connect_strava_showing_every_state(&app, "light").await?;
         assert!(
             browser_log()?.contains("second launch ended with status 0"),
@@ -53,7 +53,7 @@ fn strava_connects_through_the_deep_link() -> TestResult {
 fn mtpw_connects_through_the_deep_link() -> TestResult {
     let binary = session_binary()?;
     with_app_binary("accounts-mtpw-deep-link", &binary, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         open_accounts(&app).await?;
         click_testid(&app, "mtpw-connect").await?;
         wait_for_card(&app, "mtpw", "connected", SIGN_IN_TIMEOUT).await?;
@@ -73,7 +73,7 @@ fn mtpw_connects_through_the_deep_link() -> TestResult {
 fn both_accounts_connect_through_loopback() -> TestResult {
     let binary = session_binary()?;
     with_app_binary("accounts-loopback", &binary, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         open_accounts(&app).await?;
         // Chosen as a photographer would: Advanced, Loopback, Save.
         click_testid(&app, "accounts-advanced-toggle").await?;
@@ -86,7 +86,7 @@ fn both_accounts_connect_through_loopback() -> TestResult {
         )
         .await?;
         let settings = invoke(&app, "accounts_settings", Value::Null).await?;
-        assert_eq!(settings["redirect_mode"], json!("loopback"), "{settings}");
+        assert_eq!(settings["redirectMode"], json!("loopback"), "{settings}");
         let registration = text_of(&app, "[data-testid=mtpw-registration]").await?;
         assert!(
             registration.contains("http://127.0.0.1/mtpw/callback"),
@@ -105,7 +105,7 @@ fn both_accounts_connect_through_loopback() -> TestResult {
         assert_in_keyring(&secrets.strava)?;
         assert_in_keyring(&secrets.mtpw)?;
         assert_nowhere_on_disk(&secrets.all())?;
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         Ok(app)
     })
 }
@@ -115,7 +115,7 @@ fn both_accounts_connect_through_loopback() -> TestResult {
 fn forged_links_leave_the_window_disconnected_and_alive() -> TestResult {
     let binary = session_binary()?;
     with_app_binary("accounts-forged-links", &binary, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         open_accounts(&app).await?;
 
         // A real sign-in waits; its genuine callback is kept to replay later.
@@ -206,7 +206,7 @@ fn a_forged_link_at_cold_start_changes_nothing() -> TestResult {
 fn a_declined_sign_in_says_so_and_changes_nothing() -> TestResult {
     let binary = session_binary()?;
     with_app_binary("accounts-declined", &binary, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         open_accounts(&app).await?;
         set_strava_approval("deny").await?;
         click_testid(&app, "strava-connect").await?;
@@ -275,7 +275,7 @@ fn the_accounts_view_in_dark_mode() -> TestResult {
             )
             .await?;
         assert_eq!(dark_scheme, json!(true), "the window is not in dark mode");
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         connect_strava_showing_every_state(&app, "dark").await?;
         disconnect(&app, "strava").await?;
         Ok(app)

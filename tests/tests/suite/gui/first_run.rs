@@ -26,7 +26,7 @@ const MEMORY_KEY: &str = "mtp.firstRunGuide";
 fn the_guide_leads_a_first_run_through_both_connections() -> TestResult {
     let binary = session_binary()?;
     with_app_binary("first-run-ended", &binary, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         start_as_first_run(&app).await?;
         // Focus starts inside the guide, on its first action.
         assert_eq!(
@@ -87,7 +87,7 @@ fn the_guide_leads_a_first_run_through_both_connections() -> TestResult {
             json!("done"),
             "Done must not turn into skipped"
         );
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         Ok(app)
     })
 }
@@ -99,7 +99,7 @@ fn the_guide_can_be_skipped_and_reopened_in_dark_mode() -> TestResult {
         return Err("MTP_GUI_APP_DARK is not set: run via tests/e2e/run-gui.sh".into());
     };
     with_app_binary("first-run-skipped-dark", &dark, |app| async move {
-        sign_out_everywhere(&app, "deep-link").await?;
+        sign_out_everywhere(&app, "deepLink").await?;
         start_as_first_run(&app).await?;
         assert_step_done(&app, "strava", false).await?;
         assert_step_done(&app, "mtpw", false).await?;

@@ -139,7 +139,7 @@ async fn journey(app: &Client, library: &JourneyLibrary) -> TestResult {
 /// Disconnects both accounts (as a first run would find them) and checks the Accounts view says so.
 async fn start_disconnected(app: &Client) -> TestResult {
     disconnect_both(app).await?;
-    use_redirect_mode(app, "deep-link").await?;
+    use_redirect_mode(app, "deepLink").await?;
     click(app, "[data-testid=nav-accounts]").await?;
     for provider in ["strava", "mtpw"] {
         let check = format!(

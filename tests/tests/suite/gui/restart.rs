@@ -301,7 +301,7 @@ async fn connect_both(app: &Client) -> TestResult {
     let total = sequence_folder_count(&library_dir()?)?;
     wait_for_count(app, total).await?;
     disconnect_both(app).await?;
-    use_redirect_mode(app, "deep-link").await?;
+    use_redirect_mode(app, "deepLink").await?;
     connect_by_clicking(app, "strava").await?;
     connect_by_clicking(app, "mtpw").await
 }

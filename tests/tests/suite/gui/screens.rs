@@ -110,7 +110,7 @@ fn walk(
             wait_for_count(&app, total).await?;
 
             // First run: no account; the guide (reopened from the sidebar), then Accounts.
-            sign_out_everywhere(&app, "deep-link").await?;
+            sign_out_everywhere(&app, "deepLink").await?;
             reload(&app).await?;
             skip_guide(&app).await?;
             click(&app, "[data-testid=nav-guide]").await?;
@@ -251,7 +251,7 @@ fn walk(
 
             // Leave the library and the keyring as the other tests expect them.
             remove_root(&app, &root).await?;
-            sign_out_everywhere(&app, "deep-link").await?;
+            sign_out_everywhere(&app, "deepLink").await?;
             click(&app, "[data-testid=refresh]").await?;
             wait_for_count(&app, total).await?;
             assert_eq!(selected, "7 selected");

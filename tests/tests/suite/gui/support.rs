@@ -655,12 +655,12 @@ pub(super) async fn disconnect_both(app: &Client) -> TestResult {
     Ok(())
 }
 
-/// Saves how sign-ins come back to the app: `deep-link` or `loopback`.
+/// Saves how sign-ins come back to the app: `deepLink` or `loopback`.
 pub(super) async fn use_redirect_mode(app: &Client, mode: &str) -> TestResult {
     invoke(
         app,
         "save_accounts_settings",
-        json!({ "args": { "redirect_mode": mode } }),
+        json!({ "args": { "redirectMode": mode } }),
     )
     .await?;
     Ok(())

@@ -36,7 +36,7 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
         let total = sequence_folder_count(&library_dir()?)?;
         wait_for_count(&app, total).await?;
         disconnect_both(&app).await?;
-        use_redirect_mode(&app, "deep-link").await?;
+        use_redirect_mode(&app, "deepLink").await?;
         connect_by_clicking(&app, "strava").await?;
         connect_by_clicking(&app, "mtpw").await?;
 
