@@ -3,10 +3,9 @@
 //! it ended (`accounts-changed`, `sign-in-failed`). Every keyring call runs on a blocking thread
 //! inside the engine's async methods, never on the main thread.
 
-use mtp_engine::accounts::{AccountsStatus, AuthError, DisconnectOutcome, SignIn};
-use mtp_engine::ipc::{self, ClientSecretArgs, Command, ProviderArgs, SignInFailed, SignInStarted};
+use mtp_engine::accounts::{AuthError, SignIn};
+use mtp_engine::ipc::{self, SignInFailed, SignInStarted};
 use mtp_engine::secrets::Secret;
-use mtp_engine::settings::{EffectiveSettings, SettingsUpdate};
 use mtp_engine::UserError;
 use mtp_services::oauth::CallbackError;
 use tauri::{AppHandle, Manager, State};
@@ -14,18 +13,11 @@ use tauri::{AppHandle, Manager, State};
 use crate::engine_state::EngineState;
 use crate::events::emit;
 
-// Each command's argument and result types are the declared ones (a mismatch does not compile).
-const _: Command<(), AccountsStatus> = ipc::ACCOUNTS_STATUS;
-const _: Command<(), EffectiveSettings> = ipc::ACCOUNTS_SETTINGS;
-const _: Command<SettingsUpdate, EffectiveSettings> = ipc::SAVE_ACCOUNTS_SETTINGS;
-const _: Command<ClientSecretArgs, EffectiveSettings> = ipc::SET_STRAVA_CLIENT_SECRET;
-const _: Command<ProviderArgs, SignInStarted> = ipc::START_SIGN_IN;
-const _: Command<ProviderArgs, ()> = ipc::CANCEL_SIGN_IN;
-const _: Command<ProviderArgs, DisconnectOutcome> = ipc::DISCONNECT;
-
 /// Both accounts and whether the keyring works.
 #[tauri::command]
-pub async fn accounts_status(engine: State<'_, EngineState>) -> Result<AccountsStatus, UserError> {
+pub async fn accounts_status(
+    engine: State<'_, EngineState>,
+) -> Result<ipc::answer::ACCOUNTS_STATUS, UserError> {
     Ok(engine.accounts()?.status().await)
 }
 
@@ -33,7 +25,7 @@ pub async fn accounts_status(engine: State<'_, EngineState>) -> Result<AccountsS
 #[tauri::command]
 pub async fn accounts_settings(
     engine: State<'_, EngineState>,
-) -> Result<EffectiveSettings, UserError> {
+) -> Result<ipc::answer::ACCOUNTS_SETTINGS, UserError> {
     Ok(engine.accounts()?.settings().await?)
 }
 
@@ -41,8 +33,8 @@ pub async fn accounts_settings(
 #[tauri::command]
 pub async fn save_accounts_settings(
     engine: State<'_, EngineState>,
-    args: SettingsUpdate,
-) -> Result<EffectiveSettings, UserError> {
+    args: ipc::args::SAVE_ACCOUNTS_SETTINGS,
+) -> Result<ipc::answer::SAVE_ACCOUNTS_SETTINGS, UserError> {
     Ok(engine.accounts()?.save_settings(args).await?)
 }
 
@@ -50,8 +42,8 @@ pub async fn save_accounts_settings(
 #[tauri::command]
 pub async fn set_strava_client_secret(
     engine: State<'_, EngineState>,
-    args: ClientSecretArgs,
-) -> Result<EffectiveSettings, UserError> {
+    args: ipc::args::SET_STRAVA_CLIENT_SECRET,
+) -> Result<ipc::answer::SET_STRAVA_CLIENT_SECRET, UserError> {
     let accounts = engine.accounts()?;
     accounts
         .set_strava_client_secret(Secret::new(args.secret))
@@ -66,8 +58,8 @@ pub async fn set_strava_client_secret(
 pub async fn start_sign_in(
     app: AppHandle,
     engine: State<'_, EngineState>,
-    args: ProviderArgs,
-) -> Result<SignInStarted, UserError> {
+    args: ipc::args::START_SIGN_IN,
+) -> Result<ipc::answer::START_SIGN_IN, UserError> {
     let accounts = engine.accounts()?;
     let mode = accounts.settings().await?.redirect_mode;
     accounts.cancel_sign_in(args.provider);
@@ -94,8 +86,8 @@ pub async fn start_sign_in(
 #[tauri::command]
 pub async fn cancel_sign_in(
     engine: State<'_, EngineState>,
-    args: ProviderArgs,
-) -> Result<(), UserError> {
+    args: ipc::args::CANCEL_SIGN_IN,
+) -> Result<ipc::answer::CANCEL_SIGN_IN, UserError> {
     engine.accounts()?.cancel_sign_in(args.provider);
     Ok(())
 }
@@ -104,8 +96,8 @@ pub async fn cancel_sign_in(
 #[tauri::command]
 pub async fn disconnect(
     engine: State<'_, EngineState>,
-    args: ProviderArgs,
-) -> Result<DisconnectOutcome, UserError> {
+    args: ipc::args::DISCONNECT,
+) -> Result<ipc::answer::DISCONNECT, UserError> {
     Ok(engine.accounts()?.disconnect(args.provider).await?)
 }
 

@@ -3,12 +3,9 @@
 
 use std::path::PathBuf;
 
+use mtp_engine::ipc;
 use mtp_engine::ipc::compact_list::LibraryList;
-use mtp_engine::ipc::{self, AddPathsArgs, Command, RemoveRootArgs, SequenceDetailArgs};
-use mtp_engine::ipc::{LinkMtpwArgs, UploadArgs, UploadSequencesArgs, UploadTargetArgs};
-use mtp_engine::uploads::{EnqueueOutcome, HistoryPage, HistoryQuery, UploadRecord};
-use mtp_engine::uploads::{LinkTarget, QueueSnapshot};
-use mtp_engine::{DropOutcome, SequenceDetail, UserError};
+use mtp_engine::UserError;
 use tauri::{AppHandle, Manager, State};
 
 use crate::checks;
@@ -29,20 +26,12 @@ macro_rules! command_handlers {
 }
 pub(crate) use command_handlers;
 
-// Each command's argument and result types are the declared ones (a mismatch does not compile).
-const _: Command<(), LibraryList> = ipc::SCAN_LIBRARY;
-const _: Command<AddPathsArgs, DropOutcome> = ipc::ADD_PATHS;
-const _: Command<RemoveRootArgs, ()> = ipc::REMOVE_ROOT;
-const _: Command<SequenceDetailArgs, SequenceDetail> = ipc::SEQUENCE_DETAIL;
-const _: Command<UploadSequencesArgs, Vec<EnqueueOutcome>> = ipc::UPLOAD_SEQUENCES;
-const _: Command<(), QueueSnapshot> = ipc::UPLOAD_QUEUE;
-const _: Command<UploadTargetArgs, ()> = ipc::PAUSE_UPLOADS;
-const _: Command<UploadTargetArgs, ()> = ipc::RESUME_UPLOADS;
-const _: Command<UploadTargetArgs, ()> = ipc::CANCEL_UPLOADS;
-const _: Command<UploadArgs, Option<UploadRecord>> = ipc::RETRY_UPLOAD;
-const _: Command<HistoryQuery, HistoryPage> = ipc::UPLOAD_HISTORY;
-const _: Command<UploadArgs, Option<UploadRecord>> = ipc::UPLOAD_RECORD;
-const _: Command<LinkTarget, ()> = ipc::OPEN_LINK;
+// Every handler takes `ipc::args::NAME` and answers `ipc::answer::NAME`; these take no argument,
+// so their declared argument type must be `()`.
+const _: ipc::args::SCAN_LIBRARY = ();
+const _: ipc::args::UPLOAD_QUEUE = ();
+const _: ipc::args::ACCOUNTS_STATUS = ();
+const _: ipc::args::ACCOUNTS_SETTINGS = ();
 
 /// Every sequence under every library folder, newest first (no track previews, in the compact
 /// form of `LibraryList`: the list stays light). New or changed sequences come back
@@ -51,7 +40,7 @@ const _: Command<LinkTarget, ()> = ipc::OPEN_LINK;
 pub async fn scan_library(
     app: AppHandle,
     engine: State<'_, EngineState>,
-) -> Result<LibraryList, UserError> {
+) -> Result<ipc::answer::SCAN_LIBRARY, UserError> {
     let list = engine
         .run(|engine| engine.scan().map(LibraryList::from))
         .await?;
@@ -65,8 +54,8 @@ pub async fn scan_library(
 #[tauri::command]
 pub async fn add_paths(
     engine: State<'_, EngineState>,
-    args: AddPathsArgs,
-) -> Result<DropOutcome, UserError> {
+    args: ipc::args::ADD_PATHS,
+) -> Result<ipc::answer::ADD_PATHS, UserError> {
     let paths: Vec<PathBuf> = args.paths.into_iter().map(PathBuf::from).collect();
     engine.run(move |engine| engine.add_paths(&paths)).await
 }
@@ -75,8 +64,8 @@ pub async fn add_paths(
 #[tauri::command]
 pub async fn remove_root(
     engine: State<'_, EngineState>,
-    args: RemoveRootArgs,
-) -> Result<(), UserError> {
+    args: ipc::args::REMOVE_ROOT,
+) -> Result<ipc::answer::REMOVE_ROOT, UserError> {
     engine
         .run(move |engine| engine.remove_root(&args.path))
         .await
@@ -86,8 +75,8 @@ pub async fn remove_root(
 #[tauri::command]
 pub async fn sequence_detail(
     engine: State<'_, EngineState>,
-    args: SequenceDetailArgs,
-) -> Result<SequenceDetail, UserError> {
+    args: ipc::args::SEQUENCE_DETAIL,
+) -> Result<ipc::answer::SEQUENCE_DETAIL, UserError> {
     engine
         .run(move |engine| engine.sequence_detail(&args.id))
         .await
@@ -97,8 +86,8 @@ pub async fn sequence_detail(
 #[tauri::command]
 pub async fn link_mtpw(
     engine: State<'_, EngineState>,
-    args: LinkMtpwArgs,
-) -> Result<SequenceDetail, UserError> {
+    args: ipc::args::LINK_MTPW,
+) -> Result<ipc::answer::LINK_MTPW, UserError> {
     engine
         .run(move |engine| {
             engine.link_mtpw(&args.id, &args.pasted)?;
@@ -112,8 +101,8 @@ pub async fn link_mtpw(
 pub async fn create_on_mtpw(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: SequenceDetailArgs,
-) -> Result<SequenceDetail, UserError> {
+    args: ipc::args::CREATE_ON_MTPW,
+) -> Result<ipc::answer::CREATE_ON_MTPW, UserError> {
     let queue = uploads.queue(&app).await?;
     queue.create_on_mtpw(&args.id).await?;
     let engine = app.state::<EngineState>();
@@ -129,8 +118,8 @@ pub async fn create_on_mtpw(
 pub async fn upload_sequences(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: UploadSequencesArgs,
-) -> Result<Vec<EnqueueOutcome>, UserError> {
+    args: ipc::args::UPLOAD_SEQUENCES,
+) -> Result<ipc::answer::UPLOAD_SEQUENCES, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.enqueue(&args.sequence_ids, args.insist)).await
 }
@@ -140,7 +129,7 @@ pub async fn upload_sequences(
 pub async fn upload_queue(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-) -> Result<QueueSnapshot, UserError> {
+) -> Result<ipc::answer::UPLOAD_QUEUE, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.snapshot()).await
 }
@@ -150,8 +139,8 @@ pub async fn upload_queue(
 pub async fn pause_uploads(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: UploadTargetArgs,
-) -> Result<(), UserError> {
+    args: ipc::args::PAUSE_UPLOADS,
+) -> Result<ipc::answer::PAUSE_UPLOADS, UserError> {
     uploads.queue(&app).await?.pause(args.upload);
     Ok(())
 }
@@ -161,8 +150,8 @@ pub async fn pause_uploads(
 pub async fn resume_uploads(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: UploadTargetArgs,
-) -> Result<(), UserError> {
+    args: ipc::args::RESUME_UPLOADS,
+) -> Result<ipc::answer::RESUME_UPLOADS, UserError> {
     uploads.queue(&app).await?.resume(args.upload);
     Ok(())
 }
@@ -172,8 +161,8 @@ pub async fn resume_uploads(
 pub async fn cancel_uploads(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: UploadTargetArgs,
-) -> Result<(), UserError> {
+    args: ipc::args::CANCEL_UPLOADS,
+) -> Result<ipc::answer::CANCEL_UPLOADS, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.cancel(args.upload)).await
 }
@@ -183,8 +172,8 @@ pub async fn cancel_uploads(
 pub async fn retry_upload(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: UploadArgs,
-) -> Result<Option<UploadRecord>, UserError> {
+    args: ipc::args::RETRY_UPLOAD,
+) -> Result<ipc::answer::RETRY_UPLOAD, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.retry(args.upload)).await
 }
@@ -194,8 +183,8 @@ pub async fn retry_upload(
 pub async fn upload_history(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: HistoryQuery,
-) -> Result<HistoryPage, UserError> {
+    args: ipc::args::UPLOAD_HISTORY,
+) -> Result<ipc::answer::UPLOAD_HISTORY, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.history(&args)).await
 }
@@ -205,8 +194,8 @@ pub async fn upload_history(
 pub async fn upload_record(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: UploadArgs,
-) -> Result<Option<UploadRecord>, UserError> {
+    args: ipc::args::UPLOAD_RECORD,
+) -> Result<ipc::answer::UPLOAD_RECORD, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.record(args.upload)).await
 }
@@ -216,8 +205,8 @@ pub async fn upload_record(
 pub async fn open_link(
     app: AppHandle,
     uploads: State<'_, UploadsState>,
-    args: LinkTarget,
-) -> Result<(), UserError> {
+    args: ipc::args::OPEN_LINK,
+) -> Result<ipc::answer::OPEN_LINK, UserError> {
     uploads.queue(&app).await?.open_link(&args).await
 }
 

@@ -6,20 +6,25 @@
 //! its result or a [`crate::error::UserError`].
 
 pub mod compact_list;
+mod model;
 
 use std::marker::PhantomData;
 
-use serde::{Deserialize, Serialize};
 use ts_rs::{Config, TS};
 
 use crate::accounts::{AccountsStatus, DisconnectOutcome};
 use crate::error::UserError;
 use crate::model::{DropOutcome, SequenceDetail, SequenceSummary};
-use crate::settings::{EffectiveSettings, Provider, RedirectMode, SettingsUpdate};
+use crate::settings::{EffectiveSettings, SettingsUpdate};
 use crate::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, LinkTarget, QueueSnapshot, UploadEvent, UploadRecord,
 };
 use compact_list::LibraryList;
+pub use model::{
+    AddPathsArgs, ClientSecretArgs, DropHover, LinkMtpwArgs, ProviderArgs, RemoveRootArgs,
+    SequenceDetailArgs, SignInFailed, SignInStarted, UploadArgs, UploadSequencesArgs,
+    UploadTargetArgs,
+};
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
 pub struct Command<A, R> {
@@ -69,6 +74,20 @@ impl<P> Copy for Event<P> {}
 macro_rules! commands {
     ($($(#[doc = $doc:literal])* $constant:ident = $name:literal: $args:ty => $result:ty;)*) => {
         $($(#[doc = $doc])* pub const $constant: Command<$args, $result> = Command::new($name);)*
+        /// Each command's argument type, by the command's constant: the shell's handlers take
+        /// `args: ipc::args::NAME`, so a handler that differs from the declaration does not compile.
+        #[allow(non_camel_case_types)]
+        pub mod args {
+            use super::*;
+            $(pub type $constant = $args;)*
+        }
+        /// Each command's result type, by the command's constant: the handlers answer
+        /// `Result<ipc::answer::NAME, UserError>`.
+        #[allow(non_camel_case_types)]
+        pub mod answer {
+            use super::*;
+            $(pub type $constant = $result;)*
+        }
         /// The name of every command, in declaration order.
         pub const COMMAND_NAMES: &[&str] = &[$($name),*];
         fn command_types(cfg: &Config) -> Vec<(&'static str, String, String)> {
@@ -161,115 +180,26 @@ events! {
     SIGN_IN_FAILED = "sign-in-failed": SignInFailed;
 }
 
-/// Arguments of [`ADD_PATHS`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AddPathsArgs {
-    pub paths: Vec<String>,
-}
-
-/// Arguments of [`REMOVE_ROOT`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoveRootArgs {
-    /// The folder as shown in `LibraryRoot.path`.
-    pub path: String,
-}
-
-/// Arguments of [`SEQUENCE_DETAIL`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SequenceDetailArgs {
-    /// `SequenceSummary.id`.
-    pub id: String,
-}
-
-/// Arguments of [`LINK_MTPW`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct LinkMtpwArgs {
-    /// `SequenceSummary.id`.
-    pub id: String,
-    /// What the user pasted: an MTPW sequence link or its UUID.
-    pub pasted: String,
-}
-
-/// Arguments of [`UPLOAD_SEQUENCES`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadSequencesArgs {
-    /// `SequenceSummary.id`s.
-    pub sequence_ids: Vec<String>,
-    /// Also sequences MTP Desktop Uploader already uploaded.
-    pub insist: bool,
-}
-
-/// Arguments of [`PAUSE_UPLOADS`], [`RESUME_UPLOADS`] and [`CANCEL_UPLOADS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadTargetArgs {
-    /// One upload (`UploadRecord.id`), or `null` for the whole queue.
-    #[ts(type = "number | null")]
-    pub upload: Option<i64>,
-}
-
-/// Arguments of [`RETRY_UPLOAD`] and [`UPLOAD_RECORD`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadArgs {
-    /// `UploadRecord.id`.
-    #[ts(type = "number")]
-    pub upload: i64,
-}
-
-/// Arguments of [`START_SIGN_IN`], [`CANCEL_SIGN_IN`] and [`DISCONNECT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProviderArgs {
-    pub provider: Provider,
-}
-
-/// Arguments of [`SET_STRAVA_CLIENT_SECRET`]. Its `Debug` never shows the secret.
-#[derive(Clone, PartialEq, Eq, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientSecretArgs {
-    pub secret: String,
-}
-
-impl std::fmt::Debug for ClientSecretArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientSecretArgs")
-            .field("secret", &"<redacted>")
-            .finish()
-    }
-}
-
-/// Result of [`START_SIGN_IN`]: what the Accounts view shows while it waits for the browser.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SignInStarted {
-    pub provider: Provider,
-    pub mode: RedirectMode,
-    /// The consent page the browser was sent to (shown with a Copy button).
-    pub authorize_url: String,
-    pub redirect_uri: String,
-    /// Why no browser could be opened, if so (the user copies the address instead).
-    pub browser_error: Option<String>,
-}
-
-/// Payload of [`SIGN_IN_FAILED`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SignInFailed {
-    pub provider: Provider,
-    pub error: UserError,
-}
-
-/// Payload of [`DROP_HOVER`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct DropHover {
-    pub active: bool,
+/// Every TypeScript type name a command's argument or result, or an event's payload, is made of
+/// (`Array<UploadRecord> | null` names `UploadRecord`): each must be a generated binding.
+pub fn named_types(cfg: &Config) -> Vec<String> {
+    let commands = command_types(cfg)
+        .into_iter()
+        .flat_map(|(_, args, result)| [args, result]);
+    let events = event_types(cfg).into_iter().map(|(_, payload)| payload);
+    let mut names: Vec<String> = commands
+        .chain(events)
+        .flat_map(|ty| {
+            ty.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+                .filter(|word| *word != "Array")
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The generated `ui/src/lib/bindings/ipc.ts`: the `Commands` and `Events` maps and the name

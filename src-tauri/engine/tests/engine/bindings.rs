@@ -150,3 +150,15 @@ fn bindings_are_up_to_date() {
         "bindings are stale: run `make bindings` (differs: {differing:?})"
     );
 }
+
+/// Every command's argument and result and every event's payload is a generated type, so the
+/// UI's `Commands` map checks each call (a type missing here would be `any`-free only by luck).
+#[test]
+fn every_command_and_event_type_is_generated() {
+    let files = expected_files();
+    let missing: Vec<String> = ipc::named_types(&Config::new())
+        .into_iter()
+        .filter(|name| !files.contains_key(&format!("{name}.ts")))
+        .collect();
+    assert!(missing.is_empty(), "not generated: {missing:?}");
+}

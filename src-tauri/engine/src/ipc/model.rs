@@ -1,0 +1,119 @@
+//! The IPC model: the arguments of the commands and the payloads that exist only on the wire.
+
+use mtp_services::Provider;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::UserError;
+use crate::settings::RedirectMode;
+
+/// Arguments of [`ADD_PATHS`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddPathsArgs {
+    pub paths: Vec<String>,
+}
+
+/// Arguments of [`REMOVE_ROOT`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveRootArgs {
+    /// The folder as shown in `LibraryRoot.path`.
+    pub path: String,
+}
+
+/// Arguments of [`SEQUENCE_DETAIL`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SequenceDetailArgs {
+    /// `SequenceSummary.id`.
+    pub id: String,
+}
+
+/// Arguments of [`LINK_MTPW`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkMtpwArgs {
+    /// `SequenceSummary.id`.
+    pub id: String,
+    /// What the user pasted: an MTPW sequence link or its UUID.
+    pub pasted: String,
+}
+
+/// Arguments of [`UPLOAD_SEQUENCES`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadSequencesArgs {
+    /// `SequenceSummary.id`s.
+    pub sequence_ids: Vec<String>,
+    /// Also sequences MTP Desktop Uploader already uploaded.
+    pub insist: bool,
+}
+
+/// Arguments of [`PAUSE_UPLOADS`], [`RESUME_UPLOADS`] and [`CANCEL_UPLOADS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadTargetArgs {
+    /// One upload (`UploadRecord.id`), or `null` for the whole queue.
+    #[ts(type = "number | null")]
+    pub upload: Option<i64>,
+}
+
+/// Arguments of [`RETRY_UPLOAD`] and [`UPLOAD_RECORD`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadArgs {
+    /// `UploadRecord.id`.
+    #[ts(type = "number")]
+    pub upload: i64,
+}
+
+/// Arguments of [`START_SIGN_IN`], [`CANCEL_SIGN_IN`] and [`DISCONNECT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderArgs {
+    pub provider: Provider,
+}
+
+/// Arguments of [`SET_STRAVA_CLIENT_SECRET`]. Its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientSecretArgs {
+    pub secret: String,
+}
+
+impl std::fmt::Debug for ClientSecretArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSecretArgs")
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Result of [`START_SIGN_IN`]: what the Accounts view shows while it waits for the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInStarted {
+    pub provider: Provider,
+    pub mode: RedirectMode,
+    /// The consent page the browser was sent to (shown with a Copy button).
+    pub authorize_url: String,
+    pub redirect_uri: String,
+    /// Why no browser could be opened, if so (the user copies the address instead).
+    pub browser_error: Option<String>,
+}
+
+/// Payload of [`SIGN_IN_FAILED`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInFailed {
+    pub provider: Provider,
+    pub error: UserError,
+}
+
+/// Payload of [`DROP_HOVER`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DropHover {
+    pub active: bool,
+}
