@@ -127,10 +127,10 @@ fn printer() -> EventSink {
                 step,
                 attempt,
                 of,
-                error,
+                error: why,
             } => {
                 let name = names.get(&upload).cloned().unwrap_or_default();
-                let error = error.unwrap_or_default();
+                let error = why.unwrap_or_default();
                 println!(
                     "{name}: {} failed ({error}); attempt {attempt} of {of}",
                     step.label()

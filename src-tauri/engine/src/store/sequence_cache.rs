@@ -13,34 +13,33 @@ use super::database::Store;
 use crate::error::EngineError;
 use crate::files::{path_bytes, FileStamp, FolderStamp};
 
-/// Migration 1: the first cache, of finished summaries.
-pub const CREATE_V1: &str = "CREATE TABLE sequence_cache (
-         folder BLOB PRIMARY KEY,
+/// The folder and the file stamps every version of the cache keys its rows by.
+macro_rules! stamp_columns {
+    () => {
+        "folder BLOB PRIMARY KEY,
          json_size INTEGER NOT NULL,
          json_mtime_ns INTEGER NOT NULL,
          gpx_size INTEGER NOT NULL,
          gpx_mtime_ns INTEGER NOT NULL,
          status_size INTEGER NOT NULL,
-         status_mtime_ns INTEGER NOT NULL,
-         summary TEXT NOT NULL,
-         preview BLOB NOT NULL
-     );";
+         status_mtime_ns INTEGER NOT NULL,"
+    };
+}
+
+/// Migration 1: the first cache, of finished summaries.
+pub const CREATE_V1: &str = concat!(
+    "CREATE TABLE sequence_cache (",
+    stamp_columns!(),
+    " summary TEXT NOT NULL, preview BLOB NOT NULL);"
+);
 
 /// Migration 2 (groundwork): a cache of records with their reader version. It is a cache, so
 /// the old rows are simply dropped and read again.
-pub const REPLACE_V1_WITH_FACTS: &str = "DROP TABLE sequence_cache;
-     CREATE TABLE sequence_cache (
-         folder BLOB PRIMARY KEY,
-         json_size INTEGER NOT NULL,
-         json_mtime_ns INTEGER NOT NULL,
-         gpx_size INTEGER NOT NULL,
-         gpx_mtime_ns INTEGER NOT NULL,
-         status_size INTEGER NOT NULL,
-         status_mtime_ns INTEGER NOT NULL,
-         reader_version INTEGER NOT NULL,
-         record TEXT NOT NULL,
-         preview BLOB NOT NULL
-     );";
+pub const REPLACE_V1_WITH_FACTS: &str = concat!(
+    "DROP TABLE sequence_cache; CREATE TABLE sequence_cache (",
+    stamp_columns!(),
+    " reader_version INTEGER NOT NULL, record TEXT NOT NULL, preview BLOB NOT NULL);"
+);
 
 /// One row to write: the folder, the stamps its record was read under, and the record.
 #[derive(Debug, Clone, Copy)]
