@@ -13,24 +13,24 @@ import {
 import type { EffectiveSettings } from "./bindings/EffectiveSettings";
 import type { SettingValue } from "./bindings/SettingValue";
 
-const stored = (value: string, env_var: string | null = null): SettingValue => ({
+const stored = (value: string, envVar: string | null = null): SettingValue => ({
   value,
-  from_environment: false,
-  env_var,
+  fromEnvironment: false,
+  envVar,
 });
-const fromEnv = (value: string, env_var: string): SettingValue => ({ value, from_environment: true, env_var });
+const fromEnv = (value: string, envVar: string): SettingValue => ({ value, fromEnvironment: true, envVar });
 
 function settings(overrides: Partial<EffectiveSettings> = {}): EffectiveSettings {
   return {
-    strava_client_id: stored("", "MTP_STRAVA_CLIENT_ID"),
-    strava_client_secret: "not-set",
-    strava_api_base: stored("https://www.strava.com/api/v3", "MTP_STRAVA_API_BASE"),
-    strava_oauth_base: stored("https://www.strava.com", "MTP_STRAVA_OAUTH_BASE"),
-    strava_scopes: stored("activity:write,read"),
-    redirect_mode: "deep-link",
-    mtpw_base: stored("https://www.mapthepaths.com", "MTPW_BASE"),
-    mtpw_client_id: stored("", "MTPW_CLIENT_ID"),
-    mtpw_redirect_uri: stored("mtp-strava-uploader://localhost/mtpw/callback", "MTPW_REDIRECT_URI"),
+    stravaClientId: stored("", "MTP_STRAVA_CLIENT_ID"),
+    stravaClientSecret: "notSet",
+    stravaApiBase: stored("https://www.strava.com/api/v3", "MTP_STRAVA_API_BASE"),
+    stravaOauthBase: stored("https://www.strava.com", "MTP_STRAVA_OAUTH_BASE"),
+    stravaScopes: stored("activity:write,read"),
+    redirectMode: "deepLink",
+    mtpwBase: stored("https://www.mapthepaths.com", "MTPW_BASE"),
+    mtpwClientId: stored("", "MTPW_CLIENT_ID"),
+    mtpwRedirectUri: stored("mtp-strava-uploader://localhost/mtpw/callback", "MTPW_REDIRECT_URI"),
     ...overrides,
   };
 }
@@ -46,9 +46,9 @@ describe("where values come from", () => {
   it("lists every variable in effect, the client secret's too, never its value", () => {
     const names = environmentVariables(
       settings({
-        strava_client_id: fromEnv("180001", "MTP_STRAVA_CLIENT_ID"),
-        mtpw_base: fromEnv("http://127.0.0.1:9", "MTPW_BASE"),
-        strava_client_secret: "environment",
+        stravaClientId: fromEnv("180001", "MTP_STRAVA_CLIENT_ID"),
+        mtpwBase: fromEnv("http://127.0.0.1:9", "MTPW_BASE"),
+        stravaClientSecret: "environment",
       }),
     );
     expect(names).toEqual(["MTP_STRAVA_CLIENT_ID", "MTPW_BASE", "MTP_STRAVA_CLIENT_SECRET"]);
@@ -57,7 +57,7 @@ describe("where values come from", () => {
   it("says where the client secret is kept", () => {
     expect(secretNote("keyring")).toBe("Saved in your keyring.");
     expect(secretNote("environment")).toContain("never saved");
-    expect(secretNote("not-set")).toBe("Not set yet.");
+    expect(secretNote("notSet")).toBe("Not set yet.");
     expect(secretNote("unknown")).toContain("keyring cannot be read");
   });
 });
@@ -72,7 +72,7 @@ describe("scopeLabel", () => {
 
 describe("mtpwRegistration", () => {
   it("asks for the deep link and its scheme", () => {
-    expect(mtpwRegistration("mtp-strava-uploader://localhost/mtpw/callback", "deep-link")).toEqual([
+    expect(mtpwRegistration("mtp-strava-uploader://localhost/mtpw/callback", "deepLink")).toEqual([
       "Redirect URI mtp-strava-uploader://localhost/mtpw/callback",
       "Allowed scheme mtp-strava-uploader",
     ]);
@@ -96,17 +96,17 @@ describe("settingsUpdate", () => {
     const current = settings();
     const form = { ...formOf(current), stravaClientId: " 123456 ", redirectMode: "loopback" as const };
     const update = settingsUpdate(form, current);
-    expect(update).toMatchObject({ strava_client_id: "123456", redirect_mode: "loopback", mtpw_base: null });
+    expect(update).toMatchObject({ stravaClientId: "123456", redirectMode: "loopback", mtpwBase: null });
   });
 
   it("sends an emptied field as empty (back to the default)", () => {
-    const current = settings({ strava_scopes: stored("activity:write") });
+    const current = settings({ stravaScopes: stored("activity:write") });
     const update = settingsUpdate({ ...formOf(current), stravaScopes: "  " }, current);
-    expect(update?.strava_scopes).toBe("");
+    expect(update?.stravaScopes).toBe("");
   });
 
   it("leaves values set by the environment alone", () => {
-    const current = settings({ mtpw_base: fromEnv("http://127.0.0.1:9", "MTPW_BASE") });
+    const current = settings({ mtpwBase: fromEnv("http://127.0.0.1:9", "MTPW_BASE") });
     expect(settingsUpdate({ ...formOf(current), mtpwBase: "http://elsewhere" }, current)).toBeNull();
   });
 });

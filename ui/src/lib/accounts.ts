@@ -14,7 +14,7 @@ export function secretNote(source: SecretSource): string {
       return "Set by MTP_STRAVA_CLIENT_SECRET for this run; it is used, never saved.";
     case "keyring":
       return "Saved in your keyring.";
-    case "not-set":
+    case "notSet":
       return "Not set yet.";
     case "unknown":
       return "The keyring cannot be read, so the app cannot tell whether it is saved.";
@@ -23,23 +23,23 @@ export function secretNote(source: SecretSource): string {
 
 /** "Set by MTPW_BASE for this run" for a value from the environment, else null. */
 export function environmentNote(setting: SettingValue): string | null {
-  if (!setting.from_environment) return null;
-  return setting.env_var ? `Set by ${setting.env_var} for this run.` : "Set by the environment for this run.";
+  if (!setting.fromEnvironment) return null;
+  return setting.envVar ? `Set by ${setting.envVar} for this run.` : "Set by the environment for this run.";
 }
 
 /** The names of the settings the environment sets for this run. */
 export function environmentVariables(settings: EffectiveSettings): string[] {
   const values = [
-    settings.strava_client_id,
-    settings.strava_api_base,
-    settings.strava_oauth_base,
-    settings.strava_scopes,
-    settings.mtpw_base,
-    settings.mtpw_client_id,
-    settings.mtpw_redirect_uri,
+    settings.stravaClientId,
+    settings.stravaApiBase,
+    settings.stravaOauthBase,
+    settings.stravaScopes,
+    settings.mtpwBase,
+    settings.mtpwClientId,
+    settings.mtpwRedirectUri,
   ];
-  const names = values.filter((v) => v.from_environment && v.env_var).map((v) => v.env_var as string);
-  if (settings.strava_client_secret === "environment") names.push("MTP_STRAVA_CLIENT_SECRET");
+  const names = values.filter((v) => v.fromEnvironment && v.envVar).map((v) => v.envVar as string);
+  if (settings.stravaClientSecret === "environment") names.push("MTP_STRAVA_CLIENT_SECRET");
   return names;
 }
 
@@ -91,14 +91,14 @@ export interface SettingsForm {
 /** The form filled with the settings in effect. */
 export function formOf(settings: EffectiveSettings): SettingsForm {
   return {
-    stravaClientId: settings.strava_client_id.value,
-    stravaApiBase: settings.strava_api_base.value,
-    stravaOauthBase: settings.strava_oauth_base.value,
-    stravaScopes: settings.strava_scopes.value,
-    redirectMode: settings.redirect_mode,
-    mtpwBase: settings.mtpw_base.value,
-    mtpwClientId: settings.mtpw_client_id.value,
-    mtpwRedirectUri: settings.mtpw_redirect_uri.value,
+    stravaClientId: settings.stravaClientId.value,
+    stravaApiBase: settings.stravaApiBase.value,
+    stravaOauthBase: settings.stravaOauthBase.value,
+    stravaScopes: settings.stravaScopes.value,
+    redirectMode: settings.redirectMode,
+    mtpwBase: settings.mtpwBase.value,
+    mtpwClientId: settings.mtpwClientId.value,
+    mtpwRedirectUri: settings.mtpwRedirectUri.value,
   };
 }
 
@@ -108,31 +108,31 @@ export function formOf(settings: EffectiveSettings): SettingsForm {
  */
 export function settingsUpdate(form: SettingsForm, settings: EffectiveSettings): SettingsUpdate | null {
   const update: SettingsUpdate = {
-    strava_client_id: null,
-    strava_api_base: null,
-    strava_oauth_base: null,
-    strava_scopes: null,
-    redirect_mode: null,
-    mtpw_base: null,
-    mtpw_client_id: null,
-    mtpw_redirect_uri: null,
+    stravaClientId: null,
+    stravaApiBase: null,
+    stravaOauthBase: null,
+    stravaScopes: null,
+    redirectMode: null,
+    mtpwBase: null,
+    mtpwClientId: null,
+    mtpwRedirectUri: null,
   };
   let changed = false;
   const text = (typed: string, current: SettingValue): string | null => {
     const value = typed.trim();
-    if (current.from_environment || value === current.value) return null;
+    if (current.fromEnvironment || value === current.value) return null;
     changed = true;
     return value;
   };
-  update.strava_client_id = text(form.stravaClientId, settings.strava_client_id);
-  update.strava_api_base = text(form.stravaApiBase, settings.strava_api_base);
-  update.strava_oauth_base = text(form.stravaOauthBase, settings.strava_oauth_base);
-  update.strava_scopes = text(form.stravaScopes, settings.strava_scopes);
-  update.mtpw_base = text(form.mtpwBase, settings.mtpw_base);
-  update.mtpw_client_id = text(form.mtpwClientId, settings.mtpw_client_id);
-  update.mtpw_redirect_uri = text(form.mtpwRedirectUri, settings.mtpw_redirect_uri);
-  if (form.redirectMode !== settings.redirect_mode) {
-    update.redirect_mode = form.redirectMode;
+  update.stravaClientId = text(form.stravaClientId, settings.stravaClientId);
+  update.stravaApiBase = text(form.stravaApiBase, settings.stravaApiBase);
+  update.stravaOauthBase = text(form.stravaOauthBase, settings.stravaOauthBase);
+  update.stravaScopes = text(form.stravaScopes, settings.stravaScopes);
+  update.mtpwBase = text(form.mtpwBase, settings.mtpwBase);
+  update.mtpwClientId = text(form.mtpwClientId, settings.mtpwClientId);
+  update.mtpwRedirectUri = text(form.mtpwRedirectUri, settings.mtpwRedirectUri);
+  if (form.redirectMode !== settings.redirectMode) {
+    update.redirectMode = form.redirectMode;
     changed = true;
   }
   return changed ? update : null;

@@ -6,4 +6,4 @@ import type { SettingValue } from "./SettingValue";
 /**
  * Every non-secret setting as the app uses it now, for the Accounts view.
  */
-export type EffectiveSettings = { strava_client_id: SettingValue, strava_client_secret: SecretSource, strava_api_base: SettingValue, strava_oauth_base: SettingValue, strava_scopes: SettingValue, redirect_mode: RedirectMode, mtpw_base: SettingValue, mtpw_client_id: SettingValue, mtpw_redirect_uri: SettingValue, };
+export type EffectiveSettings = { stravaClientId: SettingValue, stravaClientSecret: SecretSource, stravaApiBase: SettingValue, stravaOauthBase: SettingValue, stravaScopes: SettingValue, redirectMode: RedirectMode, mtpwBase: SettingValue, mtpwClientId: SettingValue, mtpwRedirectUri: SettingValue, };

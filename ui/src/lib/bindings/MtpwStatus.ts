@@ -8,4 +8,4 @@ export type MtpwStatus = { connected: boolean, waiting: boolean,
  * What a Map the Paths operator must register for the app's client (deep link; loopback
  * sign-ins use `http://127.0.0.1:<port>/mtpw/callback`).
  */
-redirect_uri: string, };
+redirectUri: string, };

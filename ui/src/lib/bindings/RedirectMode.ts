@@ -3,4 +3,4 @@
 /**
  * How the browser hands the sign-in back to the app.
  */
-export type RedirectMode = "deep-link" | "loopback";
+export type RedirectMode = "deepLink" | "loopback";

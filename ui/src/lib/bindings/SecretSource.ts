@@ -3,4 +3,4 @@
 /**
  * Where the Strava Client Secret comes from; never the secret itself.
  */
-export type SecretSource = "not-set" | "keyring" | "environment" | "unknown";
+export type SecretSource = "notSet" | "keyring" | "environment" | "unknown";

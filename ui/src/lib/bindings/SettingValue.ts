@@ -7,8 +7,8 @@ export type SettingValue = { value: string,
 /**
  * Set by an environment variable for this run (the stored value, if any, is ignored).
  */
-from_environment: boolean, 
+fromEnvironment: boolean, 
 /**
  * The environment variable that overrides this setting, if there is one.
  */
-env_var: string | null, };
+envVar: string | null, };

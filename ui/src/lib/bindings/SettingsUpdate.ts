@@ -6,4 +6,4 @@ import type { RedirectMode } from "./RedirectMode";
  * to its default. Settings overridden by the environment can still be stored; the
  * environment keeps winning for this run.
  */
-export type SettingsUpdate = { strava_client_id: string | null, strava_api_base: string | null, strava_oauth_base: string | null, strava_scopes: string | null, redirect_mode: RedirectMode | null, mtpw_base: string | null, mtpw_client_id: string | null, mtpw_redirect_uri: string | null, };
+export type SettingsUpdate = { stravaClientId: string | null, stravaApiBase: string | null, stravaOauthBase: string | null, stravaScopes: string | null, redirectMode: RedirectMode | null, mtpwBase: string | null, mtpwClientId: string | null, mtpwRedirectUri: string | null, };

@@ -4,16 +4,16 @@ import type { SecretSource } from "./SecretSource";
 /**
  * The Strava account as the Accounts view shows it.
  */
-export type StravaStatus = { connected: boolean, athlete_name: string | null, 
+export type StravaStatus = { connected: boolean, athleteName: string | null, 
 /**
  * The first letter of the name, for the picture placeholder.
  */
-athlete_initial: string | null, 
+athleteInitial: string | null, 
 /**
  * Strava ids exceed 2^53: a string.
  */
-athlete_id: string | null, granted_scopes: Array<string>, 
+athleteId: string | null, grantedScopes: Array<string>, 
 /**
  * A sign-in is waiting for the browser.
  */
-waiting: boolean, client_secret: SecretSource, };
+waiting: boolean, clientSecret: SecretSource, };

@@ -19,15 +19,6 @@ folder: string, mtpwUuid: string | null, gpxSha256: string, state: UploadState,
  */
 detail: string | null, stravaUploadId: string | null, activityId: string | null, 
 /**
- * `https://www.strava.com/activities/<id>` once the activity is known.
- */
-activityUrl: string | null, 
-/**
- * The MTPW sequence page `{site}/sequence/<uuid>/detail` on the effective MTPW base (see
- * `pipeline::links`), when the UUID is known.
- */
-mtpwUrl: string | null, 
-/**
  * The Strava sport type to set (from the transport mapping).
  */
 sportType: string | null, 
