@@ -1,0 +1,129 @@
+// The Accounts view's state: both accounts, the settings in effect, sign-ins waiting for the
+// browser, and the last problem of each service. Secrets never come here.
+
+import * as api from "./accountsApi";
+import type { AccountsStatus } from "../bindings/AccountsStatus";
+import type { EffectiveSettings } from "../bindings/EffectiveSettings";
+import type { Provider } from "../bindings/Provider";
+import type { SettingsUpdate } from "../bindings/SettingsUpdate";
+import type { SignInStarted } from "../bindings/SignInStarted";
+import { asSentence } from "./accountSettings";
+import { userMessage } from "../shell/format";
+
+const errorText = (error: unknown): string => asSentence(userMessage(error));
+
+/** A sign-in waiting for the browser: what to show with Copy and Cancel. */
+export interface Waiting {
+  authorizeUrl: string;
+  browserError: string | null;
+}
+
+class Accounts {
+  status = $state<AccountsStatus | null>(null);
+  settings = $state<EffectiveSettings | null>(null);
+  /** Set when status or settings could not be read at all. */
+  loadError = $state<string | null>(null);
+  waiting = $state<Record<Provider, Waiting | null>>({ strava: null, mtpw: null });
+  problem = $state<Record<Provider, string | null>>({ strava: null, mtpw: null });
+  busy = $state<Record<Provider, boolean>>({ strava: false, mtpw: false });
+  #listening: Promise<unknown> | null = null;
+  /** Counts the shell's account events: a status read while one arrived is older than it. */
+  #events = 0;
+
+  /** Listens to the shell's account events (once) and reads status and settings. */
+  async load(): Promise<void> {
+    this.#listening ??= api.listenToAccounts({
+      changed: (status) => {
+        this.#events += 1;
+        this.#changed(status);
+      },
+      failed: (failure) => {
+        this.#events += 1;
+        this.waiting[failure.provider] = null;
+        this.problem[failure.provider] = errorText(failure.error);
+      },
+    });
+    await this.#listening;
+    try {
+      const seen = this.#events;
+      const [status, settings] = await Promise.all([api.accountsStatus(), api.accountsSettings()]);
+      if (seen === this.#events) this.#changed(status);
+      this.settings = settings;
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = errorText(error);
+    }
+  }
+
+  connected(provider: Provider): boolean {
+    return this.status?.[provider].connected ?? false;
+  }
+
+  async connect(provider: Provider): Promise<void> {
+    this.problem[provider] = null;
+    await this.#busy(provider, async () => {
+      const seen = this.#events;
+      const started: SignInStarted = await api.startSignIn(provider);
+      // A quick browser may have finished already: then its event came first and said how.
+      if (seen === this.#events) {
+        this.waiting[provider] = { authorizeUrl: started.authorizeUrl, browserError: started.browserError };
+      }
+    });
+  }
+
+  async cancel(provider: Provider): Promise<void> {
+    this.waiting[provider] = null;
+    await this.#busy(provider, () => api.cancelSignIn(provider));
+  }
+
+  async disconnect(provider: Provider): Promise<void> {
+    this.problem[provider] = null;
+    await this.#busy(provider, async () => {
+      const outcome = await api.disconnect(provider);
+      if (outcome.warning) {
+        this.problem[provider] = `Signed out here, but Strava could not be told: ${outcome.warning}`;
+      }
+      await this.#refresh();
+    });
+  }
+
+  /** Saves changed settings; answers the error text, or null when saved. */
+  async save(update: SettingsUpdate | null, secret: string | null): Promise<string | null> {
+    try {
+      if (update) this.settings = await api.saveAccountsSettings(update);
+      if (secret != null) this.settings = await api.setStravaClientSecret(secret);
+      await this.#refresh();
+      return null;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /** Reads the status, unless an event told something newer meanwhile. */
+  async #refresh(): Promise<void> {
+    const seen = this.#events;
+    const status = await api.accountsStatus();
+    if (seen === this.#events) this.#changed(status);
+  }
+
+  #changed(status: AccountsStatus): void {
+    this.status = status;
+    for (const provider of ["strava", "mtpw"] as const) {
+      if (!status[provider].waiting) this.waiting[provider] = null;
+      if (status[provider].connected) this.problem[provider] = null;
+    }
+  }
+
+  async #busy(provider: Provider, job: () => Promise<unknown>): Promise<void> {
+    this.busy[provider] = true;
+    try {
+      await job();
+    } catch (error) {
+      this.problem[provider] = errorText(error);
+    } finally {
+      this.busy[provider] = false;
+    }
+  }
+}
+
+export const accounts = new Accounts();
