@@ -1,7 +1,8 @@
 // The Accounts view's state: both accounts, the settings in effect, sign-ins waiting for the
 // browser, and the last problem of each service. Secrets never come here.
 
-import * as api from "./accountsApi";
+import type { Backend } from "../backend/backend";
+import { tauriBackend } from "../backend/tauriBackend";
 import type { AccountsStatus } from "../bindings/AccountsStatus";
 import type { EffectiveSettings } from "../bindings/EffectiveSettings";
 import type { Provider } from "../bindings/Provider";
@@ -18,7 +19,7 @@ export interface Waiting {
   browserError: string | null;
 }
 
-class Accounts {
+export class Accounts {
   status = $state<AccountsStatus | null>(null);
   settings = $state<EffectiveSettings | null>(null);
   /** Set when status or settings could not be read at all. */
@@ -26,27 +27,35 @@ class Accounts {
   waiting = $state<Record<Provider, Waiting | null>>({ strava: null, mtpw: null });
   problem = $state<Record<Provider, string | null>>({ strava: null, mtpw: null });
   busy = $state<Record<Provider, boolean>>({ strava: false, mtpw: false });
+  #backend: Backend;
   #listening: Promise<unknown> | null = null;
   /** Counts the shell's account events: a status read while one arrived is older than it. */
   #events = 0;
 
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
   /** Listens to the shell's account events (once) and reads status and settings. */
   async load(): Promise<void> {
-    this.#listening ??= api.listenToAccounts({
-      changed: (status) => {
+    this.#listening ??= Promise.all([
+      this.#backend.on("accounts-changed", (status) => {
         this.#events += 1;
         this.#changed(status);
-      },
-      failed: (failure) => {
+      }),
+      this.#backend.on("sign-in-failed", (failure) => {
         this.#events += 1;
         this.waiting[failure.provider] = null;
         this.problem[failure.provider] = errorText(failure.error);
-      },
-    });
+      }),
+    ]);
     await this.#listening;
     try {
       const seen = this.#events;
-      const [status, settings] = await Promise.all([api.accountsStatus(), api.accountsSettings()]);
+      const [status, settings] = await Promise.all([
+        this.#backend.call("accounts_status", null),
+        this.#backend.call("accounts_settings", null),
+      ]);
       if (seen === this.#events) this.#changed(status);
       this.settings = settings;
       this.loadError = null;
@@ -63,7 +72,7 @@ class Accounts {
     this.problem[provider] = null;
     await this.#busy(provider, async () => {
       const seen = this.#events;
-      const started: SignInStarted = await api.startSignIn(provider);
+      const started: SignInStarted = await this.#backend.call("start_sign_in", { provider });
       // A quick browser may have finished already: then its event came first and said how.
       if (seen === this.#events) {
         this.waiting[provider] = { authorizeUrl: started.authorizeUrl, browserError: started.browserError };
@@ -73,13 +82,13 @@ class Accounts {
 
   async cancel(provider: Provider): Promise<void> {
     this.waiting[provider] = null;
-    await this.#busy(provider, () => api.cancelSignIn(provider));
+    await this.#busy(provider, () => this.#backend.call("cancel_sign_in", { provider }));
   }
 
   async disconnect(provider: Provider): Promise<void> {
     this.problem[provider] = null;
     await this.#busy(provider, async () => {
-      const outcome = await api.disconnect(provider);
+      const outcome = await this.#backend.call("disconnect", { provider });
       if (outcome.warning) {
         this.problem[provider] = `Signed out here, but Strava could not be told: ${outcome.warning}`;
       }
@@ -90,8 +99,8 @@ class Accounts {
   /** Saves changed settings; answers the error text, or null when saved. */
   async save(update: SettingsUpdate | null, secret: string | null): Promise<string | null> {
     try {
-      if (update) this.settings = await api.saveAccountsSettings(update);
-      if (secret != null) this.settings = await api.setStravaClientSecret(secret);
+      if (update) this.settings = await this.#backend.call("save_accounts_settings", update);
+      if (secret != null) this.settings = await this.#backend.call("set_strava_client_secret", { secret });
       await this.#refresh();
       return null;
     } catch (error) {
@@ -102,7 +111,7 @@ class Accounts {
   /** Reads the status, unless an event told something newer meanwhile. */
   async #refresh(): Promise<void> {
     const seen = this.#events;
-    const status = await api.accountsStatus();
+    const status = await this.#backend.call("accounts_status", null);
     if (seen === this.#events) this.#changed(status);
   }
 
@@ -126,4 +135,4 @@ class Accounts {
   }
 }
 
-export const accounts = new Accounts();
+export const accounts = new Accounts(tauriBackend);

@@ -1,6 +1,6 @@
 // A fake app shell for store tests: scripted command answers, recorded calls, events emitted by hand.
 
-import type { Backend } from "./tauriBackend";
+import type { Backend, Unlisten } from "./backend";
 import type { Commands, Events } from "../bindings/ipc";
 
 type Handler<C extends keyof Commands> = (args: Commands[C]["args"]) => Commands[C]["result"] | Promise<Commands[C]["result"]>;
@@ -28,7 +28,7 @@ export class FakeBackend implements Backend {
     return (await handler(args)) as Commands[C]["result"];
   }
 
-  async on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
+  async on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<Unlisten> {
     const set = this.#listeners.get(event) ?? new Set();
     set.add(handler as (payload: never) => void);
     this.#listeners.set(event, set);

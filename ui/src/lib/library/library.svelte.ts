@@ -1,6 +1,7 @@
 // The library as the UI knows it: the last scan, its folders, and the actions that change them.
 
-import { tauriBackend, type Backend } from "../backend/tauriBackend";
+import type { Backend } from "../backend/backend";
+import { tauriBackend } from "../backend/tauriBackend";
 import { decodeList } from "./compactList";
 import type { DropOutcome } from "../bindings/DropOutcome";
 import type { LibraryRoot } from "../bindings/LibraryRoot";

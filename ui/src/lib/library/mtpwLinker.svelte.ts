@@ -1,7 +1,8 @@
 // The two ways out of "no Map the Paths id" for one sequence: link a pasted MTPW link or UUID,
 // or create the sequence on Map the Paths. The engine remembers either in the app's store.
 
-import { tauriBackend, type Backend } from "../backend/tauriBackend";
+import type { Backend } from "../backend/backend";
+import { tauriBackend } from "../backend/tauriBackend";
 import type { SequenceDetail } from "../bindings/SequenceDetail";
 import { userMessage } from "../shell/format";
 import { library, type Library } from "./library.svelte";

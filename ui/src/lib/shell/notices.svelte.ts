@@ -15,7 +15,7 @@ export interface ShownNotice extends Notice {
 
 const LIFETIME_MS: Record<Tone, number | null> = { success: 8000, info: 8000, error: null };
 
-class Notices {
+export class Notices {
   items = $state<ShownNotice[]>([]);
   #nextId = 1;
 

@@ -1,7 +1,8 @@
 // The upload history as the UI knows it: a filtered, paged list (newest first), the open record
 // with every attempt, Retry, and the links that open in the system browser.
 
-import { tauriBackend, type Backend } from "../backend/tauriBackend";
+import type { Backend } from "../backend/backend";
+import { tauriBackend } from "../backend/tauriBackend";
 import type { UploadRecord } from "../bindings/UploadRecord";
 import type { UploadState } from "../bindings/UploadState";
 import { userMessage } from "../shell/format";

@@ -1,6 +1,7 @@
 // The upload queue as the UI knows it: the batch with live progress, and the actions on it.
 
-import { tauriBackend, type Backend } from "../backend/tauriBackend";
+import type { Backend } from "../backend/backend";
+import { tauriBackend } from "../backend/tauriBackend";
 import type { EnqueueOutcome } from "../bindings/EnqueueOutcome";
 import type { QueueSnapshot } from "../bindings/QueueSnapshot";
 import type { UploadEvent } from "../bindings/UploadEvent";
