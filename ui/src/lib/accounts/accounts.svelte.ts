@@ -2,7 +2,6 @@
 // browser, and the last problem of each service. Secrets never come here.
 
 import type { Backend } from "../backend/backend";
-import { tauriBackend } from "../backend/tauriBackend";
 import type { AccountsStatus } from "../bindings/AccountsStatus";
 import type { EffectiveSettings } from "../bindings/EffectiveSettings";
 import type { Provider } from "../bindings/Provider";
@@ -134,5 +133,3 @@ export class Accounts {
     }
   }
 }
-
-export const accounts = new Accounts(tauriBackend);

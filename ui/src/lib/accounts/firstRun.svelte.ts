@@ -8,12 +8,13 @@ export type GuideMemory = "new" | "skipped" | "done";
 /** Where the guide stands: `pending` until the accounts' status is first known. */
 export type GuidePhase = "pending" | "open" | "closed";
 
-const KEY = "mtp.firstRunGuide";
+/** The localStorage key of what the guide remembers. */
+export const FIRST_RUN_KEY = "mtp.firstRunGuide";
 
 /** The part of `localStorage` the guide needs (a fake one in vitest). */
 export type GuideStorage = Pick<Storage, "getItem" | "setItem">;
 
-class FirstRun {
+export class FirstRun {
   memory = $state<GuideMemory>("new");
   open = $state(false);
   /** Whether both accounts were connected at the last status; `null` before the first. */
@@ -22,7 +23,7 @@ class FirstRun {
 
   constructor(storage: GuideStorage | null) {
     this.#storage = storage;
-    const stored = storage?.getItem(KEY);
+    const stored = storage?.getItem(FIRST_RUN_KEY);
     if (stored === "skipped" || stored === "done") this.memory = stored;
   }
 
@@ -60,20 +61,18 @@ class FirstRun {
   #remember(memory: GuideMemory): void {
     this.memory = memory;
     try {
-      this.#storage?.setItem(KEY, memory);
+      this.#storage?.setItem(FIRST_RUN_KEY, memory);
     } catch {
       // A storage that refuses only means the guide may show again next time.
     }
   }
 }
 
-function browserStorage(): GuideStorage | null {
+/** The webview's localStorage, or null where there is none (or it refuses to be read). */
+export function browserStorage(): GuideStorage | null {
   try {
     return typeof localStorage === "undefined" ? null : localStorage;
   } catch {
     return null;
   }
 }
-
-export { FirstRun, KEY as FIRST_RUN_KEY };
-export const firstRun = new FirstRun(browserStorage());

@@ -1,7 +1,6 @@
 // The library as the UI knows it: the last scan, its folders, and the actions that change them.
 
 import type { Backend } from "../backend/backend";
-import { tauriBackend } from "../backend/tauriBackend";
 import { decodeList } from "./compactList";
 import type { DropOutcome } from "../bindings/DropOutcome";
 import type { LibraryRoot } from "../bindings/LibraryRoot";
@@ -9,7 +8,7 @@ import type { SequenceDetail } from "../bindings/SequenceDetail";
 import type { SequenceSummary } from "../bindings/SequenceSummary";
 import { userMessage } from "../shell/format";
 import { dropNotices } from "./dropNotices";
-import { notices } from "../shell/notices.svelte";
+import type { Notices } from "../shell/notices.svelte";
 import { prepareSearch } from "./search";
 
 /** Once the list is on screen, fold the search texts so the first keystroke is as fast as the rest. */
@@ -29,11 +28,13 @@ export class Library {
   error = $state<string | null>(null);
 
   #backend: Backend;
+  #notices: Notices;
   /** Checked summaries that arrived while a scan was answering: its list must not undo them. */
   #checkedDuringScan = new Map<string, SequenceSummary>();
 
-  constructor(backend: Backend) {
+  constructor(backend: Backend, notices: Notices) {
     this.#backend = backend;
+    this.#notices = notices;
   }
 
   /** Reads every library folder again (cached sequences are cheap). */
@@ -84,7 +85,7 @@ export class Library {
 
   /** Shows what happened to dropped or chosen folders, then rescans. */
   async accept(outcome: DropOutcome): Promise<void> {
-    notices.show(dropNotices(outcome));
+    this.#notices.show(dropNotices(outcome));
     if (outcome.added.length > 0) await this.refresh();
   }
 
@@ -95,7 +96,7 @@ export class Library {
       if (paths.length === 0) return;
       await this.accept(await this.#backend.call("add_paths", { paths }));
     } catch (error) {
-      notices.show([{ tone: "error", text: userMessage(error) }]);
+      this.#notices.show([{ tone: "error", text: userMessage(error) }]);
     }
   }
 
@@ -108,7 +109,7 @@ export class Library {
       await this.accept(outcome);
       return outcome.added.length > 0;
     } catch (error) {
-      notices.show([{ tone: "error", text: userMessage(error) }]);
+      this.#notices.show([{ tone: "error", text: userMessage(error) }]);
       return false;
     }
   }
@@ -118,9 +119,7 @@ export class Library {
       await this.#backend.call("remove_root", { path });
       await this.refresh();
     } catch (error) {
-      notices.show([{ tone: "error", text: userMessage(error) }]);
+      this.#notices.show([{ tone: "error", text: userMessage(error) }]);
     }
   }
 }
-
-export const library = new Library(tauriBackend);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Library } from "./library.svelte";
 import { FakeBackend } from "../backend/fakeBackend";
+import { Notices } from "../shell/notices.svelte";
 import { encodeList, sequence } from "../testing/fixtures";
 
 function scanOf(...names: string[]) {
@@ -11,7 +12,7 @@ function scanOf(...names: string[]) {
 describe("library store", () => {
   it("shows the scan, then the checked summaries the engine sends", async () => {
     const backend = new FakeBackend().answer("scan_library", () => scanOf("a", "b"));
-    const library = new Library(backend);
+    const library = new Library(backend, new Notices());
     await library.listen();
     await library.refresh();
     expect(library.loading).toBe(false);
@@ -23,7 +24,7 @@ describe("library store", () => {
 
   it("keeps a checked summary that arrives before the scan's answer", async () => {
     const backend = new FakeBackend();
-    const library = new Library(backend);
+    const library = new Library(backend, new Notices());
     await library.listen();
     backend.answer("scan_library", () => {
       // The track check the scan started is done before the scan's answer is read.
@@ -40,7 +41,7 @@ describe("library store", () => {
       if (fail) throw { code: "store", message: "The library's database could not be read." };
       return scanOf("a");
     });
-    const library = new Library(backend);
+    const library = new Library(backend, new Notices());
     await library.refresh();
     fail = true;
     await library.refresh();
@@ -53,7 +54,7 @@ describe("library store", () => {
     const backend = new FakeBackend()
       .answer("scan_library", () => scanOf("a"))
       .answer("add_paths", ({ paths }) => ({ added: [], rejected: paths.map((path) => ({ path, reason: "not a folder" })) }) as never);
-    const library = new Library(backend);
+    const library = new Library(backend, new Notices());
     backend.pickedFolders = [];
     await library.addFolders();
     expect(backend.commandNames()).toEqual([]);
@@ -71,7 +72,7 @@ describe("library store", () => {
           ? { added: paths.map((path) => ({ path, sequenceCount: 1, alreadyKnown: false })), rejected: [] }
           : { added: [], rejected: paths.map((path) => ({ path, reason: "does not exist" })) }) as never,
       );
-    const library = new Library(backend);
+    const library = new Library(backend, new Notices());
     expect(await library.addTypedPath("   ")).toBe(false);
     expect(backend.commandNames()).toEqual([]);
     expect(await library.addTypedPath(" /nowhere ")).toBe(false);
@@ -83,7 +84,7 @@ describe("library store", () => {
 
   it("removes a folder and rescans", async () => {
     const backend = new FakeBackend().answer("remove_root", () => null).answer("scan_library", () => scanOf());
-    const library = new Library(backend);
+    const library = new Library(backend, new Notices());
     await library.removeFolder("/old");
     expect(backend.commandNames()).toEqual(["remove_root", "scan_library"]);
   });

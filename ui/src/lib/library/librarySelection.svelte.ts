@@ -1,13 +1,20 @@
 // The library's selection as state, over the pure rules in `selection.ts` and `uploads/uploadPlan.ts`.
 
 import type { SequenceSummary } from "../bindings/SequenceSummary";
-import { uploadQueue } from "../uploads/queue.svelte";
+import type { UploadQueue } from "../uploads/queue.svelte";
 import { clickSelect, EMPTY_SELECTION, selectAllReady, type ClickModifiers, type Selection } from "./selection";
 import { keepExisting, uploadPlan, type UploadPlan } from "../uploads/uploadPlan";
 
 export class LibrarySelection {
   current = $state.raw<Selection>(EMPTY_SELECTION);
   count = $derived(this.current.ids.size);
+
+  #queue: UploadQueue;
+
+  /** The queue tells which sequences are being uploaded (the chips say so, and so does the selection). */
+  constructor(queue: UploadQueue) {
+    this.#queue = queue;
+  }
 
   has(id: string): boolean {
     return this.current.ids.has(id);
@@ -19,7 +26,7 @@ export class LibrarySelection {
 
   /** Selects what the chips call Ready among `shown` (the library after the search). */
   selectAllReady(shown: readonly SequenceSummary[]): void {
-    this.current = selectAllReady(shown, (id) => uploadQueue.stateOf(id));
+    this.current = selectAllReady(shown, (id) => this.#queue.stateOf(id));
   }
 
   clear(): void {
@@ -32,8 +39,6 @@ export class LibrarySelection {
   }
 
   plan(sequences: readonly SequenceSummary[]): UploadPlan {
-    return uploadPlan(sequences, this.current.ids, (id) => uploadQueue.stateOf(id));
+    return uploadPlan(sequences, this.current.ids, (id) => this.#queue.stateOf(id));
   }
 }
-
-export const selection = new LibrarySelection();

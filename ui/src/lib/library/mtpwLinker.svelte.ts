@@ -2,10 +2,9 @@
 // or create the sequence on Map the Paths. The engine remembers either in the app's store.
 
 import type { Backend } from "../backend/backend";
-import { tauriBackend } from "../backend/tauriBackend";
 import type { SequenceDetail } from "../bindings/SequenceDetail";
 import { userMessage } from "../shell/format";
-import { library, type Library } from "./library.svelte";
+import type { Library } from "./library.svelte";
 
 export class MtpwLinker {
   /** What the user pasted, not yet linked. */
@@ -60,5 +59,3 @@ export class MtpwLinker {
     }
   }
 }
-
-export const mtpwLinker = new MtpwLinker(tauriBackend, library);

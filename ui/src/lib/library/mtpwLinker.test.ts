@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Library } from "./library.svelte";
 import { MtpwLinker } from "./mtpwLinker.svelte";
 import { FakeBackend } from "../backend/fakeBackend";
+import { Notices } from "../shell/notices.svelte";
 import { encodeList, sequence } from "../testing/fixtures";
 
 const UUID = "0b8e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -15,7 +16,7 @@ function setUp() {
       pendingTracks: 0,
     }),
   );
-  const library = new Library(backend);
+  const library = new Library(backend, new Notices());
   return { backend, library, linker: new MtpwLinker(backend, library) };
 }
 

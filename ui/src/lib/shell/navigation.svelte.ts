@@ -10,7 +10,7 @@ export type Screen =
 
 export type View = Screen["view"];
 
-class Navigation {
+export class Navigation {
   screen = $state<Screen>({ view: "library" });
   /** The screen before the current one (Back from a detail). */
   previous = $state<Screen | null>(null);
@@ -38,6 +38,3 @@ class Navigation {
     return current === view;
   }
 }
-
-export { Navigation };
-export const navigation = new Navigation();

@@ -33,5 +33,3 @@ export class Notices {
     this.items = this.items.filter((item) => item.id !== id);
   }
 }
-
-export const notices = new Notices();

@@ -1,7 +1,7 @@
 // What the UI knows about the connections an action needs: set when the queue reports an upload
 // that stopped because Strava or Map the Paths is not connected, cleared after connecting.
 
-class Connections {
+export class Connections {
   /** Why an action could not go on for want of a connection (a sentence), or null. */
   missing = $state<string | null>(null);
 
@@ -15,6 +15,3 @@ class Connections {
     this.missing = null;
   }
 }
-
-export { Connections };
-export const connections = new Connections();

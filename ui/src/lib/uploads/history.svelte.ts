@@ -2,7 +2,6 @@
 // with every attempt, Retry, and the links that open in the system browser.
 
 import type { Backend } from "../backend/backend";
-import { tauriBackend } from "../backend/tauriBackend";
 import type { UploadRecord } from "../bindings/UploadRecord";
 import type { UploadState } from "../bindings/UploadState";
 import { userMessage } from "../shell/format";
@@ -162,5 +161,3 @@ export class History {
     });
   }
 }
-
-export const history = new History(tauriBackend);

@@ -1,7 +1,6 @@
 // The upload queue as the UI knows it: the batch with live progress, and the actions on it.
 
 import type { Backend } from "../backend/backend";
-import { tauriBackend } from "../backend/tauriBackend";
 import type { EnqueueOutcome } from "../bindings/EnqueueOutcome";
 import type { QueueSnapshot } from "../bindings/QueueSnapshot";
 import type { UploadEvent } from "../bindings/UploadEvent";
@@ -113,5 +112,3 @@ export class UploadQueue {
     await this.load();
   }
 }
-
-export const uploadQueue = new UploadQueue(tauriBackend);
