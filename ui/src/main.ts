@@ -7,4 +7,4 @@ import "./app.css";
 const target = document.getElementById("app");
 if (!target) throw new Error("missing #app element");
 
-export default mount(App, { target, props: { backend: tauriBackend } });
+mount(App, { target, props: { backend: tauriBackend } });

@@ -60,7 +60,7 @@ export function scopeLabel(scope: string): string {
 }
 
 /** The redirect URI a loopback sign-in to Map the Paths uses (any port). */
-export const MTPW_LOOPBACK_URI = "http://127.0.0.1/mtpw/callback";
+const MTPW_LOOPBACK_URI = "http://127.0.0.1/mtpw/callback";
 
 /** What a Map the Paths operator must register for the app's client, one line each. */
 export function mtpwRegistration(redirectUri: string, mode: RedirectMode): string[] {

@@ -3,10 +3,10 @@
 // reopened from the sidebar or Accounts.
 
 /** What the guide remembers between launches. */
-export type GuideMemory = "new" | "skipped" | "done";
+type GuideMemory = "new" | "skipped" | "done";
 
 /** Where the guide stands: `pending` until the accounts' status is first known. */
-export type GuidePhase = "pending" | "open" | "closed";
+type GuidePhase = "pending" | "open" | "closed";
 
 /** The localStorage key of what the guide remembers. */
 export const FIRST_RUN_KEY = "mtp.firstRunGuide";

@@ -8,7 +8,7 @@ export function fold(text: string): string {
 }
 
 /** The text a sequence can be found by: names, description, transport, tags and date. */
-export function searchText(sequence: SequenceSummary): string {
+function searchText(sequence: SequenceSummary): string {
   return fold(
     [
       sequence.name,

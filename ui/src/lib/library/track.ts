@@ -1,12 +1,12 @@
 // Projects a [lat, lon] polyline into an SVG box: equirectangular, x scaled by cos(latitude)
 // so shapes keep their proportions, fitted and centred with the same scale on both axes.
 
-export interface Point {
+interface Point {
   x: number;
   y: number;
 }
 
-export interface ProjectedTrack {
+interface ProjectedTrack {
   /** The SVG path data ("M x y L x y ..."). */
   d: string;
   start: Point;

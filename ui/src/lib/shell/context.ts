@@ -17,7 +17,7 @@ import { Navigation } from "./navigation.svelte";
 import { Notices } from "./notices.svelte";
 
 /** Every store of the app, one of each. */
-export interface Stores {
+interface Stores {
   library: Library;
   selection: LibrarySelection;
   mtpwLinker: MtpwLinker;

@@ -75,7 +75,7 @@ export function userMessage(error: unknown): string {
 }
 
 /** True for the `{ code, message }` the shell rejects commands with. */
-export function isUserError(error: unknown): error is UserError {
+function isUserError(error: unknown): error is UserError {
   if (typeof error !== "object" || error === null) return false;
   const candidate = error as Record<string, unknown>;
   return typeof candidate.code === "string" && typeof candidate.message === "string";

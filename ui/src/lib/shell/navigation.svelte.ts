@@ -1,14 +1,14 @@
 // Where the user is: one explicit screen at a time, with what it shows (not a single "open id").
 
 /** Every screen of the app and what it needs to show. */
-export type Screen =
+type Screen =
   | { view: "library" }
   | { view: "sequence"; sequenceId: string }
   | { view: "queue" }
   | { view: "history"; uploadId: number | null }
   | { view: "accounts" };
 
-export type View = Screen["view"];
+type View = Screen["view"];
 
 export class Navigation {
   screen = $state<Screen>({ view: "library" });

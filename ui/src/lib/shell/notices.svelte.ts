@@ -1,7 +1,7 @@
 // The short messages shown at the bottom of the window (drop outcomes, errors), with timed dismissal.
 
 /** How a notice reads: errors stay until dismissed. */
-export type Tone = "success" | "info" | "error";
+type Tone = "success" | "info" | "error";
 
 /** One message for the user, in a sentence. */
 export interface Notice {
@@ -9,7 +9,7 @@ export interface Notice {
   text: string;
 }
 
-export interface ShownNotice extends Notice {
+interface ShownNotice extends Notice {
   id: number;
 }
 

@@ -2,13 +2,13 @@
 // scroll offset, where the keyboard moves the active row, and how far to scroll to reveal it.
 
 /** The rows to render: indices `start` (inclusive) to `end` (exclusive). */
-export interface RowRange {
+interface RowRange {
   start: number;
   end: number;
 }
 
 /** Rows rendered above and below the viewport, so a fast scroll shows no blank band. */
-export const OVERSCAN_ROWS = 6;
+const OVERSCAN_ROWS = 6;
 
 /** The rows that intersect the viewport, widened by `overscan` rows on each side. */
 export function visibleRange(

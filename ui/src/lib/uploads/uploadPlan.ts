@@ -13,9 +13,9 @@ export function keepExisting(selection: Selection, sequences: readonly SequenceS
   return { ids, anchor: selection.anchor != null && existing.has(selection.anchor) ? selection.anchor : null };
 }
 
-export type SkipReason = "notEligible" | "invalidGpx" | "noMtpwId" | "alreadyOnStrava" | "checking" | "inQueue";
+type SkipReason = "notEligible" | "invalidGpx" | "noMtpwId" | "alreadyOnStrava" | "checking" | "inQueue";
 
-export interface Skipped {
+interface Skipped {
   sequence: SequenceSummary;
   reason: SkipReason;
   /** The reason in a sentence. */
