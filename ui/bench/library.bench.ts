@@ -4,9 +4,9 @@
 import { bench, describe } from "vitest";
 import type { SequenceStatus } from "../src/lib/bindings/SequenceStatus";
 import type { SequenceSummary } from "../src/lib/bindings/SequenceSummary";
-import { filterSequences } from "../src/lib/search";
-import { selectAllReady } from "../src/lib/selection";
-import { visibleRange } from "../src/lib/windowing";
+import { filterSequences } from "../src/lib/library/search";
+import { selectAllReady } from "../src/lib/library/selection";
+import { visibleRange } from "../src/lib/shell/windowing";
 
 const COUNT = 10_000;
 const PLACES = ["Farnham Heath", "Lake Bled", "Brecon Beacons", "Chamonix", "Cape Point", "Blue Ridge"];

@@ -41,8 +41,6 @@ export function record(id: number, name: string, extra: Partial<UploadRecord> = 
     detail: null,
     stravaUploadId: null,
     activityId: null,
-    activityUrl: null,
-    mtpwUrl: null,
     sportType: "Ride",
     createdAt: "2026-11-23T10:00:00.000Z",
     updatedAt: "2026-11-23T10:00:00.000Z",

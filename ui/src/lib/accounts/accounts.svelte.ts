@@ -1,0 +1,135 @@
+// The Accounts view's state: both accounts, the settings in effect, sign-ins waiting for the
+// browser, and the last problem of each service. Secrets never come here.
+
+import type { Backend } from "../backend/backend";
+import type { AccountsStatus } from "../bindings/AccountsStatus";
+import type { EffectiveSettings } from "../bindings/EffectiveSettings";
+import type { Provider } from "../bindings/Provider";
+import type { SettingsUpdate } from "../bindings/SettingsUpdate";
+import type { SignInStarted } from "../bindings/SignInStarted";
+import { asSentence } from "./accountSettings";
+import { userMessage } from "../shell/format";
+
+const errorText = (error: unknown): string => asSentence(userMessage(error));
+
+/** A sign-in waiting for the browser: what to show with Copy and Cancel. */
+export interface Waiting {
+  authorizeUrl: string;
+  browserError: string | null;
+}
+
+export class Accounts {
+  status = $state<AccountsStatus | null>(null);
+  settings = $state<EffectiveSettings | null>(null);
+  /** Set when status or settings could not be read at all. */
+  loadError = $state<string | null>(null);
+  waiting = $state<Record<Provider, Waiting | null>>({ strava: null, mtpw: null });
+  problem = $state<Record<Provider, string | null>>({ strava: null, mtpw: null });
+  busy = $state<Record<Provider, boolean>>({ strava: false, mtpw: false });
+  #backend: Backend;
+  #listening: Promise<unknown> | null = null;
+  /** Counts the shell's account events: a status read while one arrived is older than it. */
+  #events = 0;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  /** Listens to the shell's account events (once) and reads status and settings. */
+  async load(): Promise<void> {
+    this.#listening ??= Promise.all([
+      this.#backend.on("accounts-changed", (status) => {
+        this.#events += 1;
+        this.#changed(status);
+      }),
+      this.#backend.on("sign-in-failed", (failure) => {
+        this.#events += 1;
+        this.waiting[failure.provider] = null;
+        this.problem[failure.provider] = errorText(failure.error);
+      }),
+    ]);
+    await this.#listening;
+    try {
+      const seen = this.#events;
+      const [status, settings] = await Promise.all([
+        this.#backend.call("accounts_status", null),
+        this.#backend.call("accounts_settings", null),
+      ]);
+      if (seen === this.#events) this.#changed(status);
+      this.settings = settings;
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = errorText(error);
+    }
+  }
+
+  connected(provider: Provider): boolean {
+    return this.status?.[provider].connected ?? false;
+  }
+
+  async connect(provider: Provider): Promise<void> {
+    this.problem[provider] = null;
+    await this.#busy(provider, async () => {
+      const seen = this.#events;
+      const started: SignInStarted = await this.#backend.call("start_sign_in", { provider });
+      // A quick browser may have finished already: then its event came first and said how.
+      if (seen === this.#events) {
+        this.waiting[provider] = { authorizeUrl: started.authorizeUrl, browserError: started.browserError };
+      }
+    });
+  }
+
+  async cancel(provider: Provider): Promise<void> {
+    this.waiting[provider] = null;
+    await this.#busy(provider, () => this.#backend.call("cancel_sign_in", { provider }));
+  }
+
+  async disconnect(provider: Provider): Promise<void> {
+    this.problem[provider] = null;
+    await this.#busy(provider, async () => {
+      const outcome = await this.#backend.call("disconnect", { provider });
+      if (outcome.warning) {
+        this.problem[provider] = `Signed out here, but Strava could not be told: ${outcome.warning}`;
+      }
+      await this.#refresh();
+    });
+  }
+
+  /** Saves changed settings; answers the error text, or null when saved. */
+  async save(update: SettingsUpdate | null, secret: string | null): Promise<string | null> {
+    try {
+      if (update) this.settings = await this.#backend.call("save_accounts_settings", update);
+      if (secret != null) this.settings = await this.#backend.call("set_strava_client_secret", { secret });
+      await this.#refresh();
+      return null;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+
+  /** Reads the status, unless an event told something newer meanwhile. */
+  async #refresh(): Promise<void> {
+    const seen = this.#events;
+    const status = await this.#backend.call("accounts_status", null);
+    if (seen === this.#events) this.#changed(status);
+  }
+
+  #changed(status: AccountsStatus): void {
+    this.status = status;
+    for (const provider of ["strava", "mtpw"] as const) {
+      if (!status[provider].waiting) this.waiting[provider] = null;
+      if (status[provider].connected) this.problem[provider] = null;
+    }
+  }
+
+  async #busy(provider: Provider, job: () => Promise<unknown>): Promise<void> {
+    this.busy[provider] = true;
+    try {
+      await job();
+    } catch (error) {
+      this.problem[provider] = errorText(error);
+    } finally {
+      this.busy[provider] = false;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// The upload queue as the UI knows it: the batch with live progress, and the actions on it.
+
+import type { Backend } from "../backend/backend";
+import type { EnqueueOutcome } from "../bindings/EnqueueOutcome";
+import type { QueueSnapshot } from "../bindings/QueueSnapshot";
+import type { UploadEvent } from "../bindings/UploadEvent";
+import type { UploadState } from "../bindings/UploadState";
+import { userMessage } from "../shell/format";
+import { applyUploadEvent, batchSummary, type BatchSummary } from "./uploads";
+
+const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUntil: null, error: null };
+
+export class UploadQueue {
+  snapshot = $state.raw<QueueSnapshot>(EMPTY);
+  summary = $derived<BatchSummary>(batchSummary(this.snapshot.rows));
+  /** The state of each sequence's upload in this batch, by library id (the library's chips). */
+  #bySequence = $derived(new Map(this.snapshot.rows.map((row) => [row.record.sequenceId, row.record.state])));
+  /** The last action that failed, in a sentence. */
+  error = $state<string | null>(null);
+  /** Uploads the user paused one by one (the whole queue is `snapshot.paused`). */
+  pausedRows = $state.raw<ReadonlySet<number>>(new Set());
+  /** Called when a batch ends (the app shows a notice and reloads the history). */
+  onBatchEnded: ((snapshot: QueueSnapshot) => void) | null = null;
+  /** Called when an upload stops because Strava or Map the Paths is not connected. */
+  onNotSignedIn: ((detail: string | null) => void) | null = null;
+
+  #backend: Backend;
+  #reloading: Promise<void> | null = null;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  /** Follows progress and the end of batches; the returned function stops. */
+  async listen(): Promise<() => void> {
+    const stops = await Promise.all([
+      this.#backend.on("upload-progress", (event) => this.apply(event)),
+      this.#backend.on("upload-queue-idle", (snapshot) => {
+        this.snapshot = snapshot;
+        const waiting = snapshot.rows.find((row) => row.record.state === "notSignedIn");
+        if (waiting) this.onNotSignedIn?.(waiting.record.detail);
+        this.onBatchEnded?.(snapshot);
+      }),
+    ]);
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** The state of a sequence's upload in this batch, if it has one. */
+  stateOf(sequenceId: string): UploadState | null {
+    return this.#bySequence.get(sequenceId) ?? null;
+  }
+
+  /** Reads the queue from the shell. */
+  async load(): Promise<void> {
+    try {
+      this.snapshot = await this.#backend.call("upload_queue", null);
+    } catch (error) {
+      this.error = userMessage(error);
+    }
+  }
+
+  /** Folds a progress event in; an event about a row it does not know yet reloads the queue. */
+  apply(event: UploadEvent): void {
+    const { snapshot, unknown } = applyUploadEvent(this.snapshot, event);
+    if (event.kind === "state" && event.state === "notSignedIn") this.onNotSignedIn?.(event.detail);
+    this.snapshot = snapshot;
+    if (unknown && !this.#reloading) {
+      this.#reloading = this.load().finally(() => (this.#reloading = null));
+    }
+  }
+
+  /** Queues sequences; answers what was queued and what was skipped (with the reason). */
+  async upload(sequenceIds: string[], insist = false): Promise<EnqueueOutcome[]> {
+    const outcomes = await this.#backend.call("upload_sequences", { sequenceIds, insist });
+    await this.load();
+    return outcomes;
+  }
+
+  pause(upload: number | null = null): Promise<void> {
+    if (upload != null) this.pausedRows = new Set([...this.pausedRows, upload]);
+    return this.#act("pause_uploads", upload);
+  }
+
+  /** Resumes one upload, or the whole queue and every upload paused alone. */
+  resume(upload: number | null = null): Promise<void> {
+    this.pausedRows = upload == null ? new Set() : new Set([...this.pausedRows].filter((id) => id !== upload));
+    return this.#act("resume_uploads", upload);
+  }
+
+  cancel(upload: number | null = null): Promise<void> {
+    return this.#act("cancel_uploads", upload);
+  }
+
+  /** Queues a stopped upload again at the step it stopped at. */
+  async retry(upload: number): Promise<void> {
+    try {
+      await this.#backend.call("retry_upload", { upload });
+      this.error = null;
+    } catch (error) {
+      this.error = userMessage(error);
+    }
+    await this.load();
+  }
+
+  async #act(command: "pause_uploads" | "resume_uploads" | "cancel_uploads", upload: number | null): Promise<void> {
+    try {
+      await this.#backend.call(command, { upload });
+      this.error = null;
+    } catch (error) {
+      this.error = userMessage(error);
+    }
+    await this.load();
+  }
+}
