@@ -7,7 +7,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 use super::database::Store;
 use crate::error::EngineError;
@@ -110,16 +111,7 @@ impl Store {
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.fail(e))?;
         let row = stmt
             .query_row(
-                params![
-                    path_bytes(folder),
-                    stamp.json.size,
-                    stamp.json.mtime_ns,
-                    stamp.gpx.size,
-                    stamp.gpx.mtime_ns,
-                    stamp.status.size,
-                    stamp.status.mtime_ns,
-                    reader_version
-                ],
+                params_from_iter(row_key(folder, stamp, reader_version)),
                 |row| Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?)),
             )
             .optional()
@@ -150,20 +142,13 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .map_err(|e| self.fail(e))?;
-        let stamp = entry.stamp;
-        stmt.execute(params![
-            path_bytes(entry.folder),
-            stamp.json.size,
-            stamp.json.mtime_ns,
-            stamp.gpx.size,
-            stamp.gpx.mtime_ns,
-            stamp.status.size,
-            stamp.status.mtime_ns,
-            entry.reader_version,
-            entry.record,
-            encode_preview(entry.preview)
-        ])
-        .map_err(|e| self.fail(e))?;
+        let key = row_key(entry.folder, entry.stamp, entry.reader_version);
+        let row = key.into_iter().chain([
+            Value::Text(entry.record.to_string()),
+            Value::Blob(encode_preview(entry.preview)),
+        ]);
+        stmt.execute(params_from_iter(row))
+            .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
@@ -211,6 +196,20 @@ fn decode_preview(bytes: &[u8]) -> Vec<[f64; 2]> {
             [f64::from_le_bytes(lat), f64::from_le_bytes(lon)]
         })
         .collect()
+}
+
+/// A row's key in column order: the folder, its file stamps, the reader version.
+fn row_key(folder: &Path, stamp: &FolderStamp, reader_version: i64) -> [Value; 8] {
+    [
+        Value::Blob(path_bytes(folder)),
+        Value::Integer(stamp.json.size),
+        Value::Integer(stamp.json.mtime_ns),
+        Value::Integer(stamp.gpx.size),
+        Value::Integer(stamp.gpx.mtime_ns),
+        Value::Integer(stamp.status.size),
+        Value::Integer(stamp.status.mtime_ns),
+        Value::Integer(reader_version),
+    ]
 }
 
 #[cfg(test)]

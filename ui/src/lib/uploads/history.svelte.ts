@@ -5,6 +5,7 @@ import type { Backend } from "../backend/backend";
 import type { UploadRecord } from "../bindings/UploadRecord";
 import type { UploadState } from "../bindings/UploadState";
 import { userMessage } from "../shell/format";
+import { retryUpload } from "./uploads";
 
 /** Records asked for at a time (the list asks for the pages it shows as it scrolls). */
 export const PAGE_SIZE = 200;
@@ -123,12 +124,7 @@ export class History {
 
   /** Queues a failed record again, then shows where it stands. */
   async retry(upload: number): Promise<void> {
-    try {
-      await this.#backend.call("retry_upload", { upload });
-      this.error = null;
-    } catch (error) {
-      this.error = userMessage(error);
-    }
+    this.error = await retryUpload(this.#backend, upload);
     await this.load();
     if (this.selected?.id === upload) await this.open(upload);
   }

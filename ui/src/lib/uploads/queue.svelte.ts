@@ -6,7 +6,7 @@ import type { QueueSnapshot } from "../bindings/QueueSnapshot";
 import type { UploadEvent } from "../bindings/UploadEvent";
 import type { UploadState } from "../bindings/UploadState";
 import { userMessage } from "../shell/format";
-import { applyUploadEvent, batchSummary, type BatchSummary } from "./uploads";
+import { applyUploadEvent, batchSummary, retryUpload, type BatchSummary } from "./uploads";
 
 const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUntil: null, error: null };
 
@@ -93,12 +93,7 @@ export class UploadQueue {
 
   /** Queues a stopped upload again at the step it stopped at. */
   async retry(upload: number): Promise<void> {
-    try {
-      await this.#backend.call("retry_upload", { upload });
-      this.error = null;
-    } catch (error) {
-      this.error = userMessage(error);
-    }
+    this.error = await retryUpload(this.#backend, upload);
     await this.load();
   }
 

@@ -1,11 +1,13 @@
 // Pure functions over the upload queue: folding progress events into rows, the batch summary,
 // and the words and progress bar each row shows.
 
+import type { Backend } from "../backend/backend";
 import type { QueueRow } from "../bindings/QueueRow";
 import type { QueueSnapshot } from "../bindings/QueueSnapshot";
 import type { UploadEvent } from "../bindings/UploadEvent";
 import type { UploadState } from "../bindings/UploadState";
 import type { UploadStep } from "../bindings/UploadStep";
+import { userMessage } from "../shell/format";
 
 /** States in which the pipeline still works on a row. */
 export const IN_FLIGHT: readonly UploadState[] = [
@@ -212,4 +214,14 @@ export function timeOfDay(rfc3339: string): string {
   const date = new Date(rfc3339);
   if (Number.isNaN(date.getTime())) return rfc3339;
   return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+/** Retry: queues one stopped upload again at the step it stopped at; the error to show, or null. */
+export async function retryUpload(backend: Backend, upload: number): Promise<string | null> {
+  try {
+    await backend.call("retry_upload", { upload });
+    return null;
+  } catch (error) {
+    return userMessage(error);
+  }
 }
