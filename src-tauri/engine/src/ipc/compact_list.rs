@@ -4,7 +4,7 @@
 //! instead of 6.4 MB, so the list reaches the window sooner and the window keeps less. (The
 //! id is sent although a UTF-8 path gives it: hexing 10,000 paths in the page cost more than
 //! carrying them.)
-//! `ui/src/lib/compactList.ts` turns it back into `SequenceSummary` objects.
+//! `ui/src/lib/library/compactList.ts` turns it back into `SequenceSummary` objects.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -165,7 +165,7 @@ mod tests {
         assert!(list.rows.iter().all(|r| r.2.is_none()));
         assert_eq!((list.read_count, list.pending_tracks), (3, 1));
         let json = serde_json::to_string(&list.rows[0]).unwrap();
-        // ui/src/lib/compactList.test.ts reads this very row back
+        // ui/src/lib/library/compactList.test.ts reads this very row back
         assert_eq!(
             sequence_id("/lib/a_ride".as_ref()),
             "2f6c69622f615f72696465"

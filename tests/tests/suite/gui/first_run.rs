@@ -18,7 +18,7 @@ use super::support::{
     wait_for_js, with_app_binary, TestResult, SIGN_IN_TIMEOUT, UI_TIMEOUT,
 };
 
-/// Where the guide keeps "skipped" / "done" (ui/src/lib/firstRun.svelte.ts).
+/// Where the guide keeps "skipped" / "done" (ui/src/lib/accounts/firstRun.svelte.ts).
 const MEMORY_KEY: &str = "mtp.firstRunGuide";
 
 #[test]

@@ -26,6 +26,9 @@ export class UploadQueue {
 
   #backend: Backend;
   #reloading: Promise<void> | null = null;
+  /** Progress events and batch ends seen so far: a read of the queue older than them is stale. */
+  #events = 0;
+  #idles = 0;
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -36,6 +39,7 @@ export class UploadQueue {
     const stops = await Promise.all([
       this.#backend.on("upload-progress", (event) => this.apply(event)),
       this.#backend.on("upload-queue-idle", (snapshot) => {
+        this.#idles += 1;
         this.snapshot = snapshot;
         const waiting = snapshot.rows.find((row) => row.record.state === "notSignedIn");
         if (waiting) this.onNotSignedIn?.(waiting.record.detail);
@@ -50,10 +54,17 @@ export class UploadQueue {
     return this.#bySequence.get(sequenceId) ?? null;
   }
 
-  /** Reads the queue from the shell. */
+  /** Reads the queue from the shell. An answer that a batch's end overtook is dropped (the end's
+   * snapshot is newer); one that progress events overtook is read again, a few times at most. */
   async load(): Promise<void> {
     try {
-      this.snapshot = await this.#backend.call("upload_queue", null);
+      for (let round = 0; round < 3; round++) {
+        const [events, idles] = [this.#events, this.#idles];
+        const snapshot = await this.#backend.call("upload_queue", null);
+        if (this.#idles !== idles) return;
+        this.snapshot = snapshot;
+        if (this.#events === events) return;
+      }
     } catch (error) {
       this.error = userMessage(error);
     }
@@ -61,6 +72,7 @@ export class UploadQueue {
 
   /** Folds a progress event in; an event about a row it does not know yet reloads the queue. */
   apply(event: UploadEvent): void {
+    this.#events += 1;
     const { snapshot, unknown } = applyUploadEvent(this.snapshot, event);
     if (event.kind === "state" && event.state === "notSignedIn") this.onNotSignedIn?.(event.detail);
     this.snapshot = snapshot;
