@@ -213,6 +213,32 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
 
+    /// The records with these ids, without their attempts, keyed by id (the queue's snapshot).
+    pub fn uploads_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, UploadRecord>, EngineError> {
+        let conn = self.conn()?;
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        // Chunks stay well under SQLite's limit on bound parameters.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {COLUMNS} FROM uploads WHERE id IN ({marks})"
+                ))
+                .map_err(|e| self.fail(e))?;
+            let rows = stmt
+                .query_map(params_from_iter(chunk), record_from)
+                .map_err(|e| self.fail(e))?;
+            for record in rows {
+                let record = record.map_err(|e| self.fail(e))?;
+                found.insert(record.id, record);
+            }
+        }
+        Ok(found)
+    }
+
     /// Records in any of `states`, oldest first (the order a run takes them in).
     pub fn uploads_in_states(
         &self,

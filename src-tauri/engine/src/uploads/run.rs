@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 
 use super::job::Job;
 use super::model::QueueNotice;
-use super::model::{HistoryQuery, RunSummary, UploadEvent, UploadRecord, UploadState};
+use super::model::{RunSummary, UploadEvent, UploadRecord, UploadState};
 use super::progress::ends_a_rate_limit_pause;
 use super::queue::{Background, EventSink, QueueListener, Uploads};
 use super::records::rfc3339_ms;
@@ -119,15 +119,9 @@ impl Uploads {
     /// Records a previous process left owing work, in the order they were queued (not by
     /// their last change: the rows a killed run was working on would come last).
     pub(super) fn resume_owed(&self) -> Result<(), EngineError> {
-        let page = self.engine.store.upload_history(&HistoryQuery {
-            states: owed_states(),
-            text: None,
-            offset: 0,
-            limit: 10_000,
-        })?;
-        let mut owed: Vec<i64> = page.records.iter().map(|r| r.id).collect();
-        owed.sort_unstable();
-        self.run_in_background(&owed);
+        let owed = self.engine.store.uploads_in_states(&owed_states())?;
+        let ids: Vec<i64> = owed.iter().map(|r| r.id).collect();
+        self.run_in_background(&ids);
         Ok(())
     }
 

@@ -17,19 +17,20 @@ impl Uploads {
                 state.error.clone(),
             )
         };
-        let mut rows = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(mut record) = self.engine.store.upload(id)? else {
-                continue;
-            };
-            record.attempts.clear();
-            let live = self.lock().progress.of(id);
-            rows.push(QueueRow {
-                record,
-                bytes: live.bytes,
-                attempt: live.attempt,
-            });
-        }
+        let mut records = self.engine.store.uploads_by_id(&ids)?;
+        let state = self.lock();
+        let rows = ids
+            .iter()
+            .filter_map(|id| records.remove(id))
+            .map(|record| {
+                let live = state.progress.of(record.id);
+                QueueRow {
+                    record,
+                    bytes: live.bytes,
+                    attempt: live.attempt,
+                }
+            })
+            .collect();
         Ok(QueueSnapshot {
             rows,
             running,
