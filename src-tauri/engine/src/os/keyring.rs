@@ -8,7 +8,8 @@ use crate::secrets::{Secret, SecretKey, Secrets, SecretsError};
 pub const SERVICE: &str = "mtp-strava-uploader";
 
 /// The environment variable that replaces [`SERVICE`] for one run, so `make demo`'s sign-ins
-/// against the local fakes never replace the developer's real ones.
+/// against the local fakes never replace the developer's real ones. Read only by builds with
+/// the `test-overrides` feature: the shipped app always uses [`SERVICE`].
 pub const SERVICE_VAR: &str = "MTP_KEYRING_SERVICE";
 
 /// Secrets in the OS keyring, one entry per [`SecretKey`] under one service name.
@@ -31,12 +32,17 @@ impl KeyringSecrets {
         Self::with_service(SERVICE)
     }
 
-    /// The app's entries, under `MTP_KEYRING_SERVICE` when it is set (and not blank).
+    /// The app's entries; with the `test-overrides` feature, under `MTP_KEYRING_SERVICE` when
+    /// it is set (and not blank).
     pub fn from_env() -> Self {
-        Self::from_vars(|name| std::env::var(name).ok())
+        if cfg!(feature = "test-overrides") {
+            Self::from_vars(|name| std::env::var(name).ok())
+        } else {
+            Self::new()
+        }
     }
 
-    /// [`KeyringSecrets::from_env`] over another source of variables (tests).
+    /// [`KeyringSecrets::from_env`] of a test build, over another source of variables.
     pub fn from_vars(read: impl Fn(&str) -> Option<String>) -> Self {
         match read(SERVICE_VAR) {
             Some(service) if !service.trim().is_empty() => Self::with_service(service.trim()),
@@ -125,7 +131,7 @@ fn describe(error: &Error) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-overrides"))]
 mod tests {
     use super::*;
 

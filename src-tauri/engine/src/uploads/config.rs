@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mtp_services::strava::api::HttpTimeouts;
-use mtp_services::strava::limits::{Clock, ScaledClock, SystemClock};
+#[cfg(feature = "test-overrides")]
+use mtp_services::strava::limits::ScaledClock;
+use mtp_services::strava::limits::{Clock, SystemClock};
 
 /// The Strava API base by default.
 pub const STRAVA_API_BASE: &str = "https://www.strava.com/api/v3";
@@ -114,10 +116,11 @@ impl Default for PipelineConfig {
 
 impl PipelineConfig {
     /// Defaults, with `MTP_STRAVA_API_BASE`, `MTPW_BASE`, `MTP_UPLOAD_CONCURRENCY`,
-    /// `MTP_SET_SPORT_TYPE` (0/1), `MTPW_STRAVA_VALUE` (`activity_id`/`true`),
-    /// `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits, for tests) and
+    /// `MTP_SET_SPORT_TYPE` (0/1) and `MTPW_STRAVA_VALUE` (`activity_id`/`true`) applied; in
+    /// builds with the `test-overrides` feature (the workspace's test builds, never the package)
+    /// also `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits) and
     /// `MTP_RATE_LIMIT_TIME_SCALE` (rate-limit windows pass that many times faster, for
-    /// testing against `fake-services --time-scale`) applied.
+    /// testing against `fake-services --time-scale`).
     pub fn from_env() -> Self {
         Self::from_vars(|name| std::env::var(name).ok())
     }
@@ -141,18 +144,25 @@ impl PipelineConfig {
         if var("MTPW_STRAVA_VALUE").is_some_and(|v| v.trim() == "true") {
             config.mtpw_strava_value = MtpwStravaValue::LiteralTrue;
         }
+        #[cfg(feature = "test-overrides")]
+        config.apply_test_overrides(var);
+        config
+    }
+
+    /// The speed-ups the tests run with; compiled only into test builds.
+    #[cfg(feature = "test-overrides")]
+    fn apply_test_overrides(&mut self, var: impl Fn(&str) -> Option<String>) {
         if let Some(factor) = var("MTP_PIPELINE_SPEEDUP").and_then(|v| v.trim().parse().ok()) {
-            config.timings = config.timings.sped_up(factor);
+            self.timings = self.timings.sped_up(factor);
         }
         let time_scale = var("MTP_RATE_LIMIT_TIME_SCALE").and_then(|v| v.trim().parse().ok());
         if let Some(clock) = time_scale.and_then(ScaledClock::new) {
-            config.clock = Arc::new(clock);
+            self.clock = Arc::new(clock);
         }
-        config
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-overrides"))]
 mod tests {
     use super::*;
 
