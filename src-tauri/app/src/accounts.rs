@@ -35,7 +35,9 @@ pub async fn save_accounts_settings(
     engine: State<'_, EngineState>,
     args: ipc::args::SAVE_ACCOUNTS_SETTINGS,
 ) -> Result<ipc::answer::SAVE_ACCOUNTS_SETTINGS, UserError> {
-    Ok(engine.accounts()?.save_settings(args).await?)
+    let settings = engine.accounts()?.save_settings(args).await?;
+    crate::logging::set_detailed(settings.debug_log);
+    Ok(settings)
 }
 
 /// Puts the Strava Client Secret in the keyring (empty: removes it); it never comes back.
@@ -67,7 +69,7 @@ pub async fn start_sign_in(
     let browser_error = match sign_in.open_browser().await {
         Ok(()) => None,
         Err(error) => {
-            eprintln!("sign-in: {error}");
+            log::warn!("sign-in: the browser could not be opened: {error}");
             Some(error.to_string())
         }
     };
@@ -113,7 +115,7 @@ async fn finish(app: AppHandle, sign_in: SignIn) {
         }
         Err(error) => {
             if !matches!(error, AuthError::Callback(CallbackError::Cancelled { .. })) {
-                eprintln!("sign-in to {}: {error}", provider.name());
+                log::warn!(provider = provider.name(); "sign-in failed: {error}");
                 let failure = SignInFailed {
                     provider,
                     error: UserError::from(error),
@@ -136,7 +138,7 @@ pub fn check_keyring_at_startup(app: &AppHandle) {
     };
     tauri::async_runtime::spawn(async move {
         if let Err(error) = accounts.check_keyring().await {
-            eprintln!("accounts: {error}");
+            log::warn!("accounts: {error}");
         }
     });
 }

@@ -27,7 +27,7 @@ pub fn check_in_background(app: AppHandle) {
             })
             .await;
         if let Err(error) = checked {
-            eprintln!("track check: {}", error.message);
+            log::warn!("track check: {}", error.message);
         }
     });
 }

@@ -13,6 +13,6 @@ pub fn emit<R: Runtime, P: Serialize + Clone>(
     what: &str,
 ) {
     if let Err(err) = target.emit(event.name, payload) {
-        eprintln!("{what}: could not send `{}` to the UI: {err}", event.name);
+        log::warn!("{what}: could not send `{}` to the UI: {err}", event.name);
     }
 }

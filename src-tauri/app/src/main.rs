@@ -9,9 +9,11 @@ mod accounts;
 mod checks;
 mod commands;
 mod deep_link;
+mod diagnostics;
 mod drop;
 mod engine_state;
 mod events;
+mod logging;
 mod notifications;
 mod uploads;
 
@@ -19,6 +21,7 @@ use engine_state::EngineState;
 use tauri::Manager;
 
 fn main() {
+    disable_dmabuf_renderer_unless_set();
     let engine = EngineState::open_from_env();
 
     let app = tauri::Builder::default()
@@ -27,6 +30,7 @@ fn main() {
         .plugin(tauri_plugin_single_instance::init(
             deep_link::on_second_instance,
         ))
+        .plugin(logging::plugin())
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
@@ -44,6 +48,7 @@ fn main() {
             accounts::start_sign_in,
             accounts::cancel_sign_in,
             accounts::disconnect,
+            diagnostics::copy_diagnostics,
             commands::upload_sequences,
             commands::upload_queue,
             commands::pause_uploads,
@@ -59,6 +64,7 @@ fn main() {
         .on_window_event(drop::on_window_event)
         .setup(|app| {
             // Only the first instance gets here (a second launch has handed over and exited).
+            log_start(app.handle());
             app.state::<EngineState>().scan_ahead();
             deep_link::setup(app.handle());
             uploads::resume_at_launch(app.handle());
@@ -70,8 +76,36 @@ fn main() {
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(err) => {
+            log::error!("could not start: {err}");
             eprintln!("MTP Strava Uploader could not start: {err}");
             std::process::exit(1);
         }
+    }
+}
+
+/// WebKitGTK's DMA-BUF renderer shows a blank window on some NVIDIA and Wayland systems; it is
+/// off unless the user set the variable (README, Troubleshooting, names the next fallback).
+/// Runs first, before any thread exists.
+fn disable_dmabuf_renderer_unless_set() {
+    const DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+    if cfg!(target_os = "linux") && std::env::var_os(DMABUF).is_none() {
+        std::env::set_var(DMABUF, "1");
+    }
+}
+
+/// The first lines of a run: version, data folder, and the log level the setting asks for.
+fn log_start(app: &tauri::AppHandle) {
+    let package = app.package_info();
+    let engine = app.state::<EngineState>();
+    let detailed = engine
+        .accounts()
+        .ok()
+        .and_then(|accounts| accounts.debug_log().ok())
+        .unwrap_or(false);
+    logging::set_detailed(detailed);
+    match engine.engine() {
+        Ok(engine) => log::info!(version = package.version.to_string().as_str(),
+            data = engine.config().data_dir.display().to_string().as_str(); "started"),
+        Err(error) => log::error!("started without its library: {}", error.message),
     }
 }

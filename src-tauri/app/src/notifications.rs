@@ -18,6 +18,6 @@ pub fn batch_ended(app: &AppHandle, snapshot: &QueueSnapshot) {
         .body(notice.body)
         .show();
     if let Err(err) = shown {
-        eprintln!("upload queue: the desktop notification could not be sent: {err}");
+        log::warn!("upload queue: the desktop notification could not be sent: {err}");
     }
 }

@@ -50,7 +50,7 @@ pub fn resume_at_launch(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         if let Err(error) = app.state::<UploadsState>().queue(&app).await {
-            eprintln!("upload queue: {}", error.message);
+            log::error!("upload queue: {}", error.message);
         }
     });
 }

@@ -2,11 +2,12 @@
 //!
 //! Layers, low to high (a module imports only from below it): `model`, `error`, `tokens`,
 //! `files` ← `store`, `settings`, `secrets`, `os` ← `gpx`, `library` ← `accounts` ← `engine`
-//! (the library and accounts facade) ← `uploads` ← `ipc`. The service clients are the
+//! (the library and accounts facade) ← `uploads` ← `diagnostics`, `ipc`. The service clients are the
 //! `mtp-services` crate, below all of them.
 
 pub mod accounts;
 pub mod config;
+pub mod diagnostics;
 mod engine;
 pub mod error;
 pub mod files;

@@ -109,6 +109,11 @@ impl Accounts {
         Ok(self.effective(SecretSource::Unknown)?.mtpw_base.value)
     }
 
+    /// Whether the log should take debug lines (the setting), without touching the keyring.
+    pub fn debug_log(&self) -> Result<bool, SettingsError> {
+        Ok(self.effective(SecretSource::Unknown)?.debug_log)
+    }
+
     /// Saves the Accounts view's changes (validated; nothing is saved when one is refused).
     pub async fn save_settings(
         &self,

@@ -48,9 +48,18 @@ impl SignIn {
     /// Waits for the callback (at most 10 minutes), then exchanges the code (Strava) or keeps
     /// the token (Map the Paths) and returns the new status.
     pub async fn wait(mut self) -> Result<AccountsStatus, AuthError> {
-        let grant = self.ticket.verdict().await?;
+        let provider = self.provider.name();
+        let grant = self.ticket.verdict().await.inspect_err(|error| {
+            log::warn!(provider; "sign-in ended without a grant: {error}");
+        })?;
         drop(self.listener.take());
-        self.accounts.finish_sign_in(grant).await
+        log::info!(provider; "sign-in callback accepted");
+        let status = self.accounts.finish_sign_in(grant).await;
+        match &status {
+            Ok(_) => log::info!(provider; "signed in"),
+            Err(error) => log::warn!(provider; "sign-in failed: {error}"),
+        }
+        status
     }
 }
 
@@ -107,6 +116,7 @@ impl Accounts {
                 &ticket.state,
             ),
         };
+        log::info!(provider = provider.name(), mode:? = mode; "sign-in started");
         Ok(SignIn {
             provider,
             mode,
@@ -134,7 +144,16 @@ impl Accounts {
     /// change nothing; the repeat of an accepted callback is [`RouteOutcome::AlreadyHandled`].
     /// Does not block: the code exchange happens in the waiting [`SignIn::wait`].
     pub fn handle_callback(&self, url: &str) -> Result<RouteOutcome, CallbackError> {
-        route_callback(&self.inner, url)
+        // Logged without the URL: its query or fragment carries a code or a token.
+        let outcome = route_callback(&self.inner, url);
+        match &outcome {
+            Ok(RouteOutcome::Accepted(provider)) => {
+                log::info!(provider = provider.name(); "sign-in callback routed")
+            }
+            Ok(RouteOutcome::AlreadyHandled) => log::debug!("a repeated sign-in callback ignored"),
+            Err(refused) => log::warn!("sign-in callback refused: {refused}"),
+        }
+        outcome
     }
 
     /// Cancels a waiting sign-in of `provider` (its `wait` returns a cancelled error).

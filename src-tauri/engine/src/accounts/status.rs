@@ -118,6 +118,7 @@ impl Accounts {
     /// the tokens whatever the network said. Map the Paths: delete the token (it is revoked on
     /// the MTPW settings page).
     pub async fn disconnect(&self, provider: Provider) -> Result<DisconnectOutcome, AuthError> {
+        log::info!(provider = provider.name(); "signing out");
         self.cancel_sign_in(provider);
         match provider {
             Provider::Strava => self.disconnect_strava().await,

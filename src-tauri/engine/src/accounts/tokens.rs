@@ -69,17 +69,23 @@ impl Accounts {
             .await?
             .ok_or(not_connected)?;
         let app = self.strava_app().await?;
+        log::info!("refreshing the Strava access token");
         match strava::refresh(&self.inner.http, &app, &refresh_token).await {
             Ok(grant) => {
+                log::info!(rotated = grant.refresh_token != refresh_token; "Strava token refreshed");
                 self.store_strava_tokens(&grant, Some(&refresh_token))
                     .await?;
                 Ok(AccessToken::from(grant.access_token))
             }
             Err(strava::StravaAuthError::SignedOut) => {
+                log::warn!("Strava refused the refresh token: signed out of Strava");
                 self.forget_strava().await?;
                 Err(AuthError::StravaSignedOut)
             }
-            Err(other) => Err(other.into()),
+            Err(other) => {
+                log::warn!("the Strava token refresh failed: {other}");
+                Err(other.into())
+            }
         }
     }
 

@@ -21,9 +21,9 @@ use crate::uploads::{
 };
 use compact_list::LibraryList;
 pub use model::{
-    AddPathsArgs, ClientSecretArgs, DropHover, LinkMtpwArgs, ProviderArgs, RemoveRootArgs,
-    SequenceDetailArgs, SignInFailed, SignInStarted, UploadArgs, UploadSequencesArgs,
-    UploadTargetArgs,
+    AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, LinkMtpwArgs, ProviderArgs,
+    RemoveRootArgs, SequenceDetailArgs, SignInFailed, SignInStarted, UploadArgs,
+    UploadSequencesArgs, UploadTargetArgs,
 };
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
@@ -158,6 +158,9 @@ commands! {
     CANCEL_SIGN_IN = "cancel_sign_in": ProviderArgs => ();
     /// Signs out (Strava is asked to revoke); the keyring entries go whatever the network says.
     DISCONNECT = "disconnect": ProviderArgs => DisconnectOutcome;
+    /// "Copy diagnostics": versions, settings (no secret), queue counts, the last log lines,
+    /// put on the clipboard by the app where it can.
+    COPY_DIAGNOSTICS = "copy_diagnostics": () => DiagnosticsCopy;
 }
 
 events! {

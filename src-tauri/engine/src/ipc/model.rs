@@ -117,3 +117,12 @@ pub struct SignInFailed {
 pub struct DropHover {
     pub active: bool,
 }
+
+/// The answer of [`COPY_DIAGNOSTICS`]: the report, and whether the app put it on the clipboard
+/// itself (where it cannot, the UI copies `text`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosticsCopy {
+    pub text: String,
+    pub copied: bool,
+}

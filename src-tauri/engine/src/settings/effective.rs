@@ -46,6 +46,8 @@ pub struct EffectiveSettings {
     pub mtpw_base: SettingValue,
     pub mtpw_client_id: SettingValue,
     pub mtpw_redirect_uri: SettingValue,
+    /// The log file takes debug lines too (requests, waits, each step), not only info and up.
+    pub debug_log: bool,
 }
 
 impl EffectiveSettings {
@@ -71,6 +73,10 @@ impl EffectiveSettings {
             Some(mode) if mode == "loopback" => RedirectMode::Loopback,
             _ => RedirectMode::DeepLink,
         };
+        let debug_log = stored
+            .get(SettingKey::DebugLog.store_key())
+            .map(String::as_str)
+            == Some("on");
         Self {
             strava_client_id: value(SettingKey::StravaClientId),
             strava_client_secret: secret,
@@ -81,6 +87,7 @@ impl EffectiveSettings {
             mtpw_base: value(SettingKey::MtpwBase),
             mtpw_client_id: value(SettingKey::MtpwClientId),
             mtpw_redirect_uri: value(SettingKey::MtpwRedirectUri),
+            debug_log,
         }
     }
 }
@@ -100,6 +107,7 @@ pub struct SettingsUpdate {
     pub mtpw_base: Option<String>,
     pub mtpw_client_id: Option<String>,
     pub mtpw_redirect_uri: Option<String>,
+    pub debug_log: Option<bool>,
 }
 
 /// The Strava scopes the app knows; `activity:write` is required to upload.
@@ -145,6 +153,10 @@ impl SettingsUpdate {
             let key = SettingKey::RedirectMode.store_key().to_string();
             changes.push((key, Some(mode.to_string())));
         }
+        if let Some(debug) = self.debug_log {
+            let key = SettingKey::DebugLog.store_key().to_string();
+            changes.push((key, debug.then(|| "on".to_string())));
+        }
         Ok(changes)
     }
 }
@@ -186,7 +198,7 @@ fn validate(key: SettingKey, value: &str) -> Result<String, SettingsError> {
             }
             Ok(value.to_string())
         }
-        SettingKey::RedirectMode => Ok(value.to_string()),
+        SettingKey::RedirectMode | SettingKey::DebugLog => Ok(value.to_string()),
     }
 }
 

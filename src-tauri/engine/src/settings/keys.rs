@@ -11,13 +11,14 @@ pub enum SettingKey {
     MtpwBase,
     MtpwClientId,
     MtpwRedirectUri,
+    DebugLog,
 }
 
 /// The default deep link Map the Paths sends the token to.
 pub const MTPW_DEEP_LINK: &str = "mtp-strava-uploader://localhost/mtpw/callback";
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 8] = [
+    pub const ALL: [SettingKey; 9] = [
         SettingKey::StravaClientId,
         SettingKey::StravaApiBase,
         SettingKey::StravaOauthBase,
@@ -26,6 +27,7 @@ impl SettingKey {
         SettingKey::MtpwBase,
         SettingKey::MtpwClientId,
         SettingKey::MtpwRedirectUri,
+        SettingKey::DebugLog,
     ];
 
     /// The key in the store's `settings` table.
@@ -39,13 +41,14 @@ impl SettingKey {
             SettingKey::MtpwBase => "mtpw.base",
             SettingKey::MtpwClientId => "mtpw.client_id",
             SettingKey::MtpwRedirectUri => "mtpw.redirect_uri",
+            SettingKey::DebugLog => "log.debug",
         }
     }
 
     /// The value when nothing is stored and nothing is set in the environment.
     pub fn default_value(self) -> &'static str {
         match self {
-            SettingKey::StravaClientId | SettingKey::MtpwClientId => "",
+            SettingKey::StravaClientId | SettingKey::MtpwClientId | SettingKey::DebugLog => "",
             SettingKey::StravaApiBase => "https://www.strava.com/api/v3",
             SettingKey::StravaOauthBase => "https://www.strava.com",
             SettingKey::StravaScopes => "activity:write,read",
@@ -64,7 +67,8 @@ impl SettingKey {
             SettingKey::MtpwBase => Some("MTPW_BASE"),
             SettingKey::MtpwClientId => Some("MTPW_CLIENT_ID"),
             SettingKey::MtpwRedirectUri => Some("MTPW_REDIRECT_URI"),
-            SettingKey::StravaScopes | SettingKey::RedirectMode => None,
+            // RUST_LOG raises the log level too, but it is read by the shell's logger, not here.
+            SettingKey::StravaScopes | SettingKey::RedirectMode | SettingKey::DebugLog => None,
         }
     }
 
@@ -79,6 +83,7 @@ impl SettingKey {
             SettingKey::MtpwBase => "Map the Paths base URL",
             SettingKey::MtpwClientId => "Map the Paths client id",
             SettingKey::MtpwRedirectUri => "Map the Paths redirect URI",
+            SettingKey::DebugLog => "Detailed log",
         }
     }
 }

@@ -83,6 +83,14 @@ impl<'a> Job<'a> {
     pub(super) fn set(&mut self, state: UploadState) -> Result<(), EngineError> {
         self.record.state = state;
         self.up.engine.store.save_upload(&self.record)?;
+        let level = if state.is_in_flight() || self.record.detail.is_none() {
+            log::Level::Info
+        } else {
+            log::Level::Warn
+        };
+        log::log!(level, upload = self.record.id, sequence = self.record.sequence_name.as_str(),
+            state = state.as_str(), detail:% = self.record.detail.as_deref().unwrap_or("");
+            "upload state");
         (self.events)(UploadEvent::State {
             upload: self.record.id,
             sequence_name: self.record.sequence_name.clone(),
@@ -135,6 +143,7 @@ impl<'a> Job<'a> {
         Tries {
             up: self.up,
             upload: self.record.id,
+            sequence: &self.record.sequence_name,
             events: &self.events,
         }
     }

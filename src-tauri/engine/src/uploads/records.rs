@@ -239,6 +239,18 @@ impl Store {
         Ok(found)
     }
 
+    /// How many records are in each state ("done: 12"), for the diagnostics report.
+    pub fn upload_state_counts(&self) -> Result<Vec<(String, u64)>, EngineError> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT state, COUNT(*) FROM uploads GROUP BY state ORDER BY state")
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
     /// Records in any of `states`, oldest first (the order a run takes them in).
     pub fn uploads_in_states(
         &self,

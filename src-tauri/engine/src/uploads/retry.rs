@@ -103,6 +103,7 @@ pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
 pub(super) struct Tries<'a> {
     pub(super) up: &'a Uploads,
     pub(super) upload: i64,
+    pub(super) sequence: &'a str,
     pub(super) events: &'a EventSink,
 }
 
@@ -138,6 +139,14 @@ impl Tries<'_> {
         for attempt in 1..=MAX_ATTEMPTS {
             let err = match call(token.clone()).await {
                 Ok(value) => {
+                    // A first try that works is a debug line; one after a failure is news.
+                    let level = if attempt > 1 {
+                        log::Level::Info
+                    } else {
+                        log::Level::Debug
+                    };
+                    log::log!(level, upload = self.upload, sequence = self.sequence,
+                        step = step.as_str(), attempt; "call succeeded");
                     store
                         .add_attempt(self.upload, step, Some(ok_status), None)
                         .map_err(StepFailure::Store)?;
@@ -153,6 +162,10 @@ impl Tries<'_> {
                 Class::Unauthorized => !refreshed && service == Service::Strava,
                 Class::RateLimited | Class::Transient => true,
             };
+            let retry = tried_again && attempt < MAX_ATTEMPTS;
+            log::warn!(upload = self.upload, sequence = self.sequence, step = step.as_str(),
+                attempt, of = MAX_ATTEMPTS, status = err.http_status, class:? = err.class,
+                retry; "call failed: {}", err.message);
             if tried_again && attempt < MAX_ATTEMPTS {
                 // Said at once, so the row reads "attempt n of 4" while it waits to try again.
                 (self.events)(UploadEvent::Attempt {
@@ -170,6 +183,8 @@ impl Tries<'_> {
                     return Err(StepFailure::NotSignedIn(err.message))
                 }
                 Class::Unauthorized => {
+                    log::info!(upload = self.upload, sequence = self.sequence;
+                        "Strava refused the access token; refreshing it once");
                     token = self
                         .up
                         .tokens

@@ -44,6 +44,8 @@ impl Uploads {
         self.strava
             .budget()
             .set_pause_listener(Some(Arc::new(move |until: i64| {
+                log::info!(until:% = rfc3339_ms(until * 1000);
+                    "Strava's rate limit is reached: uploads wait for the next window");
                 pause_events(UploadEvent::PausedUntil {
                     until: rfc3339_ms(until * 1000),
                 })
@@ -164,7 +166,7 @@ impl Uploads {
         };
         match self.snapshot() {
             Ok(snapshot) => (background.listener)(QueueNotice::Idle(snapshot)),
-            Err(err) => eprintln!("The upload queue could not be read: {err}"),
+            Err(err) => log::error!("The upload queue could not be read: {err}"),
         }
     }
 

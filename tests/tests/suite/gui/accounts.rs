@@ -484,7 +484,7 @@ fn assert_not_in_keyring(secrets: &[String]) -> TestResult {
 
 /// No secret in any file under the temporary HOME, the app's data folder, or the logs (the
 /// app's stdout and stderr, the browser script's, tauri-driver's).
-fn assert_nowhere_on_disk(secrets: &[String]) -> TestResult {
+pub(super) fn assert_nowhere_on_disk(secrets: &[String]) -> TestResult {
     let mut places = vec![home()?];
     for var in ["MTP_DATA_DIR", "MTP_GUI_LOGS"] {
         if let Some(dir) = std::env::var_os(var) {

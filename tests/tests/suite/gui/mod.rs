@@ -43,6 +43,7 @@ mod fakes;
 mod first_run;
 mod history;
 mod journey;
+mod logs;
 mod mtpw_link;
 mod notifications;
 mod restart;

@@ -31,6 +31,7 @@ function settings(overrides: Partial<EffectiveSettings> = {}): EffectiveSettings
     mtpwBase: stored("https://www.mapthepaths.com", "MTPW_BASE"),
     mtpwClientId: stored("", "MTPW_CLIENT_ID"),
     mtpwRedirectUri: stored("mtp-strava-uploader://localhost/mtpw/callback", "MTPW_REDIRECT_URI"),
+    debugLog: false,
     ...overrides,
   };
 }

@@ -116,6 +116,7 @@ export function settingsUpdate(form: SettingsForm, settings: EffectiveSettings):
     mtpwBase: null,
     mtpwClientId: null,
     mtpwRedirectUri: null,
+    debugLog: null,
   };
   let changed = false;
   const text = (typed: string, current: SettingValue): string | null => {

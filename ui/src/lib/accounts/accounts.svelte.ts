@@ -18,6 +18,25 @@ export interface Waiting {
   browserError: string | null;
 }
 
+/** What "Copy diagnostics" did: the text copied, or the problem. */
+export interface DiagnosticsResult {
+  text: string | null;
+  problem: string | null;
+}
+
+/** A settings update that changes nothing (fields are set on a copy). */
+const NO_CHANGE: SettingsUpdate = {
+  stravaClientId: null,
+  stravaApiBase: null,
+  stravaOauthBase: null,
+  stravaScopes: null,
+  redirectMode: null,
+  mtpwBase: null,
+  mtpwClientId: null,
+  mtpwRedirectUri: null,
+  debugLog: null,
+};
+
 export class Accounts {
   status = $state<AccountsStatus | null>(null);
   settings = $state<EffectiveSettings | null>(null);
@@ -104,6 +123,32 @@ export class Accounts {
       return null;
     } catch (error) {
       return errorText(error);
+    }
+  }
+
+  /** Turns the detailed (debug) log on or off at once; answers the error text, or null. */
+  async setDetailedLog(on: boolean): Promise<string | null> {
+    return this.save({ ...NO_CHANGE, debugLog: on }, null);
+  }
+
+  /**
+   * Makes the diagnostics report and puts it on the clipboard (the app does it where it can,
+   * else the WebView's clipboard); answers what was copied, or why not.
+   */
+  async copyDiagnostics(): Promise<DiagnosticsResult> {
+    let report;
+    try {
+      report = await this.#backend.call("copy_diagnostics", null);
+    } catch (error) {
+      return { text: null, problem: errorText(error) };
+    }
+    if (report.copied) return { text: report.text, problem: null };
+    try {
+      await navigator.clipboard.writeText(report.text);
+      return { text: report.text, problem: null };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { text: null, problem: `The clipboard refused the report (${reason}).` };
     }
   }
 

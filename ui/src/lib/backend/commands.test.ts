@@ -35,12 +35,14 @@ describe("commands", () => {
         mtpwBase: null,
         mtpwClientId: null,
         mtpwRedirectUri: null,
+        debugLog: null,
       },
       "typed",
     );
     await accounts.connect("mtpw");
     await accounts.cancel("mtpw");
     await accounts.disconnect("mtpw");
+    await accounts.copyDiagnostics();
     const called = [...new Set(backend.commandNames())].sort();
     expect(called).toEqual([...COMMAND_NAMES].sort());
   });

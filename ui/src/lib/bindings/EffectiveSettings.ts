@@ -6,4 +6,8 @@ import type { SettingValue } from "./SettingValue";
 /**
  * Every non-secret setting as the app uses it now, for the Accounts view.
  */
-export type EffectiveSettings = { stravaClientId: SettingValue, stravaClientSecret: SecretSource, stravaApiBase: SettingValue, stravaOauthBase: SettingValue, stravaScopes: SettingValue, redirectMode: RedirectMode, mtpwBase: SettingValue, mtpwClientId: SettingValue, mtpwRedirectUri: SettingValue, };
+export type EffectiveSettings = { stravaClientId: SettingValue, stravaClientSecret: SecretSource, stravaApiBase: SettingValue, stravaOauthBase: SettingValue, stravaScopes: SettingValue, redirectMode: RedirectMode, mtpwBase: SettingValue, mtpwClientId: SettingValue, mtpwRedirectUri: SettingValue, 
+/**
+ * The log file takes debug lines too (requests, waits, each step), not only info and up.
+ */
+debugLog: boolean, };

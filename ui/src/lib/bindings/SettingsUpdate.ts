@@ -6,4 +6,4 @@ import type { RedirectMode } from "./RedirectMode";
  * to its default. Settings overridden by the environment can still be stored; the
  * environment keeps winning for this run.
  */
-export type SettingsUpdate = { stravaClientId: string | null, stravaApiBase: string | null, stravaOauthBase: string | null, stravaScopes: string | null, redirectMode: RedirectMode | null, mtpwBase: string | null, mtpwClientId: string | null, mtpwRedirectUri: string | null, };
+export type SettingsUpdate = { stravaClientId: string | null, stravaApiBase: string | null, stravaOauthBase: string | null, stravaScopes: string | null, redirectMode: RedirectMode | null, mtpwBase: string | null, mtpwClientId: string | null, mtpwRedirectUri: string | null, debugLog: boolean | null, };

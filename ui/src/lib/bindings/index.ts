@@ -7,6 +7,7 @@ export type { BoundingBox } from "./BoundingBox";
 export type { BytesProgress } from "./BytesProgress";
 export type { ClientSecretArgs } from "./ClientSecretArgs";
 export type { DesktopUploaderStatus } from "./DesktopUploaderStatus";
+export type { DiagnosticsCopy } from "./DiagnosticsCopy";
 export type { DisconnectOutcome } from "./DisconnectOutcome";
 export type { DropHover } from "./DropHover";
 export type { DropOutcome } from "./DropOutcome";
