@@ -1,6 +1,6 @@
 //! The engine as managed Tauri state, and the one way commands run engine calls off the main thread.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use mtp_engine::accounts::Accounts;
 use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
@@ -10,48 +10,62 @@ use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 /// The window still opens when the engine cannot (for example an unreadable data folder), so
 /// the user sees the reason instead of a silent exit.
 pub struct EngineState {
-    engine: Result<Arc<Engine>, UserError>,
+    /// Replaced once, when a damaged database was moved aside ([`EngineState::reopen`]).
+    engine: RwLock<Result<Arc<Engine>, UserError>>,
 }
 
 impl EngineState {
     /// Opens the engine with the configuration from the environment (`MTP_DATA_DIR`, `HOME`).
     pub fn open_from_env() -> Self {
+        Self {
+            engine: RwLock::new(Self::open()),
+        }
+    }
+
+    /// Opens the engine again (after the damaged database was moved aside).
+    pub fn reopen(&self) -> Result<(), UserError> {
+        let engine = Self::open();
+        let answer = engine.as_ref().map(|_| ()).map_err(Clone::clone);
+        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine;
+        answer
+    }
+
+    fn open() -> Result<Arc<Engine>, UserError> {
         let engine = EngineConfig::from_env()
             .and_then(Engine::open)
             .map(Arc::new)
             .map_err(|err| {
-                UserError::new(
-                    ErrorCode::EngineUnavailable,
-                    format!("The library could not be opened: {err}"),
-                )
+                let code = match err.code() {
+                    ErrorCode::StoreCorrupt => ErrorCode::StoreCorrupt,
+                    _ => ErrorCode::EngineUnavailable,
+                };
+                UserError::new(code, format!("The library could not be opened: {err}"))
             });
         if let Err(error) = &engine {
             eprintln!("{}", error.message);
         }
-        Self { engine }
+        engine
     }
 
     /// Starts reading the library at once, while the window loads: the UI's first scan takes
     /// this answer instead of starting its own once the page is up.
     pub fn scan_ahead(&self) {
-        if let Ok(engine) = &self.engine {
+        if let Ok(engine) = self.engine() {
             engine.scan_ahead();
         }
     }
 
     /// The engine itself (for async work such as the upload queue), or why it could not open.
     pub fn engine(&self) -> Result<Arc<Engine>, UserError> {
-        self.engine.clone()
+        self.engine
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Sign-in and accounts (cheap to clone; its async methods keep keyring calls off this thread).
     pub fn accounts(&self) -> Result<Accounts, UserError> {
-        Ok(self
-            .engine
-            .as_ref()
-            .map_err(Clone::clone)?
-            .accounts()
-            .clone())
+        Ok(self.engine()?.accounts().clone())
     }
 
     /// Runs `job` with the engine on the blocking thread pool, so the window never freezes.
@@ -61,7 +75,7 @@ impl EngineState {
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, mtp_engine::EngineError> + Send + 'static,
     {
-        let engine = Arc::clone(self.engine.as_ref().map_err(Clone::clone)?);
+        let engine = self.engine()?;
         tauri::async_runtime::spawn_blocking(move || job(&engine))
             .await
             .map_err(|_| {

@@ -15,6 +15,7 @@ mod engine_state;
 mod events;
 mod logging;
 mod notifications;
+mod store_repair;
 mod uploads;
 
 use engine_state::EngineState;
@@ -65,6 +66,7 @@ fn main() {
         .setup(|app| {
             // Only the first instance gets here (a second launch has handed over and exited).
             log_start(app.handle());
+            store_repair::offer_fresh_start(app.handle());
             app.state::<EngineState>().scan_ahead();
             deep_link::setup(app.handle());
             uploads::resume_at_launch(app.handle());

@@ -67,6 +67,9 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Move a damaged database aside and start fresh (its upload history is exported to a
+    /// JSON file first when it can still be read). Sequence folders are not touched.
+    ResetStore,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -100,6 +103,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");
+            if matches!(err, EngineError::StoreCorrupt { .. }) {
+                eprintln!("To start fresh: mtp-strava-uploader-cli reset-store");
+            }
             ExitCode::from(1)
         }
     }
@@ -120,7 +126,21 @@ async fn run(command: Command) -> Result<ExitCode, EngineError> {
             all_pending,
             force,
         } => upload::run(open_engine()?, &paths, all_pending, force).await,
+        Command::ResetStore => reset_store(),
     }
+}
+
+fn reset_store() -> Result<ExitCode, EngineError> {
+    let set_aside = mtp_engine::set_aside_damaged(&EngineConfig::from_env()?.data_dir)?;
+    println!("The database is now {}.", set_aside.moved_to.display());
+    match (set_aside.history_export, set_aside.export_problem) {
+        (Some(export), _) => println!("The upload history was saved in {}.", export.display()),
+        (None, problem) => println!(
+            "The upload history could not be read: {}.",
+            problem.unwrap_or_default()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn open_engine() -> Result<Engine, EngineError> {

@@ -228,6 +228,35 @@ async fn without_a_sign_in_the_upload_needs_one_and_login_explains_what_is_missi
     assert!(out.contains("--all-pending"), "{out}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_is_named_and_reset_store_starts_fresh() {
+    let world = World::start(StravaConfig::for_tests()).await;
+    world.add_sequences(1).await;
+    let (code, out) = world.run(&["upload", "--all-pending"]).await;
+    assert_eq!(code, 0, "{out}");
+    // Damage the database after its header: SQLite can no longer read its pages.
+    let database = world.tmp.path().join("data/mtp-strava-uploader.sqlite3");
+    let (code, _) = world.run(&["list"]).await; // checkpoints the WAL into the file
+    assert_eq!(code, 0);
+    let mut bytes = std::fs::read(&database).unwrap();
+    bytes[100..].iter_mut().for_each(|b| *b = 0x5a);
+    std::fs::write(&database, bytes).unwrap();
+    let _ = std::fs::remove_file(database.with_extension("sqlite3-wal"));
+
+    let (code, out) = world.run(&["history"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("is damaged") && out.contains("reset-store"),
+        "{out}"
+    );
+
+    let (code, out) = world.run(&["reset-store"]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(".damaged-"), "{out}");
+    let (code, out) = world.run(&["history", "--json"]).await;
+    assert_eq!(code, 0, "{out}");
+}
+
 /// Starts `upload --all-pending` and SIGKILLs it as soon as a line containing `marker` appears.
 async fn kill_when(world: &World, marker: &str) -> bool {
     let mut child = world.cli(&["upload", "--all-pending"]).spawn().unwrap();

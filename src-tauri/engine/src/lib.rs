@@ -26,3 +26,4 @@ pub use config::EngineConfig;
 pub use engine::Engine;
 pub use error::{EngineError, ErrorCode, UserError};
 pub use model::*;
+pub use store::{set_aside_damaged, SetAside};

@@ -25,6 +25,13 @@ pub enum EngineError {
         found: i64,
         known: i64,
     },
+    #[error("the app's database {} is damaged and cannot be read ({reason}); move it aside to start fresh (the upload history is exported first when it can still be read)", path.display())]
+    StoreCorrupt { path: PathBuf, reason: String },
+    #[error("cannot move the damaged database {} aside: {source}", path.display())]
+    SetAside {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the app's database is busy after an earlier failure; restart the app")]
     StorePoisoned,
     #[error("‘{path}’ is the default library folder and cannot be removed")]

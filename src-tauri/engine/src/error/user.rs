@@ -18,6 +18,8 @@ pub enum ErrorCode {
     Store,
     /// The database was written by a newer version of the app.
     StoreTooNew,
+    /// The database file is damaged: it can be moved aside to start fresh.
+    StoreCorrupt,
     /// The engine could not be opened at start-up (the message says why).
     EngineUnavailable,
     /// The default library folder cannot be removed.
@@ -75,6 +77,8 @@ impl EngineError {
             }
             EngineError::Store { .. } | EngineError::StorePoisoned => ErrorCode::Store,
             EngineError::StoreTooNew { .. } => ErrorCode::StoreTooNew,
+            EngineError::StoreCorrupt { .. } => ErrorCode::StoreCorrupt,
+            EngineError::SetAside { .. } => ErrorCode::DataFolder,
             EngineError::DefaultRootIsPermanent { .. } => ErrorCode::DefaultRootIsPermanent,
             EngineError::UnknownRoot { .. } => ErrorCode::UnknownRoot,
             EngineError::UnknownSequence { .. } => ErrorCode::UnknownSequence,

@@ -8,19 +8,21 @@
 mod database;
 mod migrations;
 mod mtpw_links;
+mod repair;
 mod roots;
 mod sequence_cache;
 mod settings;
 
 pub(crate) use database::now_ms;
 pub use database::{Store, DATABASE_FILE};
+pub use repair::{set_aside_damaged, SetAside};
 pub use sequence_cache::{CacheEntry, CachedRows};
 pub use settings::SettingsTable;
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::EngineError;
 
@@ -32,10 +34,7 @@ impl Store {
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
-        let fail = |source| EngineError::Store {
-            path: path.clone(),
-            source,
-        };
+        let fail = |source| repair::classify(&path, source);
         let mut conn = Connection::open(&path).map_err(fail)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(fail)?;
@@ -43,7 +42,10 @@ impl Store {
             row.get::<_, String>(0)
         })
         .map_err(fail)?;
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        // FULL: a committed upload state survives a power cut, not only a crash (each state is
+        // committed before the request that follows it). Scans write the cache in batches, so
+        // the extra sync per commit costs them little.
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(fail)?;
         migrate(&mut conn, &path)?;
         Ok(Self {
@@ -53,13 +55,15 @@ impl Store {
     }
 }
 
-/// Applies every migration newer than the database's `user_version`, each in its own transaction.
+/// Applies every migration newer than the database's `user_version`, in one `BEGIN IMMEDIATE`
+/// transaction that reads the version itself: two first starts at once (the app and the CLI)
+/// take turns, and the second finds the schema already done.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), EngineError> {
-    let fail = |source| EngineError::Store {
-        path: path.to_path_buf(),
-        source,
-    };
-    let current: i64 = conn
+    let fail = |source| repair::classify(path, source);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(fail)?;
+    let current: i64 = tx
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(fail)?;
     let known = migrations::latest_version();
@@ -70,20 +74,16 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), EngineError> {
             known,
         });
     }
-    for (index, steps) in migrations::MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(current as usize)
-    {
-        let tx = conn.transaction().map_err(fail)?;
+    for steps in migrations::MIGRATIONS.iter().skip(current as usize) {
         for sql in *steps {
             tx.execute_batch(sql).map_err(fail)?;
         }
-        tx.pragma_update(None, "user_version", index as i64 + 1)
-            .map_err(fail)?;
-        tx.commit().map_err(fail)?;
     }
-    Ok(())
+    if current < known {
+        tx.pragma_update(None, "user_version", known)
+            .map_err(fail)?;
+    }
+    tx.commit().map_err(fail)
 }
 
 #[cfg(test)]
@@ -106,6 +106,39 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |row| row.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn first_starts_at_once_take_turns_and_all_open_the_same_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let opened: Vec<_> = (0..8)
+            .map(|_| {
+                let dir = dir.path().to_path_buf();
+                std::thread::spawn(move || Store::open(&dir).map(|_| ()))
+            })
+            .collect();
+        for opening in opened {
+            opening.join().unwrap().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let version: i64 = store
+            .conn()
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, migrations::latest_version());
+    }
+
+    #[test]
+    fn upload_states_are_committed_with_a_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let level: i64 = store
+            .conn()
+            .unwrap()
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(level, 2, "2 is FULL");
     }
 
     #[test]
