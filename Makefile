@@ -11,7 +11,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP_BIN := $(TARGET_DIR)/debug/mtp-strava-uploader
 
-.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons bundle
+.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons bundle package-test
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ gui-test: build ## The real app under Xvfb, driven through tauri-driver (screens
 # The release app, with no cargo features: test features belong to the debug build only.
 bundle: ui ## The .deb and .rpm of the release app (Tauri CLI from ui/), in <target>/release/bundle/
 	bash src-tauri/app/packaging/bundle.sh
+
+package-test: bundle build ## Install the .deb (root), check its desktop entry, run it, sign in through xdg-open, purge it
+	bash tests/package/run.sh
 
 bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
 	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(engine) & test(/^bindings::/)'
