@@ -10,7 +10,12 @@
 #
 # No cargo features are passed: the bundle is the plain release app, without any test feature.
 # Needs ui/dist (make ui). Output: $CARGO_TARGET_DIR/release/bundle/{deb,rpm}/.
+#
+#   src-tauri/app/packaging/bundle.sh [BUNDLES]   (default deb,rpm; on macOS app,dmg, on
+#                                                  Windows msi,nsis: not built in our CI)
 set -euo pipefail
+
+bundles="${1:-deb,rpm}"
 
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 target_dir="$(realpath -m "${CARGO_TARGET_DIR:-$root/target}")"
@@ -36,7 +41,4 @@ overrides="$(node -e '
 rm -rf "$target_dir/release/bundle/deb" "$target_dir/release/bundle/rpm"
 cd "$root/ui"
 TAURI_APP_PATH="$root/src-tauri/app" CARGO_TARGET_DIR="$target_dir" \
-  npx --no-install tauri build --ci --bundles deb,rpm --config "$overrides"
-
-echo "bundle: built"
-ls -l "$target_dir"/release/bundle/deb/*.deb "$target_dir"/release/bundle/rpm/*.rpm
+  npx --no-install tauri build --ci --bundles "$bundles" --config "$overrides"
