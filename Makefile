@@ -11,10 +11,10 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP_BIN := $(TARGET_DIR)/debug/mtp-strava-uploader
 
-.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons
+.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons bundle package-test
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: ## Install missing system packages, tauri-driver and the UI's npm packages (Debian 12, root)
 	@bash .ci/install-deps
@@ -54,6 +54,13 @@ rust-test: ## Engine, fake-service, CLI and contract tests, incl. the bindings s
 
 gui-test: build ## The real app under Xvfb, driven through tauri-driver (screenshots in target/screenshots/)
 	bash tests/e2e/run-gui.sh $(APP_BIN)
+
+# The release app, with no cargo features: test features belong to the debug build only.
+bundle: ui ## The .deb and .rpm of the release app (Tauri CLI from ui/), in <target>/release/bundle/
+	bash src-tauri/app/packaging/bundle.sh
+
+package-test: bundle build ## Install the .deb (root), check its desktop entry, run it, sign in through xdg-open, purge it
+	bash tests/package/run.sh
 
 bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
 	UPDATE_BINDINGS=1 $(CARGO) nextest run --workspace -E 'binary(engine) & test(/^bindings::/)'

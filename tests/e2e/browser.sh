@@ -12,12 +12,15 @@
 #      fragment back to the same listener.
 #
 # Environment: MTP_GUI_APP (the app binary to launch: the same copy the suite runs),
-# MTP_GUI_LOGS (where browser.log and second-launch.log go; default $TMPDIR or /tmp).
+# MTP_GUI_LOGS (where browser.log and second-launch.log go; default $TMPDIR or /tmp),
+# MTP_BROWSER_HANDOFF=xdg-open (hand the deep link to the desktop instead: `xdg-open` finds the
+# scheme's registered handler and launches it; `make package-test` checks the installed one).
 # Never prints the query or fragment of a callback: they carry a code or a token.
 set -euo pipefail
 
 url="${!#}"
-app="${MTP_GUI_APP:?MTP_GUI_APP must name the app binary}"
+handoff="${MTP_BROWSER_HANDOFF:-app}"
+[ "$handoff" = xdg-open ] || app="${MTP_GUI_APP:?MTP_GUI_APP must name the app binary}"
 logs="${MTP_GUI_LOGS:-${TMPDIR:-/tmp}}"
 log="$logs/browser.log"
 
@@ -51,8 +54,13 @@ case "$location" in
   *://*)
     # A desktop hands a registered scheme's URL to its handler: our app, launched again.
     status=0
-    timeout 60 "$app" "$location" >>"$logs/second-launch.log" 2>&1 || status=$?
-    say "second launch ended with status $status"
+    if [ "$handoff" = xdg-open ]; then
+      timeout 60 xdg-open "$location" >>"$logs/second-launch.log" 2>&1 || status=$?
+      say "xdg-open ended with status $status"
+    else
+      timeout 60 "$app" "$location" >>"$logs/second-launch.log" 2>&1 || status=$?
+      say "second launch ended with status $status"
+    fi
     exit "$status"
     ;;
   *)

@@ -37,15 +37,38 @@ pub fn setup(app: &AppHandle) {
 
 /// On Linux the scheme handler is a .desktop file plus `xdg-mime` (`update-desktop-database`
 /// from desktop-file-utils); it runs on its own thread so a slow tool never delays the window.
-/// Failure is only logged: the loopback redirect mode still works.
+/// Failure is only logged: the loopback redirect mode still works. The installed package
+/// registers nothing: its own desktop entry claims the scheme, and a per-user copy would
+/// shadow it.
 #[cfg(target_os = "linux")]
 fn register_scheme(app: &AppHandle) {
+    if runs_as_installed_package(app) {
+        return;
+    }
     let app = app.clone();
     std::thread::spawn(move || {
         if let Err(err) = app.deep_link().register_all() {
             eprintln!("deep link: could not register the mtp-strava-uploader:// scheme: {err}");
         }
     });
+}
+
+/// True for the binary the .deb or .rpm installed: `<prefix>/bin/…` under /usr, with the
+/// package's desktop entry `<prefix>/share/applications/<product name>.desktop` (the bundler
+/// names it after the product) beside it.
+#[cfg(target_os = "linux")]
+fn runs_as_installed_package(app: &AppHandle) -> bool {
+    let (Ok(exe), Some(product)) = (std::env::current_exe(), &app.config().product_name) else {
+        return false;
+    };
+    let Some(prefix) = exe.parent().and_then(std::path::Path::parent) else {
+        return false;
+    };
+    prefix.starts_with("/usr")
+        && prefix
+            .join("share/applications")
+            .join(format!("{product}.desktop"))
+            .is_file()
 }
 
 #[cfg(not(target_os = "linux"))]
