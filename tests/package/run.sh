@@ -139,6 +139,12 @@ dpkg-query -L "$package" >"$tmp/files"
 
 app=/usr/bin/mtp-strava-uploader
 grep -qx "$app" "$tmp/files" || fail "the package does not install $app"
+# The release app is built without the test-overrides feature: the variables the tests speed it
+# up with are not even in the binary.
+for override in MTP_PIPELINE_SPEEDUP MTP_RATE_LIMIT_TIME_SCALE MTP_KEYRING_SERVICE; do
+  if grep -qa "$override" "$app"; then fail "the installed app reads the test override $override"; fi
+done
+say "the installed app carries none of the test overrides"
 grep -q '^/usr/share/icons/hicolor/.*/apps/mtp-strava-uploader\.png$' "$tmp/files" || fail "the package installs no icons"
 entry="$(grep '^/usr/share/applications/.*\.desktop$' "$tmp/files" || true)"
 [ -n "$entry" ] && [ "$(wc -l <<<"$entry")" -eq 1 ] || fail "expected one desktop entry in the package, found: ${entry:-none}"

@@ -24,7 +24,7 @@ pub fn setup(app: &AppHandle) {
     match app.deep_link().get_current() {
         Ok(Some(urls)) => urls.iter().for_each(|url| route(app, url.as_str())),
         Ok(None) => {}
-        Err(err) => eprintln!("deep link: could not read the startup URL: {err}"),
+        Err(err) => log::warn!("deep link: could not read the startup URL: {err}"),
     }
     let handle = app.clone();
     app.deep_link().on_open_url(move |event| {
@@ -48,7 +48,7 @@ fn register_scheme(app: &AppHandle) {
     let app = app.clone();
     std::thread::spawn(move || {
         if let Err(err) = app.deep_link().register_all() {
-            eprintln!("deep link: could not register the mtp-strava-uploader:// scheme: {err}");
+            log::warn!("deep link: could not register the mtp-strava-uploader:// scheme: {err}");
         }
     });
 }
@@ -80,7 +80,7 @@ fn route(app: &AppHandle, url: &str) {
     let accounts = match app.state::<EngineState>().accounts() {
         Ok(accounts) => accounts,
         Err(error) => {
-            eprintln!("deep link ignored: {}", error.message);
+            log::warn!("deep link ignored: {}", error.message);
             return;
         }
     };
