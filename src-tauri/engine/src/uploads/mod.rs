@@ -24,6 +24,7 @@ mod queue;
 mod records;
 mod retry;
 mod run;
+pub mod run_lock;
 mod snapshot;
 mod steps;
 
