@@ -1,7 +1,7 @@
 //! The [`Accounts`] handle: what it holds (secrets, settings, the HTTP client, pending sign-ins,
 //! the token lock), how it is made, and its settings and keyring calls, each off the main thread.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +13,9 @@ use crate::settings::{
 use crate::store::SettingsTable;
 use mtp_services::oauth::{PendingSignIns, SIGN_IN_TIMEOUT};
 
+/// The cross-process lock around Strava token refreshes, in the data folder.
+pub const TOKEN_LOCK_FILE: &str = "tokens.lock";
+
 /// What [`Accounts`] is made of: where secrets and settings live and the environment overrides.
 pub struct AccountsParts {
     pub secrets: Arc<dyn Secrets>,
@@ -20,6 +23,8 @@ pub struct AccountsParts {
     pub env: EnvOverrides,
     /// How long a sign-in waits for its callback (10 minutes in the app).
     pub sign_in_timeout: Duration,
+    /// Where the cross-process token lock lives (none: this process only).
+    pub data_dir: Option<PathBuf>,
 }
 
 impl AccountsParts {
@@ -30,6 +35,7 @@ impl AccountsParts {
             settings: Arc::new(crate::settings::MemorySettings::new()),
             env,
             sign_in_timeout: SIGN_IN_TIMEOUT,
+            data_dir: None,
         }
     }
 }
@@ -42,6 +48,8 @@ pub(super) struct Inner {
     pub(super) pending: Arc<PendingSignIns>,
     /// Held while Strava tokens are refreshed or replaced, so a rotation is never lost.
     pub(super) token_lock: tokio::sync::Mutex<()>,
+    /// The same across processes: `tokens.lock` in the data folder (none in memory).
+    pub(super) token_lock_file: Option<PathBuf>,
 }
 
 /// Sign-in, accounts status and the token source. Cheap to clone; `Send + Sync`.
@@ -72,6 +80,7 @@ impl Accounts {
                 http,
                 pending: Arc::new(PendingSignIns::new(parts.sign_in_timeout)),
                 token_lock: tokio::sync::Mutex::new(()),
+                token_lock_file: parts.data_dir.map(|dir| dir.join(TOKEN_LOCK_FILE)),
             }),
         }
     }
@@ -87,6 +96,7 @@ impl Accounts {
             settings: Arc::new(SettingsTable::open(data_dir)?),
             env,
             sign_in_timeout: SIGN_IN_TIMEOUT,
+            data_dir: Some(data_dir.to_path_buf()),
         }))
     }
 
@@ -207,7 +217,8 @@ mod tests {
         assert_send(&accounts.status());
         assert_send(&accounts.disconnect(Provider::Strava));
         assert_send(&accounts.strava_access_token());
-        assert_send(&accounts.strava_token_after_unauthorized());
+        let refused = crate::tokens::AccessToken::new("refused");
+        assert_send(&accounts.strava_token_after_unauthorized(&refused));
         assert_send(&accounts.mtpw_token());
         fn wait_is_send(sign_in: SignIn) {
             assert_send(&sign_in.open_browser());

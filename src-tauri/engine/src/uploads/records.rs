@@ -356,13 +356,18 @@ mod tests {
     }
 
     #[test]
-    fn records_and_attempts_round_trip_and_the_key_is_unique() {
+    fn records_and_attempts_round_trip_and_one_record_per_key() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let id = store
             .insert_upload(&new_record("k1", "Coast Ride"))
             .unwrap();
-        assert!(store.insert_upload(&new_record("k1", "Other")).is_err());
+        // Queued again (by another process at the same moment): the first record answers.
+        assert_eq!(store.insert_upload(&new_record("k1", "Other")).unwrap(), id);
+        assert_eq!(
+            store.upload(id).unwrap().unwrap().sequence_name,
+            "Coast Ride"
+        );
         let mut record = store.upload_by_key("k1").unwrap().unwrap();
         assert_eq!(record.state, UploadState::Queued);
         record.state = UploadState::Done;

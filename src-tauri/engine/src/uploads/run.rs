@@ -13,7 +13,7 @@ use super::model::{RunSummary, UploadEvent, UploadRecord, UploadState};
 use super::progress::ends_a_rate_limit_pause;
 use super::queue::{Background, EventSink, QueueListener, Uploads};
 use super::records::rfc3339_ms;
-use super::run_lock::RunLock;
+use super::run_lock;
 use crate::error::EngineError;
 
 impl Uploads {
@@ -52,7 +52,7 @@ impl Uploads {
                 })
             })));
         let waiting = events.clone();
-        let lock = RunLock::acquire(&self.engine.config().data_dir, |holder| {
+        let lock = run_lock::acquire(&self.engine.config().data_dir, |holder| {
             waiting(UploadEvent::WaitingForOtherRun {
                 holder: Some(holder),
             })

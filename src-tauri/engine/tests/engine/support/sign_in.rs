@@ -41,6 +41,7 @@ impl World {
             settings: Arc::new(MemorySettings::new()),
             env,
             sign_in_timeout,
+            data_dir: None,
         });
         World {
             strava,
