@@ -310,6 +310,7 @@ async fn two_processes_refreshing_at_once_never_spend_a_refresh_token_twice() {
             env: crate::support::sign_in::env_for(&world.strava, &world.mtpw),
             sign_in_timeout: std::time::Duration::from_secs(60),
             data_dir: Some(data.path().to_path_buf()),
+            keyring_timeout: std::time::Duration::from_secs(5),
         })
     };
     let (app, cli) = (process(), process());

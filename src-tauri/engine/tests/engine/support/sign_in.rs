@@ -42,6 +42,7 @@ impl World {
             env,
             sign_in_timeout,
             data_dir: None,
+            keyring_timeout: std::time::Duration::from_secs(5),
         });
         World {
             strava,
