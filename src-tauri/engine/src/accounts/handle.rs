@@ -212,8 +212,6 @@ impl Accounts {
     }
 }
 
-/// Runs a secret-store call on a blocking thread.
-
 #[cfg(test)]
 mod tests {
     use super::*;
