@@ -4,6 +4,7 @@ use crate::error::{ErrorCode, UserError};
 use crate::os::browser::BrowserError;
 use crate::secrets::SecretsError;
 use crate::settings::{Provider, SettingsError};
+use mtp_services::net::Blocked;
 use mtp_services::oauth::CallbackError;
 use mtp_services::strava::auth::StravaAuthError;
 
@@ -53,6 +54,13 @@ pub enum AuthError {
         provider: Provider,
         action: &'static str,
     },
+    /// A redirect, a reply past the cap, or a refused address: nothing more was sent or read.
+    #[error("could not {action}: {} {blocked}", provider.name())]
+    Blocked {
+        provider: Provider,
+        action: &'static str,
+        blocked: Blocked,
+    },
     #[error("cannot start the sign-in listener on 127.0.0.1: {reason}")]
     Listener { reason: String },
     #[error("the app's background task failed: {reason}")]
@@ -90,6 +98,7 @@ impl AuthError {
             AuthError::Network { .. } => "network",
             AuthError::Refused { .. } => "refused",
             AuthError::Unexpected { .. } => "unexpected_reply",
+            AuthError::Blocked { .. } => "blocked",
             AuthError::Listener { .. } => "listener_failed",
             AuthError::Task { .. } => "task_failed",
         }
@@ -122,6 +131,11 @@ impl From<StravaAuthError> for AuthError {
                 detail,
             },
             StravaAuthError::Unexpected { action } => AuthError::Unexpected { provider, action },
+            StravaAuthError::Blocked { action, blocked } => AuthError::Blocked {
+                provider,
+                action,
+                blocked,
+            },
         }
     }
 }
@@ -145,7 +159,9 @@ impl AuthError {
             | AuthError::StravaSignedOut => ErrorCode::NotConnected,
             AuthError::RateLimited { .. } => ErrorCode::RateLimited,
             AuthError::Network { .. } => ErrorCode::Network,
-            AuthError::Refused { .. } | AuthError::Unexpected { .. } => ErrorCode::Service,
+            AuthError::Refused { .. }
+            | AuthError::Unexpected { .. }
+            | AuthError::Blocked { .. } => ErrorCode::Service,
         }
     }
 

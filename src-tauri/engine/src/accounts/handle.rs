@@ -11,6 +11,7 @@ use crate::settings::{
     EffectiveSettings, EnvOverrides, SecretSource, SettingsError, SettingsStore, SettingsUpdate,
 };
 use crate::store::SettingsTable;
+use mtp_services::net::{http_client, HttpTimeouts};
 use mtp_services::oauth::{PendingSignIns, SIGN_IN_TIMEOUT};
 
 /// What [`Accounts`] is made of: where secrets and settings live and the environment overrides.
@@ -38,7 +39,8 @@ pub(super) struct Inner {
     pub(super) secrets: Arc<dyn Secrets>,
     pub(super) settings: Arc<dyn SettingsStore>,
     pub(super) env: EnvOverrides,
-    pub(super) http: reqwest::Client,
+    /// The accounts' HTTP client (no redirects); why not, when it could not be made.
+    pub(super) http: Result<reqwest::Client, String>,
     pub(super) pending: Arc<PendingSignIns>,
     /// Held while Strava tokens are refreshed or replaced, so a rotation is never lost.
     pub(super) token_lock: tokio::sync::Mutex<()>,
@@ -58,12 +60,10 @@ impl std::fmt::Debug for Accounts {
 
 impl Accounts {
     pub fn new(parts: AccountsParts) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("mtp-strava-uploader/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
+        let http = http_client(HttpTimeouts {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+        });
         Self {
             inner: Arc::new(Inner {
                 secrets: parts.secrets,
@@ -152,6 +152,13 @@ impl Accounts {
             Ok(None) => SecretSource::NotSet,
             Err(_) => SecretSource::Unknown,
         }
+    }
+
+    /// The HTTP client of sign-in, refresh and revoke (it follows no redirect).
+    pub(super) fn http(&self) -> Result<&reqwest::Client, AuthError> {
+        self.inner.http.as_ref().map_err(|reason| AuthError::Task {
+            reason: format!("cannot start the HTTP client: {reason}"),
+        })
     }
 
     pub(super) async fn secret(&self, key: SecretKey) -> Result<Option<Secret>, AuthError> {

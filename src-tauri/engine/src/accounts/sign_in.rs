@@ -211,10 +211,10 @@ impl Accounts {
     async fn finish_strava(&self, code: Secret, scopes: Vec<String>) -> Result<(), AuthError> {
         let app = self.strava_app().await?;
         let _tokens = self.inner.token_lock.lock().await;
-        let grant = strava::exchange_code(&self.inner.http, &app, &code).await?;
+        let grant = strava::exchange_code(self.http()?, &app, &code).await?;
         let athlete = match grant.athlete.clone() {
             Some(athlete) => athlete,
-            None => strava::athlete(&self.inner.http, &app.api_base, &grant.access_token).await?,
+            None => strava::athlete(self.http()?, &app.api_base, &grant.access_token).await?,
         };
         self.store_strava_tokens(&grant, None).await?;
         self.save_strava_record(&athlete, &scopes)

@@ -155,7 +155,7 @@ impl Accounts {
         let Some(token) = access.clone().or(refresh) else {
             return Ok(());
         };
-        let http = &self.inner.http;
+        let http = self.http()?;
         let revoked = match self.strava_app().await {
             Ok(app) => strava::revoke(http, &app, &token)
                 .await

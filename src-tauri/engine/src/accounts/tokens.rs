@@ -70,7 +70,7 @@ impl Accounts {
             .ok_or(not_connected)?;
         let app = self.strava_app().await?;
         log::info!("refreshing the Strava access token");
-        match strava::refresh(&self.inner.http, &app, &refresh_token).await {
+        match strava::refresh(self.http()?, &app, &refresh_token).await {
             Ok(grant) => {
                 log::info!(rotated = grant.refresh_token != refresh_token; "Strava token refreshed");
                 self.store_strava_tokens(&grant, Some(&refresh_token))

@@ -65,7 +65,8 @@ impl From<StravaError> for CallError {
             StravaError::Forbidden { .. }
             | StravaError::NotFound { .. }
             | StravaError::Rejected { .. }
-            | StravaError::UnexpectedReply { .. } => Class::Permanent,
+            | StravaError::UnexpectedReply { .. }
+            | StravaError::Blocked(_) => Class::Permanent,
         };
         Self {
             class,
@@ -81,7 +82,9 @@ impl From<MtpwError> for CallError {
             MtpwError::Network { .. } | MtpwError::Server { .. } => Class::Transient,
             MtpwError::RateLimited => Class::RateLimited,
             MtpwError::NotSignedIn { .. } => Class::NotSignedIn,
-            MtpwError::Refused { .. } | MtpwError::UnexpectedReply { .. } => Class::Permanent,
+            MtpwError::Refused { .. }
+            | MtpwError::UnexpectedReply { .. }
+            | MtpwError::Blocked(_) => Class::Permanent,
         };
         Self {
             class,
@@ -264,6 +267,18 @@ mod tests {
             Class::Unauthorized
         );
         assert_eq!(class(StravaError::RateLimited), Class::RateLimited);
+        let redirect = mtp_services::net::Blocked::Redirect {
+            status: 307,
+            location: "https://elsewhere.example/".into(),
+        };
+        assert_eq!(
+            class(StravaError::Blocked(redirect.clone())),
+            Class::Permanent
+        );
+        assert_eq!(
+            CallError::from(MtpwError::Blocked(redirect)).class,
+            Class::Permanent
+        );
         assert_eq!(
             CallError::from(MtpwError::Server { status: 500 }).class,
             Class::Transient
