@@ -86,7 +86,7 @@ impl Uploads {
     /// The uploads the app and the CLI use: the signed-in accounts' tokens, the service bases of
     /// the effective settings, the rest from the environment (`MTP_UPLOAD_CONCURRENCY`, ...).
     pub async fn open(engine: Arc<Engine>) -> Result<Self, EngineError> {
-        let mut config = PipelineConfig::from_env();
+        let mut config = PipelineConfig::from_env()?;
         if let Ok(settings) = engine.accounts().settings().await {
             config.strava_api_base = settings.strava_api_base.value;
             config.mtpw_base = settings.mtpw_base.value;

@@ -194,7 +194,8 @@ async fn the_redirect_uri_an_operator_registered_is_used_and_routed() {
         ("MTPW_BASE", &base),
         ("MTPW_CLIENT_ID", &id),
         ("MTPW_REDIRECT_URI", registered),
-    ]);
+    ])
+    .unwrap();
     let secrets = Arc::new(MemorySecrets::new());
     let accounts = Accounts::new(AccountsParts::in_memory(secrets.clone(), env));
     let settings = accounts.settings().await.unwrap();

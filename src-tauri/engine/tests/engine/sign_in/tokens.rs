@@ -227,7 +227,8 @@ async fn disconnect_deletes_the_tokens_even_when_the_network_fails() {
         ("MTP_STRAVA_API_BASE", "http://127.0.0.1:9/api/v3"),
         ("MTP_STRAVA_CLIENT_ID", &id),
         ("MTP_STRAVA_CLIENT_SECRET", &client.secret),
-    ]);
+    ])
+    .unwrap();
     let offline = Accounts::new(AccountsParts::in_memory(world.secrets.clone(), env));
     let secrets = world.secret_values();
     let outcome = offline.disconnect(Provider::Strava).await.unwrap();

@@ -105,6 +105,7 @@ pub fn env_for(strava: &FakeStrava, mtpw: &FakeMtpw) -> EnvOverrides {
         ("MTPW_BASE", &mtpw_base),
         ("MTPW_CLIENT_ID", &mtpw_id),
     ])
+    .unwrap()
 }
 
 /// A client that does not follow redirects.

@@ -46,7 +46,8 @@ async fn the_engine_uploader_uses_the_signed_in_accounts_and_refreshes_after_a_4
         ("MTP_STRAVA_CLIENT_ID", &client_id),
         ("MTP_STRAVA_CLIENT_SECRET", &client.secret),
         ("MTPW_BASE", &services.mtpw.base_url()),
-    ]);
+    ])
+    .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("home/MTP/sequences");
     let engine = Arc::new(
