@@ -41,6 +41,13 @@ impl std::fmt::Debug for AccessToken {
 pub enum TokenError {
     #[error("not signed in to {service}")]
     NotSignedIn { service: &'static str },
+    /// The sign-in was made on another server than the one the call goes to.
+    #[error("signed in to {service} on {old}; sign in again for {new}")]
+    SignedInElsewhere {
+        service: &'static str,
+        old: String,
+        new: String,
+    },
     #[error("cannot get the {service} sign-in: {reason}")]
     Failed {
         service: &'static str,
@@ -48,14 +55,26 @@ pub enum TokenError {
     },
 }
 
-/// The uploads' view of sign-in.
+/// The uploads' view of sign-in. Each call names the base the token is about to be sent to:
+/// a source that knows where its tokens were issued refuses another server
+/// ([`TokenError::SignedInElsewhere`]) rather than hand them out for it.
 pub trait TokenSource: Send + Sync {
-    /// A Strava access token with `activity:write` (refreshed first when it is about to expire).
-    fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
-    /// Called once after a 401: refresh now and return the new access token.
-    fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
-    /// The MTPW bearer token.
-    fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+    /// A Strava access token with `activity:write` for requests to `api_base` (refreshed first
+    /// when it is about to expire).
+    fn strava_access_token<'a>(
+        &'a self,
+        api_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+    /// Called once after a 401 from `api_base`: refresh now and return the new access token.
+    fn refresh_strava_token<'a>(
+        &'a self,
+        api_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+    /// The MTPW bearer token for requests to `mtpw_base`.
+    fn mtpw_token<'a>(
+        &'a self,
+        mtpw_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 }
 
 #[cfg(test)]

@@ -26,6 +26,16 @@ pub enum AuthError {
     },
     #[error("not connected to {}: connect in Accounts", provider.name())]
     NotConnected { provider: Provider },
+    /// The service's base changed since the sign-in: its tokens stay away from the new host.
+    #[error("signed in on {old}; sign in again for {new}")]
+    BaseChanged {
+        provider: Provider,
+        old: String,
+        new: String,
+    },
+    /// Disconnecting after the Strava base changed: the sign-in was forgotten here only.
+    #[error("the sign-in was made on {old}, so the app did not send it to {new} to revoke it; revoke the app on {old} if you still can")]
+    NotRevoked { old: String, new: String },
     #[error("{} refused the sign-in token: connect again in Accounts", provider.name())]
     Unauthorized { provider: Provider },
     #[error("Strava no longer accepts this sign-in (it was revoked or replaced): connect Strava again in Accounts")]
@@ -90,6 +100,8 @@ impl AuthError {
             AuthError::Browser(_) => "browser_failed",
             AuthError::MissingSetting { .. } => "missing_setting",
             AuthError::NotConnected { .. } => "not_connected",
+            AuthError::BaseChanged { .. } => "base_changed",
+            AuthError::NotRevoked { .. } => "not_revoked",
             AuthError::Unauthorized { .. } => "unauthorized",
             AuthError::StravaSignedOut => "signed_out",
             AuthError::BadClientCredentials => "bad_client_credentials",
@@ -155,6 +167,8 @@ impl AuthError {
             }
             AuthError::Listener { .. } => ErrorCode::SignInRefused,
             AuthError::NotConnected { .. }
+            | AuthError::BaseChanged { .. }
+            | AuthError::NotRevoked { .. }
             | AuthError::Unauthorized { .. }
             | AuthError::StravaSignedOut => ErrorCode::NotConnected,
             AuthError::RateLimited { .. } => ErrorCode::RateLimited,

@@ -109,6 +109,13 @@ impl Accounts {
         Ok(self.effective(SecretSource::Unknown)?.mtpw_base.value)
     }
 
+    /// The effective Strava API base and MTPW base, without touching the keyring: what the
+    /// uploads send to, read for each job so a changed setting applies without a restart.
+    pub fn service_bases(&self) -> Result<(String, String), SettingsError> {
+        let settings = self.effective(SecretSource::Unknown)?;
+        Ok((settings.strava_api_base.value, settings.mtpw_base.value))
+    }
+
     /// Whether the log should take debug lines (the setting), without touching the keyring.
     pub fn debug_log(&self) -> Result<bool, SettingsError> {
         Ok(self.effective(SecretSource::Unknown)?.debug_log)
@@ -216,6 +223,9 @@ mod tests {
         assert_send(&accounts.strava_access_token());
         assert_send(&accounts.strava_token_after_unauthorized());
         assert_send(&accounts.mtpw_token());
+        assert_send(&accounts.strava_access_token_for("https://www.strava.com/api/v3"));
+        assert_send(&accounts.strava_token_after_unauthorized_for("https://x.example"));
+        assert_send(&accounts.mtpw_token_for("https://www.mapthepaths.com"));
         fn wait_is_send(sign_in: SignIn) {
             assert_send(&sign_in.open_browser());
             assert_send(&sign_in.wait());
