@@ -3,8 +3,10 @@
 
 use futures_util::future::BoxFuture;
 use mtp_services::Secret;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-/// An access token; its Debug never shows it.
+/// An access token; its Debug never shows it, and it is wiped from memory when dropped (the
+/// [`Secret`] inside is).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken(Secret);
 
@@ -18,11 +20,20 @@ impl AccessToken {
         self.0.expose()
     }
 
-    /// `Bearer <token>`.
-    pub fn authorization_header(&self) -> String {
-        format!("Bearer {}", self.0.expose())
+    /// `Bearer <token>`, wiped when dropped too.
+    pub fn authorization_header(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("Bearer {}", self.0.expose()))
     }
 }
+
+impl Zeroize for AccessToken {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// Its only field is a [`Secret`], which wipes itself on drop.
+impl ZeroizeOnDrop for AccessToken {}
 
 impl From<Secret> for AccessToken {
     fn from(secret: Secret) -> Self {
@@ -80,6 +91,19 @@ pub trait TokenSource: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_wiped_on_drop() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<AccessToken>();
+        wiped_on_drop::<Secret>();
+        let token = AccessToken::new("abc123secret");
+        let mut copy = token.clone();
+        copy.zeroize();
+        assert_eq!(copy.expose(), "");
+        assert_eq!(token.expose(), "abc123secret");
+        assert_eq!(*token.authorization_header(), "Bearer abc123secret");
+    }
 
     #[test]
     fn tokens_never_show_in_debug() {

@@ -98,7 +98,7 @@ impl MtpwClient {
         let request = self
             .http
             .post(format!("{}/api/v1/sequence/create/", self.base))
-            .header("Authorization", format!("Bearer {token}"))
+            .bearer_auth(token)
             .form(&form);
         let body = self.send(request).await?;
         body.get("unique_id")
@@ -120,7 +120,7 @@ impl MtpwClient {
         let request = self
             .http
             .put(format!("{}/api/v1/sequence/import/{uuid}/", self.base))
-            .header("Authorization", format!("Bearer {token}"))
+            .bearer_auth(token)
             .json(&serde_json::json!({ "strava": value }));
         self.send(request).await.map(|_| ())
     }

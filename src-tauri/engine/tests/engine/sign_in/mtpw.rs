@@ -46,7 +46,7 @@ async fn deep_link_sign_in_keeps_the_token_from_the_fragment() {
     let token = world.accounts.mtpw_token().await.unwrap();
     assert!(fake_has_token(&world, token.expose()));
     assert_eq!(
-        token.authorization_header(),
+        *token.authorization_header(),
         format!("Bearer {}", token.expose())
     );
     assert_eq!(

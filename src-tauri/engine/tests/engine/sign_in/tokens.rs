@@ -62,7 +62,7 @@ async fn a_token_with_hours_left_is_used_as_it_is() {
     let token = world.accounts.strava_access_token().await.unwrap();
     let (access, _, _) = fake_tokens(&world);
     assert_eq!(token.expose(), access);
-    assert_eq!(token.authorization_header(), format!("Bearer {access}"));
+    assert_eq!(*token.authorization_header(), format!("Bearer {access}"));
     assert_eq!(world.strava_requests("POST", "/oauth/token"), 1);
     assert_eq!(athlete_status(&world, token.expose()).await, 200);
     assert_eq!(format!("{token:?}"), "AccessToken(<redacted>)");
