@@ -10,8 +10,11 @@ use super::records::{same_server, StravaBases};
 use super::status::AccountsStatus;
 use crate::os::browser::open_in_browser;
 use crate::secrets::{Secret, SecretKey};
-use crate::settings::{Provider, RedirectMode, SecretSource};
+use crate::settings::{
+    EffectiveSettings, Provider, RedirectMode, SecretSource, SettingKey, SettingsError,
+};
 use mtp_services::mtpw;
+use mtp_services::net::check_base;
 use mtp_services::oauth::{
     self, deep_link, parse_callback, CallbackError, CallbackGrant, LoopbackListener, RouteOutcome,
     SignInTicket,
@@ -82,6 +85,7 @@ impl Accounts {
         mode: RedirectMode,
     ) -> Result<SignIn, AuthError> {
         let settings = self.effective(SecretSource::Unknown)?;
+        check_bases(&settings, provider)?;
         let strava_app = match provider {
             Provider::Strava => Some(self.strava_app().await?),
             Provider::Mtpw => {
@@ -261,6 +265,25 @@ impl Accounts {
         self.store_strava_tokens(&grant, None).await?;
         self.save_strava_record(&athlete, &scopes, &StravaBases::of_app(&app))
     }
+}
+
+/// The provider's bases held to the address rule before the browser opens: a value saved by
+/// an earlier version that the rule refuses names its field here.
+fn check_bases(settings: &EffectiveSettings, provider: Provider) -> Result<(), SettingsError> {
+    let bases = match provider {
+        Provider::Strava => vec![
+            (SettingKey::StravaOauthBase, &settings.strava_oauth_base),
+            (SettingKey::StravaApiBase, &settings.strava_api_base),
+        ],
+        Provider::Mtpw => vec![(SettingKey::MtpwBase, &settings.mtpw_base)],
+    };
+    for (key, base) in bases {
+        check_base(&base.value).map_err(|e| SettingsError::Invalid {
+            field: key.label(),
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
 }
 
 fn route_callback(inner: &Inner, url: &str) -> Result<RouteOutcome, CallbackError> {

@@ -169,3 +169,41 @@ async fn an_account_from_before_the_bases_were_remembered_counts_as_on_the_defau
         "signed in on www.mapthepaths.com; sign in again for mtp.example"
     );
 }
+
+#[tokio::test]
+async fn a_clear_text_base_saved_by_an_earlier_version_stops_the_sign_in_naming_its_field() {
+    use mtp_engine::settings::{MemorySettings, RedirectMode, SettingsStore};
+    let settings = Arc::new(MemorySettings::new());
+    settings
+        .save(&[
+            ("strava.client_id".into(), Some("180001".into())),
+            (
+                "strava.api_base".into(),
+                Some("http://strava.example/api/v3".into()),
+            ),
+            ("mtpw.base".into(), Some("http://mtp.example".into())),
+            ("mtpw.client_id".into(), Some("mtpw-1".into())),
+        ])
+        .unwrap();
+    let accounts = Accounts::new(AccountsParts {
+        settings,
+        ..AccountsParts::in_memory(
+            Arc::new(MemorySecrets::new()),
+            EnvOverrides::from_pairs(&[("MTP_STRAVA_CLIENT_SECRET", "s3cret-s3cret")]).unwrap(),
+        )
+    });
+    for (provider, field) in [
+        (Provider::Strava, "Strava API base URL"),
+        (Provider::Mtpw, "Map the Paths base URL"),
+    ] {
+        let err = accounts
+            .start_sign_in(provider, RedirectMode::DeepLink)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{field}: must start with https://")),
+            "{err}"
+        );
+    }
+}
