@@ -28,31 +28,40 @@ impl CliTokens {
     }
 }
 
+/// An environment token is given for this run's bases (set in the same environment), so it
+/// goes to whichever base the job uses; the sign-in's tokens only to their own servers.
 impl TokenSource for CliTokens {
-    fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn strava_access_token<'a>(
+        &'a self,
+        api_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         match &self.strava {
             Some(token) => {
                 let token = token.clone();
                 Box::pin(async move { Ok(token) })
             }
-            None => TokenSource::strava_access_token(&self.accounts),
+            None => TokenSource::strava_access_token(&self.accounts, api_base),
         }
     }
 
     fn refresh_strava_token<'a>(
         &'a self,
+        api_base: &'a str,
         refused: &'a AccessToken,
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        self.accounts.refresh_strava_token(refused)
+        self.accounts.refresh_strava_token(api_base, refused)
     }
 
-    fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn mtpw_token<'a>(
+        &'a self,
+        mtpw_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         match &self.mtpw {
             Some(token) => {
                 let token = token.clone();
                 Box::pin(async move { Ok(token) })
             }
-            None => TokenSource::mtpw_token(&self.accounts),
+            None => TokenSource::mtpw_token(&self.accounts, mtpw_base),
         }
     }
 }

@@ -217,6 +217,31 @@ async fn two_runs_at_once_take_turns_and_send_each_sequence_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clear_text_base_off_this_machine_stops_the_cli_naming_its_variable() {
+    let world = World::start(StravaConfig::for_tests()).await;
+    world.add_sequences(1).await;
+    for var in ["MTP_STRAVA_API_BASE", "MTP_STRAVA_OAUTH_BASE", "MTPW_BASE"] {
+        let output = world
+            .cli(&["upload", "--all-pending"])
+            .env(var, "http://mtp-upload.example")
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the environment variable {var} (http://mtp-upload.example) is refused: it must start with https://"
+            )),
+            "{stderr}"
+        );
+    }
+    // No fall back to the real services, and nothing sent anywhere.
+    assert_eq!(uploads_posted(&world), 0);
+    assert_eq!(world.live_activities().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upload_of_one_folder_exits_non_zero_when_it_fails() {
     let world = World::start(StravaConfig::for_tests()).await;
     let dirs = world.add_sequences(2).await;

@@ -3,8 +3,10 @@
 
 use futures_util::future::BoxFuture;
 use mtp_services::Secret;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-/// An access token; its Debug never shows it.
+/// An access token; its Debug never shows it, and it is wiped from memory when dropped (the
+/// [`Secret`] inside is).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken(Secret);
 
@@ -18,11 +20,20 @@ impl AccessToken {
         self.0.expose()
     }
 
-    /// `Bearer <token>`.
-    pub fn authorization_header(&self) -> String {
-        format!("Bearer {}", self.0.expose())
+    /// `Bearer <token>`, wiped when dropped too.
+    pub fn authorization_header(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("Bearer {}", self.0.expose()))
     }
 }
+
+impl Zeroize for AccessToken {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// Its only field is a [`Secret`], which wipes itself on drop.
+impl ZeroizeOnDrop for AccessToken {}
 
 impl From<Secret> for AccessToken {
     fn from(secret: Secret) -> Self {
@@ -41,6 +52,13 @@ impl std::fmt::Debug for AccessToken {
 pub enum TokenError {
     #[error("not signed in to {service}")]
     NotSignedIn { service: &'static str },
+    /// The sign-in was made on another server than the one the call goes to.
+    #[error("signed in to {service} on {old}; sign in again for {new}")]
+    SignedInElsewhere {
+        service: &'static str,
+        old: String,
+        new: String,
+    },
     #[error("cannot get the {service} sign-in: {reason}")]
     Failed {
         service: &'static str,
@@ -48,23 +66,46 @@ pub enum TokenError {
     },
 }
 
-/// The uploads' view of sign-in.
+/// The uploads' view of sign-in. Each call names the base the token is about to be sent to:
+/// a source that knows where its tokens were issued refuses another server
+/// ([`TokenError::SignedInElsewhere`]) rather than hand them out for it.
 pub trait TokenSource: Send + Sync {
-    /// A Strava access token with `activity:write` (refreshed first when it is about to expire).
-    fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
-    /// Called once after Strava answered 401 to `refused`: a newer token (another process may
-    /// have refreshed meanwhile), else refresh now and return the new one.
+    /// A Strava access token with `activity:write` for requests to `api_base` (refreshed first
+    /// when it is about to expire).
+    fn strava_access_token<'a>(
+        &'a self,
+        api_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+    /// Called once after `api_base` answered 401 to `refused`: a newer token (another process
+    /// may have refreshed meanwhile), else refresh now and return the new one.
     fn refresh_strava_token<'a>(
         &'a self,
+        api_base: &'a str,
         refused: &'a AccessToken,
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
-    /// The MTPW bearer token.
-    fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+    /// The MTPW bearer token for requests to `mtpw_base`.
+    fn mtpw_token<'a>(
+        &'a self,
+        mtpw_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_wiped_on_drop() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<AccessToken>();
+        wiped_on_drop::<Secret>();
+        let token = AccessToken::new("abc123secret");
+        let mut copy = token.clone();
+        copy.zeroize();
+        assert_eq!(copy.expose(), "");
+        assert_eq!(token.expose(), "abc123secret");
+        assert_eq!(*token.authorization_header(), "Bearer abc123secret");
+    }
 
     #[test]
     fn tokens_never_show_in_debug() {

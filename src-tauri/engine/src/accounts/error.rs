@@ -4,6 +4,7 @@ use crate::error::{ErrorCode, UserError};
 use crate::os::browser::BrowserError;
 use crate::secrets::SecretsError;
 use crate::settings::{Provider, SettingsError};
+use mtp_services::net::Blocked;
 use mtp_services::oauth::CallbackError;
 use mtp_services::strava::auth::StravaAuthError;
 
@@ -25,6 +26,16 @@ pub enum AuthError {
     },
     #[error("not connected to {}: connect in Accounts", provider.name())]
     NotConnected { provider: Provider },
+    /// The service's base changed since the sign-in: its tokens stay away from the new host.
+    #[error("signed in on {old}; sign in again for {new}")]
+    BaseChanged {
+        provider: Provider,
+        old: String,
+        new: String,
+    },
+    /// Disconnecting after the Strava base changed: the sign-in was forgotten here only.
+    #[error("the sign-in was made on {old}, so the app did not send it to {new} to revoke it; revoke the app on {old} if you still can")]
+    NotRevoked { old: String, new: String },
     #[error("{} refused the sign-in token: connect again in Accounts", provider.name())]
     Unauthorized { provider: Provider },
     #[error("Strava no longer accepts this sign-in (it was revoked or replaced): connect Strava again in Accounts")]
@@ -52,6 +63,13 @@ pub enum AuthError {
     Unexpected {
         provider: Provider,
         action: &'static str,
+    },
+    /// A redirect, a reply past the cap, or a refused address: nothing more was sent or read.
+    #[error("could not {action}: {} {blocked}", provider.name())]
+    Blocked {
+        provider: Provider,
+        action: &'static str,
+        blocked: Blocked,
     },
     #[error("cannot start the sign-in listener on 127.0.0.1: {reason}")]
     Listener { reason: String },
@@ -83,6 +101,8 @@ impl AuthError {
             AuthError::Browser(_) => "browser_failed",
             AuthError::MissingSetting { .. } => "missing_setting",
             AuthError::NotConnected { .. } => "not_connected",
+            AuthError::BaseChanged { .. } => "base_changed",
+            AuthError::NotRevoked { .. } => "not_revoked",
             AuthError::Unauthorized { .. } => "unauthorized",
             AuthError::StravaSignedOut => "signed_out",
             AuthError::BadClientCredentials => "bad_client_credentials",
@@ -91,6 +111,7 @@ impl AuthError {
             AuthError::Network { .. } => "network",
             AuthError::Refused { .. } => "refused",
             AuthError::Unexpected { .. } => "unexpected_reply",
+            AuthError::Blocked { .. } => "blocked",
             AuthError::Listener { .. } => "listener_failed",
             AuthError::Task { .. } => "task_failed",
         }
@@ -123,6 +144,11 @@ impl From<StravaAuthError> for AuthError {
                 detail,
             },
             StravaAuthError::Unexpected { action } => AuthError::Unexpected { provider, action },
+            StravaAuthError::Blocked { action, blocked } => AuthError::Blocked {
+                provider,
+                action,
+                blocked,
+            },
         }
     }
 }
@@ -144,11 +170,15 @@ impl AuthError {
             }
             AuthError::Listener { .. } => ErrorCode::SignInRefused,
             AuthError::NotConnected { .. }
+            | AuthError::BaseChanged { .. }
+            | AuthError::NotRevoked { .. }
             | AuthError::Unauthorized { .. }
             | AuthError::StravaSignedOut => ErrorCode::NotConnected,
             AuthError::RateLimited { .. } => ErrorCode::RateLimited,
             AuthError::Network { .. } => ErrorCode::Network,
-            AuthError::Refused { .. } | AuthError::Unexpected { .. } => ErrorCode::Service,
+            AuthError::Refused { .. }
+            | AuthError::Unexpected { .. }
+            | AuthError::Blocked { .. } => ErrorCode::Service,
         }
     }
 

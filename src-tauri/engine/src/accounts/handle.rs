@@ -11,6 +11,7 @@ use crate::settings::{
     EffectiveSettings, EnvOverrides, SecretSource, SettingsError, SettingsStore, SettingsUpdate,
 };
 use crate::store::SettingsTable;
+use mtp_services::net::{http_client, HttpTimeouts};
 use mtp_services::oauth::{PendingSignIns, SIGN_IN_TIMEOUT};
 
 /// A keyring call that takes longer counts as a locked keyring (long enough to type the
@@ -51,7 +52,8 @@ pub(super) struct Inner {
     pub(super) secrets: Arc<dyn Secrets>,
     pub(super) settings: Arc<dyn SettingsStore>,
     pub(super) env: EnvOverrides,
-    pub(super) http: reqwest::Client,
+    /// The accounts' HTTP client (no redirects); why not, when it could not be made.
+    pub(super) http: Result<reqwest::Client, String>,
     pub(super) pending: Arc<PendingSignIns>,
     /// Held while Strava tokens are refreshed or replaced, so a rotation is never lost.
     pub(super) token_lock: tokio::sync::Mutex<()>,
@@ -75,12 +77,10 @@ impl std::fmt::Debug for Accounts {
 
 impl Accounts {
     pub fn new(parts: AccountsParts) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("mtp-strava-uploader/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default();
+        let http = http_client(HttpTimeouts {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+        });
         Self {
             inner: Arc::new(Inner {
                 secrets: parts.secrets,
@@ -130,6 +130,13 @@ impl Accounts {
         Ok(self.effective(SecretSource::Unknown)?.mtpw_base.value)
     }
 
+    /// The effective Strava API base and MTPW base, without touching the keyring: what the
+    /// uploads send to, read for each job so a changed setting applies without a restart.
+    pub fn service_bases(&self) -> Result<(String, String), SettingsError> {
+        let settings = self.effective(SecretSource::Unknown)?;
+        Ok((settings.strava_api_base.value, settings.mtpw_base.value))
+    }
+
     /// Whether the log should take debug lines (the setting), without touching the keyring.
     pub fn debug_log(&self) -> Result<bool, SettingsError> {
         Ok(self.effective(SecretSource::Unknown)?.debug_log)
@@ -173,6 +180,13 @@ impl Accounts {
             Ok(None) => SecretSource::NotSet,
             Err(_) => SecretSource::Unknown,
         }
+    }
+
+    /// The HTTP client of sign-in, refresh and revoke (it follows no redirect).
+    pub(super) fn http(&self) -> Result<&reqwest::Client, AuthError> {
+        self.inner.http.as_ref().map_err(|reason| AuthError::Task {
+            reason: format!("cannot start the HTTP client: {reason}"),
+        })
     }
 
     pub(super) async fn secret(&self, key: SecretKey) -> Result<Option<Secret>, AuthError> {
@@ -284,6 +298,9 @@ mod tests {
         let refused = crate::tokens::AccessToken::new("refused");
         assert_send(&accounts.strava_token_after_unauthorized(&refused));
         assert_send(&accounts.mtpw_token());
+        assert_send(&accounts.strava_access_token_for("https://www.strava.com/api/v3"));
+        assert_send(&accounts.strava_token_after_unauthorized_for("https://x.example", &refused));
+        assert_send(&accounts.mtpw_token_for("https://www.mapthepaths.com"));
         fn wait_is_send(sign_in: SignIn) {
             assert_send(&sign_in.open_browser());
             assert_send(&sign_in.wait());

@@ -6,11 +6,15 @@ use url::Url;
 
 use super::error::AuthError;
 use super::handle::{Accounts, Inner};
+use super::records::{same_server, StravaBases};
 use super::status::AccountsStatus;
 use crate::os::browser::open_in_browser;
 use crate::secrets::{Secret, SecretKey};
-use crate::settings::{Provider, RedirectMode, SecretSource};
+use crate::settings::{
+    EffectiveSettings, Provider, RedirectMode, SecretSource, SettingKey, SettingsError,
+};
 use mtp_services::mtpw;
+use mtp_services::net::check_base;
 use mtp_services::oauth::{
     self, deep_link, parse_callback, CallbackError, CallbackGrant, LoopbackListener, RouteOutcome,
     SignInTicket,
@@ -26,7 +30,16 @@ pub struct SignIn {
     pub redirect_uri: String,
     ticket: SignInTicket,
     listener: Option<LoopbackListener>,
+    /// The servers the authorize URL points at: the grant is theirs, and only theirs.
+    servers: Servers,
     accounts: Accounts,
+}
+
+/// Where a sign-in was started.
+#[derive(Debug, Clone)]
+enum Servers {
+    Strava(StravaBases),
+    Mtpw(String),
 }
 
 impl std::fmt::Debug for SignIn {
@@ -54,7 +67,7 @@ impl SignIn {
         })?;
         drop(self.listener.take());
         log::info!(provider; "sign-in callback accepted");
-        let status = self.accounts.finish_sign_in(grant).await;
+        let status = self.accounts.finish_sign_in(grant, &self.servers).await;
         match &status {
             Ok(_) => log::info!(provider; "signed in"),
             Err(error) => log::warn!(provider; "sign-in failed: {error}"),
@@ -72,6 +85,7 @@ impl Accounts {
         mode: RedirectMode,
     ) -> Result<SignIn, AuthError> {
         let settings = self.effective(SecretSource::Unknown)?;
+        check_bases(&settings, provider)?;
         let strava_app = match provider {
             Provider::Strava => Some(self.strava_app().await?),
             Provider::Mtpw => {
@@ -116,6 +130,13 @@ impl Accounts {
                 &ticket.state,
             ),
         };
+        let servers = match &strava_app {
+            Some(app) => Servers::Strava(StravaBases {
+                oauth: app.oauth_base.clone(),
+                api: app.api_base.clone(),
+            }),
+            None => Servers::Mtpw(settings.mtpw_base.value.clone()),
+        };
         log::info!(provider = provider.name(), mode:? = mode; "sign-in started");
         Ok(SignIn {
             provider,
@@ -124,6 +145,7 @@ impl Accounts {
             redirect_uri,
             ticket,
             listener,
+            servers,
             accounts: self.clone(),
         })
     }
@@ -200,26 +222,69 @@ impl Accounts {
         })
     }
 
-    async fn finish_sign_in(&self, grant: CallbackGrant) -> Result<AccountsStatus, AuthError> {
-        match grant {
-            CallbackGrant::StravaCode { code, scopes } => self.finish_strava(code, scopes).await?,
-            CallbackGrant::MtpwToken(token) => self.set_secret(SecretKey::MtpwToken, token).await?,
+    async fn finish_sign_in(
+        &self,
+        grant: CallbackGrant,
+        servers: &Servers,
+    ) -> Result<AccountsStatus, AuthError> {
+        match (grant, servers) {
+            (CallbackGrant::StravaCode { code, scopes }, Servers::Strava(bases)) => {
+                self.finish_strava(code, scopes, bases).await?
+            }
+            (CallbackGrant::MtpwToken(token), Servers::Mtpw(base)) => {
+                // Unbound while the token is replaced, bound to its server once stored.
+                self.unbind_mtpw()?;
+                self.set_secret(SecretKey::MtpwToken, token).await?;
+                self.save_mtpw_record(base)?;
+            }
+            // A ticket only ever carries its own provider's grant.
+            _ => return Err(AuthError::Callback(CallbackError::UnknownState)),
         }
         Ok(self.status().await)
     }
 
-    async fn finish_strava(&self, code: Secret, scopes: Vec<String>) -> Result<(), AuthError> {
+    /// Exchanges the code on the servers the sign-in started on; when the settings moved to
+    /// others meanwhile, the code and the client secret are not sent anywhere.
+    async fn finish_strava(
+        &self,
+        code: Secret,
+        scopes: Vec<String>,
+        started_on: &StravaBases,
+    ) -> Result<(), AuthError> {
         let app = self.strava_app().await?;
+        same_server(Provider::Strava, &started_on.oauth, &app.oauth_base)?;
+        same_server(Provider::Strava, &started_on.api, &app.api_base)?;
         let _tokens = self.inner.token_lock.lock().await;
         let _across = self.cross_process_token_lock().await?;
-        let grant = strava::exchange_code(&self.inner.http, &app, &code).await?;
+        let grant = strava::exchange_code(self.http()?, &app, &code).await?;
         let athlete = match grant.athlete.clone() {
             Some(athlete) => athlete,
-            None => strava::athlete(&self.inner.http, &app.api_base, &grant.access_token).await?,
+            None => strava::athlete(self.http()?, &app.api_base, &grant.access_token).await?,
         };
+        // Unbound while the tokens are replaced, bound to their servers once stored.
+        self.unbind_strava()?;
         self.store_strava_tokens(&grant, None).await?;
-        self.save_strava_record(&athlete, &scopes)
+        self.save_strava_record(&athlete, &scopes, &StravaBases::of_app(&app))
     }
+}
+
+/// The provider's bases held to the address rule before the browser opens: a value saved by
+/// an earlier version that the rule refuses names its field here.
+fn check_bases(settings: &EffectiveSettings, provider: Provider) -> Result<(), SettingsError> {
+    let bases = match provider {
+        Provider::Strava => vec![
+            (SettingKey::StravaOauthBase, &settings.strava_oauth_base),
+            (SettingKey::StravaApiBase, &settings.strava_api_base),
+        ],
+        Provider::Mtpw => vec![(SettingKey::MtpwBase, &settings.mtpw_base)],
+    };
+    for (key, base) in bases {
+        check_base(&base.value).map_err(|e| SettingsError::Invalid {
+            field: key.label(),
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
 }
 
 fn route_callback(inner: &Inner, url: &str) -> Result<RouteOutcome, CallbackError> {

@@ -33,6 +33,9 @@ pub struct StravaStatus {
     /// A sign-in is waiting for the browser.
     pub waiting: bool,
     pub client_secret: SecretSource,
+    /// Why a stored sign-in does not count, e.g. "signed in on www.strava.com; sign in again
+    /// for strava.example" after the Strava base changed.
+    pub message: Option<String>,
 }
 
 /// The Map the Paths account as the Accounts view shows it.
@@ -41,6 +44,8 @@ pub struct StravaStatus {
 pub struct MtpwStatus {
     pub connected: bool,
     pub waiting: bool,
+    /// Why a stored sign-in does not count (the Map the Paths base changed since it was made).
+    pub message: Option<String>,
     /// What a Map the Paths operator must register for the app's client (deep link; loopback
     /// sign-ins use `http://127.0.0.1:<port>/mtpw/callback`).
     pub redirect_uri: String,
@@ -80,15 +85,28 @@ impl Accounts {
             },
         };
         let has = |found: Result<Option<_>, AuthError>| matches!(found, Ok(Some(_)));
-        let strava_connected =
+        let settings = self.effective(SecretSource::Unknown).ok();
+        // A sign-in made on other servers than the settings' now is not connected: its tokens
+        // stay away from the new ones until the user signs in there.
+        let elsewhere = |checked: Result<(), AuthError>| checked.err().map(|e| e.to_string());
+        let strava_signed_in =
             keyring.available && has(self.secret(SecretKey::StravaRefreshToken).await);
-        let mtpw_connected = keyring.available && has(self.secret(SecretKey::MtpwToken).await);
+        let strava_message = match (&settings, strava_signed_in) {
+            (Some(s), true) => elsewhere(self.check_strava_server(&s.strava_api_base.value)),
+            _ => None,
+        };
+        let strava_connected = strava_signed_in && strava_message.is_none();
+        let mtpw_signed_in = keyring.available && has(self.secret(SecretKey::MtpwToken).await);
+        let mtpw_message = match (&settings, mtpw_signed_in) {
+            (Some(s), true) => elsewhere(self.check_mtpw_server(&s.mtpw_base.value)),
+            _ => None,
+        };
+        let mtpw_connected = mtpw_signed_in && mtpw_message.is_none();
         let record = if strava_connected {
             self.strava_record().unwrap_or_default()
         } else {
             Default::default()
         };
-        let settings = self.effective(SecretSource::Unknown).ok();
         AccountsStatus {
             strava: StravaStatus {
                 connected: strava_connected,
@@ -102,10 +120,12 @@ impl Accounts {
                 granted_scopes: record.scopes,
                 waiting: self.inner.pending.is_waiting(Provider::Strava),
                 client_secret: self.client_secret_source().await,
+                message: strava_message,
             },
             mtpw: MtpwStatus {
                 connected: mtpw_connected,
                 waiting: self.inner.pending.is_waiting(Provider::Mtpw),
+                message: mtpw_message,
                 redirect_uri: settings
                     .map(|s| s.mtpw_redirect_uri.value)
                     .unwrap_or_else(|| deep_link(Provider::Mtpw)),
@@ -124,6 +144,7 @@ impl Accounts {
             Provider::Strava => self.disconnect_strava().await,
             Provider::Mtpw => {
                 self.delete_secret(SecretKey::MtpwToken).await?;
+                self.clear_mtpw_record()?;
                 Ok(DisconnectOutcome {
                     provider,
                     revoked: false,
@@ -156,7 +177,14 @@ impl Accounts {
         let Some(token) = access.clone().or(refresh) else {
             return Ok(());
         };
-        let http = &self.inner.http;
+        let settings = self.effective(SecretSource::Unknown)?;
+        if let Err(AuthError::BaseChanged { old, new, .. }) =
+            self.check_strava_server(&settings.strava_api_base.value)
+        {
+            // The tokens and the client secret are not sent to the new server to revoke them.
+            return Err(AuthError::NotRevoked { old, new });
+        }
+        let http = self.http()?;
         let revoked = match self.strava_app().await {
             Ok(app) => strava::revoke(http, &app, &token)
                 .await
@@ -166,7 +194,6 @@ impl Accounts {
         match (revoked, access) {
             (Ok(()), _) => Ok(()),
             (Err(_), Some(access)) => {
-                let settings = self.effective(SecretSource::Unknown)?;
                 Ok(strava::deauthorize(http, &settings.strava_oauth_base.value, &access).await?)
             }
             (Err(e), None) => Err(e),

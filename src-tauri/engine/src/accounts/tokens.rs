@@ -1,5 +1,6 @@
 //! The token source of the upload pipeline: Strava access tokens (refreshed when less than an
-//! hour is left, and once after a 401) and the Map the Paths token.
+//! hour is left, and once after a 401) and the Map the Paths token, each only for the servers
+//! the sign-in was made on.
 
 use std::time::Duration;
 
@@ -7,9 +8,10 @@ use futures_util::future::BoxFuture;
 
 use super::error::AuthError;
 use super::handle::Accounts;
+use super::records::same_server;
 use crate::os::file_lock::FileLock;
 use crate::secrets::{Secret, SecretKey};
-use crate::settings::Provider;
+use crate::settings::{Provider, SecretSource};
 use crate::tokens::{AccessToken, TokenError, TokenSource};
 use mtp_services::strava::auth::{self as strava, now_epoch, TokenGrant};
 
@@ -34,19 +36,29 @@ fn decode_access(entry: &Secret) -> Option<(i64, Secret)> {
 }
 
 impl Accounts {
-    /// A Strava access token with at least an hour left, refreshing (and storing a rotated
-    /// refresh token first) when less is left.
+    /// A Strava access token for the effective API base, as [`Self::strava_access_token_for`].
     pub async fn strava_access_token(&self) -> Result<AccessToken, AuthError> {
+        let api_base = self.effective(SecretSource::Unknown)?.strava_api_base.value;
+        self.strava_access_token_for(&api_base).await
+    }
+
+    /// A Strava access token to send to `api_base`, with at least an hour left, refreshing (and
+    /// storing a rotated refresh token first) when less is left. [`AuthError::BaseChanged`]
+    /// when the sign-in was made on other servers than `api_base` and the effective OAuth base:
+    /// then neither token leaves the app.
+    pub async fn strava_access_token_for(&self, api_base: &str) -> Result<AccessToken, AuthError> {
         let _tokens = self.inner.token_lock.lock().await;
         if let Some(token) = self.stored_access(REFRESH_MARGIN_SECS).await? {
+            self.check_strava_server(api_base)?;
             return Ok(token);
         }
         // Another process (the app, the CLI) may be refreshing: wait for it, then look again.
         let _across = self.cross_process_token_lock().await?;
         if let Some(token) = self.stored_access(REFRESH_MARGIN_SECS).await? {
+            self.check_strava_server(api_base)?;
             return Ok(token);
         }
-        self.refresh_strava().await
+        self.refresh_strava(api_base).await
     }
 
     /// After an API call answered 401 to `refused`: the stored token if another process has
@@ -56,15 +68,28 @@ impl Accounts {
         &self,
         refused: &AccessToken,
     ) -> Result<AccessToken, AuthError> {
+        let api_base = self.effective(SecretSource::Unknown)?.strava_api_base.value;
+        self.strava_token_after_unauthorized_for(&api_base, refused)
+            .await
+    }
+
+    /// [`Self::strava_token_after_unauthorized`] for a call to `api_base` (checked as in
+    /// [`Self::strava_access_token_for`]).
+    pub async fn strava_token_after_unauthorized_for(
+        &self,
+        api_base: &str,
+        refused: &AccessToken,
+    ) -> Result<AccessToken, AuthError> {
         let _tokens = self.inner.token_lock.lock().await;
         let _across = self.cross_process_token_lock().await?;
         if let Some(token) = self.stored_access(STILL_VALID_SECS).await? {
             if token != *refused {
+                self.check_strava_server(api_base)?;
                 log::info!("another process refreshed the Strava token; using its token");
                 return Ok(token);
             }
         }
-        self.refresh_strava().await
+        self.refresh_strava(api_base).await
     }
 
     /// The stored access token when it has more than `min_left` seconds left.
@@ -94,19 +119,30 @@ impl Accounts {
         })
     }
 
-    /// The Map the Paths token.
+    /// The Map the Paths token for the effective base, as [`Self::mtpw_token_for`].
     pub async fn mtpw_token(&self) -> Result<AccessToken, AuthError> {
-        self.secret(SecretKey::MtpwToken)
+        let base = self.effective(SecretSource::Unknown)?.mtpw_base.value;
+        self.mtpw_token_for(&base).await
+    }
+
+    /// The Map the Paths token to send to `mtpw_base`; [`AuthError::BaseChanged`] when it came
+    /// from another server.
+    pub async fn mtpw_token_for(&self, mtpw_base: &str) -> Result<AccessToken, AuthError> {
+        let token = self
+            .secret(SecretKey::MtpwToken)
             .await?
             .map(AccessToken::from)
             .ok_or(AuthError::NotConnected {
                 provider: Provider::Mtpw,
-            })
+            })?;
+        self.check_mtpw_server(mtpw_base)?;
+        Ok(token)
     }
 
-    /// Refreshes with the stored refresh token; the caller holds the token lock. A refused
-    /// refresh token signs out of Strava.
-    async fn refresh_strava(&self) -> Result<AccessToken, AuthError> {
+    /// Refreshes with the stored refresh token, for a call to `api_base`; the caller holds the
+    /// token lock. A refused refresh token signs out of Strava. A sign-in made on other servers
+    /// is [`AuthError::BaseChanged`], and nothing is sent.
+    async fn refresh_strava(&self, api_base: &str) -> Result<AccessToken, AuthError> {
         let not_connected = AuthError::NotConnected {
             provider: Provider::Strava,
         };
@@ -114,9 +150,16 @@ impl Accounts {
             .secret(SecretKey::StravaRefreshToken)
             .await?
             .ok_or(not_connected)?;
+        self.check_strava_server(api_base)?;
         let app = self.strava_app().await?;
+        // The refresh token and the client secret go only where the tokens came from.
+        same_server(
+            Provider::Strava,
+            &self.strava_signed_in_on()?.oauth,
+            &app.oauth_base,
+        )?;
         log::info!("refreshing the Strava access token");
-        match strava::refresh(&self.inner.http, &app, &refresh_token).await {
+        match strava::refresh(self.http()?, &app, &refresh_token).await {
             Ok(grant) => {
                 log::info!(rotated = grant.refresh_token != refresh_token; "Strava token refreshed");
                 self.store_strava_tokens(&grant, Some(&refresh_token))
@@ -175,6 +218,9 @@ fn token_error(service: &'static str, err: AuthError) -> TokenError {
         AuthError::NotConnected { .. }
         | AuthError::StravaSignedOut
         | AuthError::Unauthorized { .. } => TokenError::NotSignedIn { service },
+        AuthError::BaseChanged { old, new, .. } => {
+            TokenError::SignedInElsewhere { service, old, new }
+        }
         other => TokenError::Failed {
             service,
             reason: other.to_string(),
@@ -182,28 +228,38 @@ fn token_error(service: &'static str, err: AuthError) -> TokenError {
     }
 }
 
-/// The uploads' tokens are the signed-in accounts' (the keyring), refreshed as above.
+/// The uploads' tokens are the signed-in accounts' (the keyring), refreshed as above, and
+/// only for the servers the sign-in was made on.
 impl TokenSource for Accounts {
-    fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn strava_access_token<'a>(
+        &'a self,
+        api_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
-            let token = Accounts::strava_access_token(self).await;
+            let token = self.strava_access_token_for(api_base).await;
             token.map_err(|e| token_error("Strava", e))
         })
     }
 
     fn refresh_strava_token<'a>(
         &'a self,
+        api_base: &'a str,
         refused: &'a AccessToken,
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
-            let token = self.strava_token_after_unauthorized(refused).await;
+            let token = self
+                .strava_token_after_unauthorized_for(api_base, refused)
+                .await;
             token.map_err(|e| token_error("Strava", e))
         })
     }
 
-    fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn mtpw_token<'a>(
+        &'a self,
+        mtpw_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
-            let token = Accounts::mtpw_token(self).await;
+            let token = self.mtpw_token_for(mtpw_base).await;
             token.map_err(|e| token_error("Map the Paths", e))
         })
     }

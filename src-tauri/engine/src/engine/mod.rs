@@ -31,10 +31,12 @@ pub struct Engine {
 impl Engine {
     /// Opens (or creates) the store in `config.data_dir`; secrets in the OS keyring (under
     /// `MTP_KEYRING_SERVICE` when set, else `mtp-strava-uploader`), settings overridden by the
-    /// environment (`MTP_STRAVA_*`, `MTPW_*`).
+    /// environment (`MTP_STRAVA_*`, `MTPW_*`). A service base in the environment that the
+    /// address rule refuses is an error naming its variable.
     pub fn open(config: EngineConfig) -> Result<Self, EngineError> {
+        let env = settings::EnvOverrides::from_env()?;
         let secrets = Arc::new(crate::os::keyring::KeyringSecrets::from_env());
-        Self::open_with_secrets(config, secrets, settings::EnvOverrides::from_env())
+        Self::open_with_secrets(config, secrets, env)
     }
 
     /// [`Engine::open`] with another secret store and overrides (tests: memory, none).

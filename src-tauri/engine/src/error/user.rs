@@ -83,7 +83,9 @@ impl EngineError {
             EngineError::UnknownRoot { .. } => ErrorCode::UnknownRoot,
             EngineError::UnknownSequence { .. } => ErrorCode::UnknownSequence,
             EngineError::SequenceGone { .. } => ErrorCode::SequenceGone,
-            EngineError::Settings(SettingsError::Invalid { .. }) => ErrorCode::InvalidSetting,
+            EngineError::Settings(
+                SettingsError::Invalid { .. } | SettingsError::InvalidEnv { .. },
+            ) => ErrorCode::InvalidSetting,
             EngineError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
             EngineError::HttpClient { .. } => ErrorCode::Internal,
             EngineError::InvalidMtpwLink { .. } => ErrorCode::InvalidInput,

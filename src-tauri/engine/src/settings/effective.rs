@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
+use mtp_services::net::check_base;
+
 use super::env::EnvOverrides;
 use super::keys::SettingKey;
 use super::redirect::RedirectMode;
@@ -177,10 +179,7 @@ fn validate(key: SettingKey, value: &str) -> Result<String, SettingsError> {
             }
         }
         SettingKey::StravaApiBase | SettingKey::StravaOauthBase | SettingKey::MtpwBase => {
-            let url = Url::parse(value).map_err(|e| invalid(format!("not a URL ({e})")))?;
-            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                return Err(invalid("must start with https:// (or http://)".into()));
-            }
+            check_base(value).map_err(|e| invalid(e.to_string()))?;
             Ok(value.trim_end_matches('/').to_string())
         }
         SettingKey::StravaScopes => validate_scopes(value).map_err(invalid),

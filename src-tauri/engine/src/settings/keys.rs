@@ -72,6 +72,14 @@ impl SettingKey {
         }
     }
 
+    /// A service address, held to the one address rule ([`mtp_services::net::check_base`]).
+    pub fn is_base(self) -> bool {
+        matches!(
+            self,
+            SettingKey::StravaApiBase | SettingKey::StravaOauthBase | SettingKey::MtpwBase
+        )
+    }
+
     /// The field's name in messages and in [`super::SettingsUpdate`].
     pub fn label(self) -> &'static str {
         match self {

@@ -7,7 +7,7 @@ mod redirect;
 mod store;
 
 pub use effective::{EffectiveSettings, SecretSource, SettingValue, SettingsUpdate};
-pub use env::EnvOverrides;
+pub use env::{check_base_var, EnvOverrides};
 pub use keys::SettingKey;
 pub use mtp_services::Provider;
 pub use redirect::RedirectMode;

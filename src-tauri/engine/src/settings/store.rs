@@ -9,6 +9,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 pub enum SettingsError {
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// An environment variable the app cannot use; it never falls back to the default.
+    #[error("the environment variable {var} ({value}) is refused: it {reason}")]
+    InvalidEnv {
+        var: &'static str,
+        value: String,
+        reason: String,
+    },
     #[error("the settings cannot be read or saved: {reason}")]
     Store { reason: String },
 }

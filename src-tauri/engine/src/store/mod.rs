@@ -29,7 +29,7 @@ use crate::error::EngineError;
 impl Store {
     /// Opens (or creates) the database in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Self, EngineError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| EngineError::CreateDataDir {
+        create_private_dir(data_dir).map_err(|source| EngineError::CreateDataDir {
             path: data_dir.to_path_buf(),
             source,
         })?;
@@ -52,6 +52,38 @@ impl Store {
             path,
             conn: Mutex::new(conn),
         })
+    }
+}
+
+/// Creates the data folder for its owner only (mode 0700 on Unix: the database holds the
+/// account records and the upload history), its parents as usual. A folder already there
+/// that others may read is narrowed to 0700 when it is ours; else it is left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {
+                let mode = std::fs::metadata(dir)?.permissions().mode();
+                if mode & 0o077 != 0 {
+                    let narrowed = std::fs::Permissions::from_mode(mode & 0o700);
+                    if let Err(e) = std::fs::set_permissions(dir, narrowed) {
+                        log::warn!(path:% = dir.display();
+                            "the data folder is readable by others and cannot be narrowed: {e}");
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
     }
 }
 
@@ -106,6 +138,23 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |row| row.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_is_its_owners_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("share/mtp-strava-uploader");
+        drop(Store::open(&dir).unwrap());
+        assert_eq!(mode(&dir), 0o700);
+        // The parents are made as usual (the umask decides), not narrowed.
+        assert_eq!(mode(dir.parent().unwrap()) & 0o700, 0o700);
+        // A folder left open by an earlier version is narrowed.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        drop(Store::open(&dir).unwrap());
+        assert_eq!(mode(&dir), 0o700);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use mtp_services::strava::api::HttpTimeouts;
 use mtp_services::strava::limits::ScaledClock;
 use mtp_services::strava::limits::{Clock, SystemClock};
 
+use crate::settings::{check_base_var, SettingsError};
+
 /// The Strava API base by default.
 pub const STRAVA_API_BASE: &str = "https://www.strava.com/api/v3";
 /// The MTPW site by default (the API is under `/api/v1`).
@@ -120,20 +122,24 @@ impl PipelineConfig {
     /// builds with the `test-overrides` feature (the workspace's test builds, never the package)
     /// also `MTP_PIPELINE_SPEEDUP` (divides backoff and poll waits) and
     /// `MTP_RATE_LIMIT_TIME_SCALE` (rate-limit windows pass that many times faster, for
-    /// testing against `fake-services --time-scale`).
-    pub fn from_env() -> Self {
+    /// testing against `fake-services --time-scale`). A base the address rule refuses (https,
+    /// or http to 127.0.0.1, ::1, localhost) is an error naming its variable.
+    pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
     /// [`PipelineConfig::from_env`] with `read` as the environment (tests).
-    pub fn from_vars(read: impl Fn(&str) -> Option<String>) -> Self {
+    pub fn from_vars(read: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let mut config = Self::default();
         let var = |name: &str| read(name).filter(|v| !v.trim().is_empty());
-        if let Some(base) = var("MTP_STRAVA_API_BASE") {
-            config.strava_api_base = base;
-        }
-        if let Some(base) = var("MTPW_BASE") {
-            config.mtpw_base = base;
+        for (name, base) in [
+            ("MTP_STRAVA_API_BASE", &mut config.strava_api_base),
+            ("MTPW_BASE", &mut config.mtpw_base),
+        ] {
+            if let Some(value) = var(name) {
+                check_base_var(name, &value)?;
+                *base = value.trim().to_string();
+            }
         }
         if let Some(n) = var("MTP_UPLOAD_CONCURRENCY").and_then(|v| v.trim().parse().ok()) {
             config.concurrency = n;
@@ -146,7 +152,7 @@ impl PipelineConfig {
         }
         #[cfg(feature = "test-overrides")]
         config.apply_test_overrides(var);
-        config
+        Ok(config)
     }
 
     /// The speed-ups the tests run with; compiled only into test builds.
@@ -162,11 +168,11 @@ impl PipelineConfig {
     }
 }
 
-#[cfg(all(test, feature = "test-overrides"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    fn config_of(pairs: &[(&str, &str)]) -> PipelineConfig {
+    fn try_config_of(pairs: &[(&str, &str)]) -> Result<PipelineConfig, SettingsError> {
         PipelineConfig::from_vars(|name| {
             pairs
                 .iter()
@@ -175,6 +181,33 @@ mod tests {
         })
     }
 
+    #[cfg(feature = "test-overrides")]
+    fn config_of(pairs: &[(&str, &str)]) -> PipelineConfig {
+        try_config_of(pairs).unwrap()
+    }
+
+    #[test]
+    fn a_refused_base_names_its_variable_instead_of_falling_back() {
+        for var in ["MTP_STRAVA_API_BASE", "MTPW_BASE"] {
+            let err = try_config_of(&[(var, "http://www.strava.com")]).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("the environment variable {var} ")),
+                "{err}"
+            );
+            assert!(err.to_string().contains("https://"), "{err}");
+        }
+        let config = try_config_of(&[
+            ("MTP_STRAVA_API_BASE", "http://127.0.0.1:9/api/v3"),
+            ("MTPW_BASE", " https://mtp.example "),
+        ])
+        .unwrap();
+        assert_eq!(config.strava_api_base, "http://127.0.0.1:9/api/v3");
+        assert_eq!(config.mtpw_base, "https://mtp.example");
+        assert_eq!(try_config_of(&[]).unwrap().strava_api_base, STRAVA_API_BASE);
+    }
+
+    #[cfg(feature = "test-overrides")]
     #[test]
     fn the_rate_limit_time_scale_speeds_up_the_window_clock() {
         let real = config_of(&[]);

@@ -5,7 +5,7 @@ use super::control::Gate;
 use super::gpx_bytes::GpxBytes;
 use super::messages::{self, describe_failure};
 use super::model::{UploadEvent, UploadRecord, UploadState};
-use super::queue::{EventSink, Uploads};
+use super::queue::{Clients, EventSink, Uploads};
 use super::retry::{StepFailure, Tries};
 use crate::error::EngineError;
 
@@ -25,15 +25,23 @@ pub(super) struct Prepared {
 /// One record being worked on.
 pub(super) struct Job<'a> {
     pub(super) up: &'a Uploads,
+    /// The Strava and MTPW clients at the bases in effect when the job started.
+    pub(super) clients: Clients,
     pub(super) record: UploadRecord,
     pub(super) prepared: Option<Prepared>,
     pub(super) events: EventSink,
 }
 
 impl<'a> Job<'a> {
-    pub(super) fn new(up: &'a Uploads, record: UploadRecord, events: EventSink) -> Self {
+    pub(super) fn new(
+        up: &'a Uploads,
+        clients: Clients,
+        record: UploadRecord,
+        events: EventSink,
+    ) -> Self {
         Self {
             up,
+            clients,
             record,
             prepared: None,
             events,
@@ -142,6 +150,7 @@ impl<'a> Job<'a> {
     pub(super) fn tries(&self) -> Tries<'_> {
         Tries {
             up: self.up,
+            clients: &self.clients,
             upload: self.record.id,
             sequence: &self.record.sequence_name,
             events: &self.events,

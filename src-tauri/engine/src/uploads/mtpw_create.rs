@@ -19,9 +19,10 @@ impl Uploads {
             .transport_method
             .clone()
             .ok_or_else(|| fail("the sequence has no transport method".into()))?;
+        let mtpw = self.clients()?.mtpw;
         let token = self
             .tokens
-            .mtpw_token()
+            .mtpw_token(mtpw.base())
             .await
             .map_err(|e| fail(e.to_string()))?;
         let new = NewSequence {
@@ -30,8 +31,7 @@ impl Uploads {
             transport_type: method,
             tags: summary.tags.clone(),
         };
-        let uuid = self
-            .mtpw
+        let uuid = mtpw
             .create_sequence(token.expose(), &new)
             .await
             .map_err(|e| fail(e.to_string()))?;

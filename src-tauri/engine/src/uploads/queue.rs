@@ -1,10 +1,12 @@
-//! The [`Uploads`] type: what it holds (clients, budget, switches, the batch the user sees) and
-//! how it is made; each behaviour is an `impl Uploads` block in its own file.
+//! The [`Uploads`] type: what it holds (the HTTP client, budget, switches, the batch the user
+//! sees), how it is made, and the service clients each job gets at the bases in effect then;
+//! each behaviour is an `impl Uploads` block in its own file.
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
 
 use mtp_services::mtpw::api::MtpwClient;
-use mtp_services::strava::api::{http_client, StravaClient};
+use mtp_services::net::http_client;
+use mtp_services::strava::api::StravaClient;
 use mtp_services::strava::limits::Budget;
 
 use super::config::PipelineConfig;
@@ -24,8 +26,11 @@ pub struct Uploads {
     pub(super) engine: Arc<Engine>,
     pub(super) config: PipelineConfig,
     pub(super) tokens: Arc<dyn TokenSource>,
-    pub(super) strava: StravaClient,
-    pub(super) mtpw: MtpwClient,
+    /// The one client (no redirects) every job's service clients share.
+    http: reqwest::Client,
+    /// Strava's rate-limit budget, shared by every job.
+    pub(super) budget: Arc<Budget>,
+    bases: Bases,
     pub(super) control: Control,
     pub(super) pace: PollPace,
     /// The batch the user sees and the state of the background run.
@@ -38,6 +43,24 @@ pub(super) struct Background {
     pub(super) runtime: tokio::runtime::Handle,
     pub(super) listener: QueueListener,
     pub(super) uploads: Weak<Uploads>,
+}
+
+/// Where the service bases come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bases {
+    /// The [`PipelineConfig`]'s, fixed (tests, the history writer).
+    Config,
+    /// The effective settings, read again for each job: a base changed in Accounts (or by the
+    /// environment at start) applies to the next job, without a restart.
+    Settings,
+}
+
+/// The service clients of one job, at the bases in effect when it started. Its tokens are
+/// asked for these bases ([`TokenSource`]), so a token never goes to a server it was not
+/// issued for.
+pub(super) struct Clients {
+    pub(super) strava: StravaClient,
+    pub(super) mtpw: MtpwClient,
 }
 
 /// Where the queue's notices go.
@@ -58,11 +81,21 @@ pub(super) struct QueueState {
 }
 
 impl Uploads {
-    /// Uploads over `engine`'s library and store, with their own HTTP clients and rate-limit budget.
+    /// Uploads over `engine`'s library and store, with their own HTTP client and rate-limit
+    /// budget, at the service bases of `config`.
     pub fn new(
         engine: Arc<Engine>,
         config: PipelineConfig,
         tokens: Arc<dyn TokenSource>,
+    ) -> Result<Self, EngineError> {
+        Self::with_bases(engine, config, tokens, Bases::Config)
+    }
+
+    fn with_bases(
+        engine: Arc<Engine>,
+        config: PipelineConfig,
+        tokens: Arc<dyn TokenSource>,
+        bases: Bases,
     ) -> Result<Self, EngineError> {
         let http = http_client(config.timings.http)
             .map_err(|reason| EngineError::HttpClient { reason })?;
@@ -72,8 +105,9 @@ impl Uploads {
         ));
         let pace = PollPace::new(config.timings.poll_first, config.timings.poll_max);
         Ok(Self {
-            strava: StravaClient::new(http.clone(), &config.strava_api_base, budget),
-            mtpw: MtpwClient::new(http, &config.mtpw_base),
+            http,
+            budget,
+            bases,
             engine,
             config,
             tokens,
@@ -85,15 +119,29 @@ impl Uploads {
     }
 
     /// The uploads the app and the CLI use: the signed-in accounts' tokens, the service bases of
-    /// the effective settings, the rest from the environment (`MTP_UPLOAD_CONCURRENCY`, ...).
+    /// the effective settings (read again for each job), the rest from the environment
+    /// (`MTP_UPLOAD_CONCURRENCY`, ...).
     pub async fn open(engine: Arc<Engine>) -> Result<Self, EngineError> {
-        let mut config = PipelineConfig::from_env();
-        if let Ok(settings) = engine.accounts().settings().await {
-            config.strava_api_base = settings.strava_api_base.value;
-            config.mtpw_base = settings.mtpw_base.value;
-        }
+        let mut config = PipelineConfig::from_env()?;
+        // What the first job will use; each job reads the settings again.
+        (config.strava_api_base, config.mtpw_base) = engine.accounts().service_bases()?;
         let tokens = Arc::new(engine.accounts().clone());
-        Self::new(engine, config, tokens)
+        Self::with_bases(engine, config, tokens, Bases::Settings)
+    }
+
+    /// The service clients for a job starting now, at the bases in effect now.
+    pub(super) fn clients(&self) -> Result<Clients, EngineError> {
+        let (strava_api, mtpw) = match self.bases {
+            Bases::Config => (
+                self.config.strava_api_base.clone(),
+                self.config.mtpw_base.clone(),
+            ),
+            Bases::Settings => self.engine.accounts().service_bases()?,
+        };
+        Ok(Clients {
+            strava: StravaClient::new(self.http.clone(), &strava_api, self.budget.clone()),
+            mtpw: MtpwClient::new(self.http.clone(), &mtpw),
+        })
     }
 
     /// Replaces the token source (the CLI puts environment tokens in front of sign-in).

@@ -7,7 +7,7 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::model::{UploadEvent, UploadStep};
-use super::queue::{EventSink, Uploads};
+use super::queue::{Clients, EventSink, Uploads};
 use crate::error::EngineError;
 use crate::tokens::{AccessToken, TokenError};
 use mtp_services::mtpw::api::MtpwError;
@@ -65,7 +65,8 @@ impl From<StravaError> for CallError {
             StravaError::Forbidden { .. }
             | StravaError::NotFound { .. }
             | StravaError::Rejected { .. }
-            | StravaError::UnexpectedReply { .. } => Class::Permanent,
+            | StravaError::UnexpectedReply { .. }
+            | StravaError::Blocked(_) => Class::Permanent,
         };
         Self {
             class,
@@ -81,7 +82,9 @@ impl From<MtpwError> for CallError {
             MtpwError::Network { .. } | MtpwError::Server { .. } => Class::Transient,
             MtpwError::RateLimited => Class::RateLimited,
             MtpwError::NotSignedIn { .. } => Class::NotSignedIn,
-            MtpwError::Refused { .. } | MtpwError::UnexpectedReply { .. } => Class::Permanent,
+            MtpwError::Refused { .. }
+            | MtpwError::UnexpectedReply { .. }
+            | MtpwError::Blocked(_) => Class::Permanent,
         };
         Self {
             class,
@@ -102,6 +105,8 @@ pub fn backoff(attempt: u32, base: Duration, max: Duration) -> Duration {
 /// One record's calls as the policy sees them: whose they are and who hears of a retry.
 pub(super) struct Tries<'a> {
     pub(super) up: &'a Uploads,
+    /// Where the calls go: the tokens are asked for these bases.
+    pub(super) clients: &'a Clients,
     pub(super) upload: i64,
     pub(super) sequence: &'a str,
     pub(super) events: &'a EventSink,
@@ -110,8 +115,11 @@ pub(super) struct Tries<'a> {
 impl Tries<'_> {
     async fn token(&self, service: Service) -> Result<AccessToken, TokenError> {
         match service {
-            Service::Strava => self.up.tokens.strava_access_token().await,
-            Service::Mtpw => self.up.tokens.mtpw_token().await,
+            Service::Strava => {
+                let base = self.clients.strava.base();
+                self.up.tokens.strava_access_token(base).await
+            }
+            Service::Mtpw => self.up.tokens.mtpw_token(self.clients.mtpw.base()).await,
         }
     }
     /// One call with up to three retries: backoff for network errors and 5xx, the next
@@ -188,7 +196,7 @@ impl Tries<'_> {
                     token = self
                         .up
                         .tokens
-                        .refresh_strava_token(&token)
+                        .refresh_strava_token(self.clients.strava.base(), &token)
                         .await
                         .map_err(|e| StepFailure::NotSignedIn(e.to_string()))?;
                     refreshed = true;
@@ -264,6 +272,18 @@ mod tests {
             Class::Unauthorized
         );
         assert_eq!(class(StravaError::RateLimited), Class::RateLimited);
+        let redirect = mtp_services::net::Blocked::Redirect {
+            status: 307,
+            location: "https://elsewhere.example/".into(),
+        };
+        assert_eq!(
+            class(StravaError::Blocked(redirect.clone())),
+            Class::Permanent
+        );
+        assert_eq!(
+            CallError::from(MtpwError::Blocked(redirect)).class,
+            Class::Permanent
+        );
         assert_eq!(
             CallError::from(MtpwError::Server { status: 500 }).class,
             Class::Transient

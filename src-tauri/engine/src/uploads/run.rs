@@ -42,8 +42,7 @@ impl Uploads {
     /// when the store cannot be used.
     pub async fn run(&self, events: EventSink) -> Result<RunSummary, EngineError> {
         let pause_events = events.clone();
-        self.strava
-            .budget()
+        self.budget
             .set_pause_listener(Some(Arc::new(move |until: i64| {
                 log::info!(until:% = rfc3339_ms(until * 1000);
                     "Strava's rate limit is reached: uploads wait for the next window");
@@ -65,7 +64,7 @@ impl Uploads {
             }
             Err(error) => Err(error),
         };
-        self.strava.budget().set_pause_listener(None);
+        self.budget.set_pause_listener(None);
         result
     }
 
@@ -86,7 +85,14 @@ impl Uploads {
                 break;
             }
             let results: Vec<Result<UploadRecord, EngineError>> = futures_util::stream::iter(batch)
-                .map(|record| Job::new(self, record, events.clone()).process())
+                .map(|record| {
+                    let events = events.clone();
+                    async move {
+                        // The bases in effect as the job starts (a changed setting applies).
+                        let clients = self.clients()?;
+                        Job::new(self, clients, record, events).process().await
+                    }
+                })
                 .buffer_unordered(self.config.concurrency.max(1))
                 .collect()
                 .await;

@@ -3,6 +3,8 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::net::{read_reply, server_text, Blocked, ReadError, Reply, MAX_JSON_REPLY};
+
 /// What went wrong talking to MTPW, in words for the user (never with the token in it).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MtpwError {
@@ -20,6 +22,9 @@ pub enum MtpwError {
     Server { status: u16 },
     #[error("Map the Paths sent a reply the app does not understand (HTTP {status}): {detail}")]
     UnexpectedReply { status: u16, detail: String },
+    /// A redirect, a reply past the cap, or a refused address: nothing more was sent or read.
+    #[error("Map the Paths {0}")]
+    Blocked(Blocked),
 }
 
 impl MtpwError {
@@ -31,6 +36,7 @@ impl MtpwError {
             | Self::UnexpectedReply { status, .. } => Some(*status),
             Self::RateLimited => Some(429),
             Self::Refused { .. } => Some(200),
+            Self::Blocked(blocked) => blocked.http_status(),
             Self::Network { .. } => None,
         }
     }
@@ -51,15 +57,25 @@ pub struct NewSequence {
 pub struct MtpwClient {
     http: reqwest::Client,
     base: String,
+    /// Why the base breaks the address rule; then nothing is sent.
+    refused: Option<Blocked>,
 }
 
 impl MtpwClient {
-    /// `base` like `https://www.mapthepaths.com` or `.../api/v1` (configurable: self-hosted, or the fake).
+    /// `base` like `https://www.mapthepaths.com` or `.../api/v1` (configurable: self-hosted, or
+    /// the fake). A base the address rule refuses ([`crate::net::check_base`]) makes every call
+    /// fail unsent.
     pub fn new(http: reqwest::Client, base: &str) -> Self {
         Self {
             http,
-            base: super::auth::site_root(base).to_string(),
+            base: super::auth::site_root(base.trim()).to_string(),
+            refused: Blocked::check_base(base).err(),
         }
+    }
+
+    /// The site root the requests go to.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// `POST /api/v1/sequence/create/`: the new sequence's `unique_id`.
@@ -82,7 +98,7 @@ impl MtpwClient {
         let request = self
             .http
             .post(format!("{}/api/v1/sequence/create/", self.base))
-            .header("Authorization", format!("Bearer {token}"))
+            .bearer_auth(token)
             .form(&form);
         let body = self.send(request).await?;
         body.get("unique_id")
@@ -104,16 +120,26 @@ impl MtpwClient {
         let request = self
             .http
             .put(format!("{}/api/v1/sequence/import/{uuid}/", self.base))
-            .header("Authorization", format!("Bearer {token}"))
+            .bearer_auth(token)
             .json(&serde_json::json!({ "strava": value }));
         self.send(request).await.map(|_| ())
     }
 
     /// Sends, and accepts only HTTP 2xx with a body whose `status` says success.
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, MtpwError> {
+        if let Some(refused) = &self.refused {
+            return Err(MtpwError::Blocked(refused.clone()));
+        }
         let response = request.send().await.map_err(|e| network(&e))?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| network(&e))?;
+        let Reply {
+            status,
+            body: bytes,
+        } = read_reply(response, MAX_JSON_REPLY)
+            .await
+            .map_err(|e| match e {
+                ReadError::Blocked(blocked) => MtpwError::Blocked(blocked),
+                ReadError::Transport(err) => network(&err),
+            })?;
         match status.as_u16() {
             401 | 403 => {
                 return Err(MtpwError::NotSignedIn {
@@ -164,7 +190,7 @@ fn message_of(body: &Value) -> Option<String> {
     ["error", "detail", "message"]
         .iter()
         .find_map(|key| body.get(*key).and_then(Value::as_str))
-        .map(|s| s.trim().to_string())
+        .map(server_text)
 }
 
 fn network(err: &reqwest::Error) -> MtpwError {
@@ -183,7 +209,60 @@ fn network(err: &reqwest::Error) -> MtpwError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::test_server::{recorder, recorder_on, redirecting_to, serve};
+    use crate::net::{http_client, HttpTimeouts};
     use serde_json::json;
+
+    fn client(base: &str) -> MtpwClient {
+        MtpwClient::new(http_client(HttpTimeouts::default()).unwrap(), base)
+    }
+
+    #[tokio::test]
+    async fn a_redirect_keeps_the_token_from_the_other_host() {
+        let (elsewhere, hits) = recorder().await;
+        let mtpw = client(&redirecting_to(&elsewhere).await);
+        let err = mtpw
+            .mark_on_strava("mtpw-token-abc", "uuid", "1")
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "Map the Paths redirected to {elsewhere}/api/v1/sequence/import/uuid/?…"
+            )),
+            "{err}"
+        );
+        assert!(hits.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_huge_reply_and_a_clear_text_base_are_refused() {
+        let garbage = axum::Router::new().fallback(|| async { vec![b'{'; 10 * 1024 * 1024] });
+        let err = client(&serve(garbage).await)
+            .mark_on_strava("t", "uuid", "1")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, MtpwError::Blocked(Blocked::TooLarge { .. })),
+            "{err:?}"
+        );
+        let (base, hits) = recorder_on("127.0.0.2").await;
+        let err = client(&base)
+            .mark_on_strava("t", "uuid", "1")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, MtpwError::Blocked(Blocked::Base { .. })),
+            "{err:?}"
+        );
+        assert!(hits.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn server_messages_are_cut() {
+        let long = "m".repeat(2_000);
+        let message = message_of(&json!({ "error": long })).unwrap();
+        assert_eq!(message.chars().count(), crate::net::MAX_SERVER_TEXT + 1);
+    }
 
     #[test]
     fn success_is_read_from_the_body_status() {

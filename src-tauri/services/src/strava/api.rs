@@ -1,12 +1,13 @@
 //! The Strava API client core: base URL, bearer requests through the rate-limit budget, typed errors.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Deserialize;
 
 use super::limits::{Budget, RateLimitHeaders, RequestKind};
+use crate::net::{self, read_reply, Blocked, ReadError, MAX_JSON_REPLY};
+pub use crate::net::{http_client, HttpTimeouts, Reply};
 
 /// What went wrong talking to Strava, in words for the user (never with a token in it).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -29,6 +30,9 @@ pub enum StravaError {
     UnexpectedReply { detail: String },
     #[error("not signed in to Strava")]
     NotSignedIn,
+    /// A redirect, a reply past the cap, or a refused address: nothing more was sent or read.
+    #[error("Strava {0}")]
+    Blocked(Blocked),
 }
 
 fn detail_suffix(detail: &str) -> String {
@@ -48,6 +52,7 @@ impl StravaError {
             Self::NotFound { .. } => Some(404),
             Self::RateLimited => Some(429),
             Self::Server { status, .. } | Self::Rejected { status, .. } => Some(*status),
+            Self::Blocked(blocked) => blocked.http_status(),
             Self::Network { .. } | Self::UnexpectedReply { .. } | Self::NotSignedIn => None,
         }
     }
@@ -73,8 +78,13 @@ pub struct FaultItem {
     pub code: String,
 }
 
-/// A Fault body in one line ("Bad Request: Upload data_type invalid"); the raw text when not JSON.
+/// A Fault body in one line ("Bad Request: Upload data_type invalid"); the raw text when not
+/// JSON; at most [`net::MAX_SERVER_TEXT`] characters either way.
 pub fn describe_body(body: &[u8]) -> String {
+    net::server_text(&describe_whole_body(body))
+}
+
+fn describe_whole_body(body: &[u8]) -> String {
     if let Ok(fault) = serde_json::from_slice::<Fault>(body) {
         let items: Vec<String> = fault
             .errors
@@ -101,7 +111,7 @@ pub fn describe_body(body: &[u8]) -> String {
     } else if text.starts_with('<') {
         "an HTML error page".into()
     } else {
-        text.chars().take(200).collect()
+        text.to_string()
     }
 }
 
@@ -118,56 +128,31 @@ pub fn error_for(status: StatusCode, body: &[u8], what: &str) -> StravaError {
     }
 }
 
-/// A reply read in full.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: StatusCode,
-    pub body: Vec<u8>,
-}
-
-/// Timeouts of every request.
-#[derive(Debug, Clone, Copy)]
-pub struct HttpTimeouts {
-    pub connect: Duration,
-    /// The whole request, upload included.
-    pub request: Duration,
-}
-
-impl Default for HttpTimeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(15),
-            request: Duration::from_secs(120),
-        }
-    }
-}
-
-/// Builds the HTTP client both API clients use.
-pub fn http_client(timeouts: HttpTimeouts) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
-        .connect_timeout(timeouts.connect)
-        .timeout(timeouts.request)
-        .user_agent(concat!("mtp-strava-uploader/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| e.to_string())
-}
-
 /// The Strava API at one base URL, counting every request against a shared [`Budget`].
 #[derive(Debug, Clone)]
 pub struct StravaClient {
     http: reqwest::Client,
     base: String,
+    /// Why the base breaks the address rule; then nothing is sent.
+    refused: Option<Blocked>,
     budget: Arc<Budget>,
 }
 
 impl StravaClient {
-    /// `api_base` like `https://www.strava.com/api/v3` (configurable: tests use the fake).
+    /// `api_base` like `https://www.strava.com/api/v3` (configurable: tests use the fake). A
+    /// base the address rule refuses ([`net::check_base`]) makes every call fail unsent.
     pub fn new(http: reqwest::Client, api_base: &str, budget: Arc<Budget>) -> Self {
         Self {
             http,
-            base: api_base.trim_end_matches('/').to_string(),
+            base: api_base.trim().trim_end_matches('/').to_string(),
+            refused: Blocked::check_base(api_base).err(),
             budget,
         }
+    }
+
+    /// The API base the requests go to.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// The shared budget.
@@ -188,6 +173,9 @@ impl StravaClient {
         kind: RequestKind,
         request: RequestBuilder,
     ) -> Result<Reply, StravaError> {
+        if let Some(refused) = &self.refused {
+            return Err(StravaError::Blocked(refused.clone()));
+        }
         let reservation = self.budget.reserve(kind).await;
         let result = request.send().await;
         let response = match result {
@@ -205,17 +193,13 @@ impl StravaClient {
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             self.budget.exhausted(reservation);
         }
-        read_reply(response).await
+        read_reply(response, MAX_JSON_REPLY)
+            .await
+            .map_err(|e| match e {
+                ReadError::Blocked(blocked) => StravaError::Blocked(blocked),
+                ReadError::Transport(err) => network_error(&err),
+            })
     }
-}
-
-async fn read_reply(response: Response) -> Result<Reply, StravaError> {
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| network_error(&e))?;
-    Ok(Reply {
-        status,
-        body: body.to_vec(),
-    })
 }
 
 /// A transport error in words, without the URL (it could carry a query).
@@ -239,7 +223,76 @@ pub fn network_error(err: &reqwest::Error) -> StravaError {
 
 #[cfg(test)]
 mod tests {
+    use axum::routing::get;
+    use axum::Router;
+
     use super::*;
+    use crate::net::test_server::{recorder, recorder_on, redirecting_to, serve};
+    use crate::strava::limits::SystemClock;
+
+    fn client(base: &str) -> StravaClient {
+        let budget = Arc::new(Budget::new(Arc::new(SystemClock), 1.0));
+        StravaClient::new(
+            http_client(HttpTimeouts::default()).unwrap(),
+            &format!("{base}/api/v3"),
+            budget,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_redirect_keeps_the_bearer_token_from_the_other_host() {
+        let (elsewhere, hits) = recorder().await;
+        let strava = client(&redirecting_to(&elsewhere).await);
+        let err = strava
+            .upload_status("bearer-token-abc", 7)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "Strava redirected to {elsewhere}/api/v3/uploads/7?… (HTTP 307); the app does not follow redirects"
+            )
+        );
+        assert_eq!(err.http_status(), Some(307));
+        assert!(hits.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn ten_megabytes_of_garbage_are_refused_fast() {
+        let garbage = Router::new().fallback(get(|| async { vec![0xA5u8; 10 * 1024 * 1024] }));
+        let strava = client(&serve(garbage).await);
+        let started = std::time::Instant::now();
+        let err = strava.upload_status("t", 7).await.unwrap_err();
+        assert_eq!(
+            err,
+            StravaError::Blocked(Blocked::TooLarge {
+                limit: MAX_JSON_REPLY
+            })
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_clear_text_base_off_this_machine_is_refused_unsent() {
+        let (base, hits) = recorder_on("127.0.0.2").await;
+        let err = client(&base).upload_status("t", 7).await.unwrap_err();
+        assert!(
+            matches!(err, StravaError::Blocked(Blocked::Base { .. })),
+            "{err:?}"
+        );
+        assert!(hits.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn long_bodies_are_cut() {
+        let long = "e".repeat(5_000);
+        assert_eq!(
+            describe_body(long.as_bytes()).chars().count(),
+            net::MAX_SERVER_TEXT + 1
+        );
+        let fault = format!(r#"{{"message":"{long}","errors":[]}}"#);
+        assert!(describe_body(fault.as_bytes()).chars().count() <= net::MAX_SERVER_TEXT + 1);
+    }
 
     #[test]
     fn fault_bodies_and_edge_pages_are_described() {

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::net::{read_reply, Blocked, ReadError, Reply, MAX_JSON_REPLY};
 use crate::Secret;
 
 /// What Strava's OAuth endpoints answered instead of what was asked; the engine turns it into
@@ -33,6 +34,12 @@ pub enum StravaAuthError {
     },
     #[error("Strava gave an unexpected answer when asked to {action}")]
     Unexpected { action: &'static str },
+    /// A redirect, a reply past the cap, or a refused address: nothing more was sent or read.
+    #[error("could not {action}: Strava {blocked}")]
+    Blocked {
+        action: &'static str,
+        blocked: Blocked,
+    },
 }
 
 /// What the token endpoints need: the user's own API application and where Strava is.
@@ -177,14 +184,14 @@ async fn token_request(
     form: &[(&str, &str)],
     action: &'static str,
 ) -> Result<TokenGrant, StravaAuthError> {
+    check_base(&app.oauth_base, action)?;
     let response = http
         .post(oauth_endpoint(&app.oauth_base, "token"))
         .form(form)
         .send()
         .await
         .map_err(|e| network(action, e))?;
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| network(action, e))?;
+    let Reply { status, body } = read(response, action).await?;
     if !status.is_success() {
         return Err(token_error(status.as_u16(), &body, action));
     }
@@ -209,14 +216,14 @@ pub async fn athlete(
     access_token: &Secret,
 ) -> Result<Athlete, StravaAuthError> {
     let action = "read your athlete profile";
+    check_base(api_base, action)?;
     let response = http
         .get(format!("{}/athlete", api_base.trim_end_matches('/')))
         .bearer_auth(access_token.expose())
         .send()
         .await
         .map_err(|e| network(action, e))?;
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| network(action, e))?;
+    let Reply { status, body } = read(response, action).await?;
     if status.as_u16() == 401 {
         return Err(StravaAuthError::Unauthorized);
     }
@@ -233,6 +240,7 @@ pub async fn revoke(
     token: &Secret,
 ) -> Result<(), StravaAuthError> {
     let action = "revoke the sign-in";
+    check_base(&app.oauth_base, action)?;
     let response = http
         .post(oauth_endpoint(&app.oauth_base, "revoke"))
         .basic_auth(&app.client_id, Some(app.client_secret.expose()))
@@ -250,6 +258,7 @@ pub async fn deauthorize(
     access_token: &Secret,
 ) -> Result<(), StravaAuthError> {
     let action = "sign out";
+    check_base(oauth_base, action)?;
     let response = http
         .post(oauth_endpoint(oauth_base, "deauthorize"))
         .bearer_auth(access_token.expose())
@@ -263,12 +272,26 @@ async fn expect_success(
     response: reqwest::Response,
     action: &'static str,
 ) -> Result<(), StravaAuthError> {
-    let status = response.status();
+    let Reply { status, body } = read(response, action).await?;
     if status.is_success() {
         return Ok(());
     }
-    let body = response.bytes().await.unwrap_or_default();
     Err(refused(status.as_u16(), &body, action))
+}
+
+/// Refuses a base the address rule refuses, before anything is sent.
+fn check_base(base: &str, action: &'static str) -> Result<(), StravaAuthError> {
+    Blocked::check_base(base).map_err(|blocked| StravaAuthError::Blocked { action, blocked })
+}
+
+/// The reply, capped; a redirect is an error (the client follows none).
+async fn read(response: reqwest::Response, action: &'static str) -> Result<Reply, StravaAuthError> {
+    read_reply(response, MAX_JSON_REPLY)
+        .await
+        .map_err(|e| match e {
+            ReadError::Blocked(blocked) => StravaAuthError::Blocked { action, blocked },
+            ReadError::Transport(err) => network(action, err),
+        })
 }
 
 #[derive(Deserialize, Default)]
@@ -354,6 +377,82 @@ pub fn now_epoch() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::test_server::{recorder, recorder_on, redirecting_to};
+    use crate::net::{http_client, HttpTimeouts};
+
+    fn app_at(oauth_base: &str) -> StravaApp {
+        StravaApp {
+            client_id: "180001".into(),
+            client_secret: Secret::new("client-secret-xyz"),
+            oauth_base: oauth_base.into(),
+            api_base: format!("{oauth_base}/api/v3"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_redirected_refresh_sends_nothing_to_the_other_host() {
+        let (elsewhere, hits) = recorder().await;
+        let app = app_at(&redirecting_to(&elsewhere).await);
+        let http = http_client(HttpTimeouts::default()).unwrap();
+        let refresh_token = Secret::new("refresh-token-abc");
+        let err = refresh(&http, &app, &refresh_token).await.unwrap_err();
+        match &err {
+            StravaAuthError::Blocked {
+                blocked: Blocked::Redirect { status, location },
+                ..
+            } => {
+                assert_eq!(*status, 307);
+                assert_eq!(location, &format!("{elsewhere}/oauth/token?…"));
+            }
+            other => panic!("expected a refused redirect, got {other:?}"),
+        }
+        assert!(
+            err.to_string()
+                .contains(&format!("redirected to {elsewhere}/oauth/token")),
+            "{err}"
+        );
+        assert!(
+            hits.lock().unwrap().is_empty(),
+            "nothing reached the other host"
+        );
+
+        // The control: a client that follows redirects (reqwest's default) sends the refresh
+        // token and the client secret on to the other host.
+        let _ = refresh(&reqwest::Client::new(), &app, &refresh_token).await;
+        let seen = hits.lock().unwrap().join("\n");
+        assert!(seen.contains("refresh-token-abc"), "{seen}");
+        assert!(seen.contains("client-secret-xyz"), "{seen}");
+    }
+
+    #[tokio::test]
+    async fn a_clear_text_base_off_this_machine_is_refused_unsent() {
+        // 127.0.0.2 is on this machine too, but the rule names 127.0.0.1 only.
+        let (base, hits) = recorder_on("127.0.0.2").await;
+        let http = http_client(HttpTimeouts::default()).unwrap();
+        let err = refresh(&http, &app_at(&base), &Secret::new("refresh-token-abc"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StravaAuthError::Blocked {
+                    blocked: Blocked::Base { .. },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = revoke(&http, &app_at(&base), &Secret::new("t"))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("must start with https://"),
+            "{err}"
+        );
+        let err = athlete(&http, &base, &Secret::new("t")).await.unwrap_err();
+        assert!(matches!(err, StravaAuthError::Blocked { .. }), "{err:?}");
+        assert!(hits.lock().unwrap().is_empty());
+    }
 
     #[test]
     fn authorize_url_has_every_parameter_and_plain_commas() {

@@ -45,7 +45,8 @@ pub enum UploadStatus {
     },
     /// The activity this upload created was deleted on Strava.
     Deleted,
-    /// Strava could not make an activity; `error` is Strava's text (HTML removed).
+    /// Strava could not make an activity; `error` is Strava's text (HTML removed, cut to
+    /// [`crate::net::MAX_SERVER_TEXT`] characters).
     Failed {
         error: String,
     },
@@ -75,7 +76,7 @@ impl UploadBody {
             return match duplicate_activity(error) {
                 Some(activity_id) => UploadStatus::Duplicate { activity_id },
                 None => UploadStatus::Failed {
-                    error: strip_html(error),
+                    error: crate::net::server_text(&strip_html(error)),
                 },
             };
         }

@@ -164,6 +164,8 @@ export class Accounts {
     for (const provider of ["strava", "mtpw"] as const) {
       if (!status[provider].waiting) this.waiting[provider] = null;
       if (status[provider].connected) this.problem[provider] = null;
+      // A sign-in made on other servers than the settings' now: say so on the card.
+      else if (status[provider].message) this.problem[provider] ??= asSentence(status[provider].message);
     }
   }
 

@@ -5,6 +5,10 @@
  */
 export type MtpwStatus = { connected: boolean, waiting: boolean, 
 /**
+ * Why a stored sign-in does not count (the Map the Paths base changed since it was made).
+ */
+message: string | null, 
+/**
  * What a Map the Paths operator must register for the app's client (deep link; loopback
  * sign-ins use `http://127.0.0.1:<port>/mtpw/callback`).
  */

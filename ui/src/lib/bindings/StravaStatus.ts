@@ -16,4 +16,9 @@ athleteId: string | null, grantedScopes: Array<string>,
 /**
  * A sign-in is waiting for the browser.
  */
-waiting: boolean, clientSecret: SecretSource, };
+waiting: boolean, clientSecret: SecretSource, 
+/**
+ * Why a stored sign-in does not count, e.g. "signed in on www.strava.com; sign in again
+ * for strava.example" after the Strava base changed.
+ */
+message: string | null, };

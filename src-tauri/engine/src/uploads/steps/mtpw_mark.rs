@@ -24,7 +24,7 @@ impl Job<'_> {
             MtpwStravaValue::ActivityId => activity_id.to_string(),
             MtpwStravaValue::LiteralTrue => "true".to_string(),
         };
-        let mtpw = &self.up.mtpw;
+        let mtpw = &self.clients.mtpw;
         let result = self
             .tries()
             .call(UploadStep::SyncMtpw, Service::Mtpw, 200, |token| {

@@ -24,7 +24,7 @@ impl Job<'_> {
         let started = Instant::now();
         let mut wait = self.up.pace.first_wait();
         let mut polls = 0u32;
-        let strava = &self.up.strava;
+        let strava = &self.clients.strava;
         loop {
             tokio::time::sleep(wait).await;
             // On Strava already: a pause holds the poll here, a cancel lets it finish.

@@ -69,9 +69,16 @@ impl Job<'_> {
         }
         self.record.mtpw_uuid = Some(uuid);
         self.record.sport_type = summary.strava.activity_type.clone();
+        let tokens = &self.up.tokens;
         for (service, token) in [
-            ("Strava", self.up.tokens.strava_access_token().await),
-            ("Map the Paths", self.up.tokens.mtpw_token().await),
+            (
+                "Strava",
+                tokens.strava_access_token(self.clients.strava.base()).await,
+            ),
+            (
+                "Map the Paths",
+                tokens.mtpw_token(self.clients.mtpw.base()).await,
+            ),
         ] {
             if let Err(err) = token {
                 let text = format!("{err}. Sign in to {service}, then Retry.");

@@ -38,7 +38,7 @@ impl Job<'_> {
                 total,
             })
         });
-        let strava = &self.up.strava;
+        let strava = &self.clients.strava;
         let result = self
             .tries()
             .call(UploadStep::Upload, Service::Strava, 201, |token| {

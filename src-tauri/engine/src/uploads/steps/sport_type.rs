@@ -15,7 +15,7 @@ impl Job<'_> {
         };
         let sport = self.record.sport_type.clone();
         if let (true, Some(sport)) = (self.up.config.set_sport_type, sport) {
-            let strava = &self.up.strava;
+            let strava = &self.clients.strava;
             let result = self
                 .tries()
                 .call(UploadStep::SportType, Service::Strava, 200, |token| {

@@ -46,7 +46,7 @@ async fn deep_link_sign_in_keeps_the_token_from_the_fragment() {
     let token = world.accounts.mtpw_token().await.unwrap();
     assert!(fake_has_token(&world, token.expose()));
     assert_eq!(
-        token.authorization_header(),
+        *token.authorization_header(),
         format!("Bearer {}", token.expose())
     );
     assert_eq!(
@@ -194,7 +194,8 @@ async fn the_redirect_uri_an_operator_registered_is_used_and_routed() {
         ("MTPW_BASE", &base),
         ("MTPW_CLIENT_ID", &id),
         ("MTPW_REDIRECT_URI", registered),
-    ]);
+    ])
+    .unwrap();
     let secrets = Arc::new(MemorySecrets::new());
     let accounts = Accounts::new(AccountsParts::in_memory(secrets.clone(), env));
     let settings = accounts.settings().await.unwrap();

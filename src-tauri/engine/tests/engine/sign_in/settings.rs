@@ -140,6 +140,56 @@ async fn invalid_values_are_refused_and_nothing_is_saved() {
 }
 
 #[tokio::test]
+async fn a_clear_text_base_is_accepted_only_for_this_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir, Arc::new(MemorySecrets::new()), EnvOverrides::none());
+    let accounts = engine.accounts();
+    for (update, field) in [
+        (
+            SettingsUpdate {
+                strava_api_base: Some("http://www.strava.com/api/v3".into()),
+                ..SettingsUpdate::default()
+            },
+            "Strava API base URL",
+        ),
+        (
+            SettingsUpdate {
+                strava_oauth_base: Some("http://192.0.2.7".into()),
+                ..SettingsUpdate::default()
+            },
+            "Strava OAuth base URL",
+        ),
+        (
+            SettingsUpdate {
+                mtpw_base: Some("http://mtp.example".into()),
+                ..SettingsUpdate::default()
+            },
+            "Map the Paths base URL",
+        ),
+    ] {
+        let err = accounts.save_settings(update).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{field}: must start with https:// (http:// is accepted only for 127.0.0.1, ::1 and localhost)"
+            )
+        );
+    }
+    let saved = accounts
+        .save_settings(SettingsUpdate {
+            strava_api_base: Some("http://127.0.0.1:9/api/v3/".into()),
+            strava_oauth_base: Some("http://localhost:9".into()),
+            mtpw_base: Some("http://[::1]:9".into()),
+            ..SettingsUpdate::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(saved.strava_api_base.value, "http://127.0.0.1:9/api/v3");
+    assert_eq!(saved.strava_oauth_base.value, "http://localhost:9");
+    assert_eq!(saved.mtpw_base.value, "http://[::1]:9");
+}
+
+#[tokio::test]
 async fn the_environment_overrides_and_says_so_and_its_secret_is_never_written() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemorySecrets::new());
@@ -161,7 +211,8 @@ async fn the_environment_overrides_and_says_so_and_its_secret_is_never_written()
         ("MTP_STRAVA_OAUTH_BASE", "http://127.0.0.1:1/oauth"),
         ("MTPW_CLIENT_ID", "mtpw-env"),
         ("MTPW_BASE", ""),
-    ]);
+    ])
+    .unwrap();
     let engine = engine(&dir, secrets.clone(), env);
     let settings = engine.accounts().settings().await.unwrap();
     assert_eq!(settings.strava_client_id.value, "222");
@@ -198,7 +249,8 @@ async fn without_a_keyring_sign_in_says_so_and_never_falls_back() {
         ("MTP_STRAVA_CLIENT_ID", "1"),
         ("MTP_STRAVA_CLIENT_SECRET", "s3cr3t-from-env"),
         ("MTPW_CLIENT_ID", "m"),
-    ]);
+    ])
+    .unwrap();
     let accounts = Accounts::new(AccountsParts::in_memory(secrets.clone(), env));
     let err = accounts.check_keyring().await.unwrap_err();
     assert_eq!(err.code(), "keyring_unavailable");
@@ -232,7 +284,8 @@ async fn without_a_keyring_sign_in_says_so_and_never_falls_back() {
 fn secrets_have_a_redacted_debug() {
     let secret = Secret::new("hunter2-very-secret");
     assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
-    let env = EnvOverrides::from_pairs(&[("MTP_STRAVA_CLIENT_SECRET", "hunter2-very-secret")]);
+    let env =
+        EnvOverrides::from_pairs(&[("MTP_STRAVA_CLIENT_SECRET", "hunter2-very-secret")]).unwrap();
     assert!(!format!("{env:?}").contains("hunter2"));
 }
 

@@ -361,7 +361,7 @@ async fn a_wrong_client_secret_is_reported_without_the_secret() {
     let accounts =
         mtp_engine::accounts::Accounts::new(mtp_engine::accounts::AccountsParts::in_memory(
             secrets.clone(),
-            mtp_engine::settings::EnvOverrides::from_pairs(&pairs),
+            mtp_engine::settings::EnvOverrides::from_pairs(&pairs).unwrap(),
         ));
     let missing = accounts
         .start_sign_in(Provider::Strava, RedirectMode::DeepLink)

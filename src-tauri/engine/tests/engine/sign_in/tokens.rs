@@ -63,7 +63,7 @@ async fn a_token_with_hours_left_is_used_as_it_is() {
     let token = world.accounts.strava_access_token().await.unwrap();
     let (access, _, _) = fake_tokens(&world);
     assert_eq!(token.expose(), access);
-    assert_eq!(token.authorization_header(), format!("Bearer {access}"));
+    assert_eq!(*token.authorization_header(), format!("Bearer {access}"));
     assert_eq!(world.strava_requests("POST", "/oauth/token"), 1);
     assert_eq!(athlete_status(&world, token.expose()).await, 200);
     assert_eq!(format!("{token:?}"), "AccessToken(<redacted>)");
@@ -228,7 +228,8 @@ async fn disconnect_deletes_the_tokens_even_when_the_network_fails() {
         ("MTP_STRAVA_API_BASE", "http://127.0.0.1:9/api/v3"),
         ("MTP_STRAVA_CLIENT_ID", &id),
         ("MTP_STRAVA_CLIENT_SECRET", &client.secret),
-    ]);
+    ])
+    .unwrap();
     let offline = Accounts::new(AccountsParts::in_memory(world.secrets.clone(), env));
     let secrets = world.secret_values();
     let outcome = offline.disconnect(Provider::Strava).await.unwrap();
@@ -306,7 +307,7 @@ async fn two_processes_refreshing_at_once_never_spend_a_refresh_token_twice() {
     let process = || {
         Accounts::new(AccountsParts {
             secrets: world.secrets.clone(),
-            settings: std::sync::Arc::new(mtp_engine::settings::MemorySettings::new()),
+            settings: world.settings.clone(),
             env: crate::support::sign_in::env_for(&world.strava, &world.mtpw),
             sign_in_timeout: std::time::Duration::from_secs(60),
             data_dir: Some(data.path().to_path_buf()),
@@ -364,10 +365,12 @@ async fn a_refused_old_refresh_token_keeps_the_newer_tokens_in_the_keyring() {
         inner: world.secrets.clone(),
         stale: std::sync::Mutex::new(Some(spent_refresh)),
     });
-    let process = Accounts::new(AccountsParts::in_memory(
+    let mut parts = AccountsParts::in_memory(
         stale,
         crate::support::sign_in::env_for(&world.strava, &world.mtpw),
-    ));
+    );
+    parts.settings = world.settings.clone();
+    let process = Accounts::new(parts);
     let token = process
         .strava_token_after_unauthorized(&newer)
         .await

@@ -89,17 +89,25 @@ impl FakeTokens {
     }
 }
 
+/// The fakes' tokens go to any base (the tests point the pipeline at the fakes).
 impl TokenSource for FakeTokens {
-    fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn strava_access_token<'a>(
+        &'a self,
+        _api_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move { self.strava() })
     }
     fn refresh_strava_token<'a>(
         &'a self,
+        _api_base: &'a str,
         _refused: &'a AccessToken,
     ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(self.refresh())
     }
-    fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn mtpw_token<'a>(
+        &'a self,
+        _mtpw_base: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
             self.mtpw
                 .lock()

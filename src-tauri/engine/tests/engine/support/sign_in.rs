@@ -6,15 +6,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mtp_engine::accounts::{Accounts, AccountsParts};
-use mtp_engine::secrets::{MemorySecrets, SecretKey};
-use mtp_engine::settings::{EnvOverrides, MemorySettings};
+use mtp_engine::accounts::{Accounts, AccountsParts, AccountsStatus};
+use mtp_engine::secrets::{MemorySecrets, Secret, SecretKey};
+use mtp_engine::settings::{EnvOverrides, MemorySettings, Provider, RedirectMode, SettingsUpdate};
+use mtp_services::oauth::RouteOutcome;
 use mtp_testkit::fake::{FakeMtpw, FakeStrava, MtpwConfig, StravaConfig};
 
 pub struct World {
     pub strava: FakeStrava,
     pub mtpw: FakeMtpw,
     pub secrets: Arc<MemorySecrets>,
+    /// The accounts' settings and records (another "process" on the same data shares them).
+    pub settings: Arc<MemorySettings>,
     pub accounts: Accounts,
 }
 
@@ -35,10 +38,11 @@ impl World {
         .for_redirect_uri("http://127.0.0.1/mtpw/callback");
         let mtpw = FakeMtpw::start(mtpw_config).await.expect("fake MTPW");
         let secrets = Arc::new(MemorySecrets::new());
+        let settings = Arc::new(MemorySettings::new());
         let env = env_for(&strava, &mtpw);
         let accounts = Accounts::new(AccountsParts {
             secrets: secrets.clone(),
-            settings: Arc::new(MemorySettings::new()),
+            settings: settings.clone(),
             env,
             sign_in_timeout,
             data_dir: None,
@@ -48,6 +52,7 @@ impl World {
             strava,
             mtpw,
             secrets,
+            settings,
             accounts,
         }
     }
@@ -107,6 +112,7 @@ pub fn env_for(strava: &FakeStrava, mtpw: &FakeMtpw) -> EnvOverrides {
         ("MTPW_BASE", &mtpw_base),
         ("MTPW_CLIENT_ID", &mtpw_id),
     ])
+    .unwrap()
 }
 
 /// A client that does not follow redirects.
@@ -149,4 +155,58 @@ pub fn assert_no_secret(world: &World, text: &str) {
     for secret in world.secret_values() {
         assert!(!text.contains(&secret), "a secret leaked into: {text}");
     }
+}
+
+/// A whole deep-link sign-in, as the user's browser and the app's deep-link handler do it.
+pub async fn sign_in_by_deep_link(accounts: &Accounts, provider: Provider) -> AccountsStatus {
+    let sign_in = accounts
+        .start_sign_in(provider, RedirectMode::DeepLink)
+        .await
+        .expect("start the sign-in");
+    let location = follow(&sign_in.authorize_url).await;
+    assert_eq!(
+        accounts.handle_callback(&location),
+        Ok(RouteOutcome::Accepted(provider))
+    );
+    sign_in.wait().await.expect("signed in")
+}
+
+/// Points the accounts' Strava settings (bases, client id; the secret in the keyring) at
+/// `strava`, as a user does in Accounts.
+pub async fn use_strava(accounts: &Accounts, strava: &FakeStrava) {
+    let client = strava.client();
+    accounts
+        .save_settings(SettingsUpdate {
+            strava_client_id: Some(client.id.to_string()),
+            strava_api_base: Some(strava.api_base()),
+            strava_oauth_base: Some(strava.oauth_base()),
+            ..SettingsUpdate::default()
+        })
+        .await
+        .expect("save the Strava settings");
+    accounts
+        .set_strava_client_secret(Secret::new(client.secret))
+        .await
+        .expect("keep the client secret");
+}
+
+/// Points the accounts' Map the Paths settings (base, client id) at `mtpw`.
+pub async fn use_mtpw(accounts: &Accounts, mtpw: &FakeMtpw) {
+    accounts
+        .save_settings(SettingsUpdate {
+            mtpw_base: Some(mtpw.base_url()),
+            mtpw_client_id: Some(mtpw.client_id()),
+            ..SettingsUpdate::default()
+        })
+        .await
+        .expect("save the Map the Paths settings");
+}
+
+/// An MTPW fake that accepts the app's deep link and auto-approves.
+pub fn mtpw_for_deep_links() -> MtpwConfig {
+    MtpwConfig {
+        auto_approve: true,
+        ..MtpwConfig::default()
+    }
+    .for_redirect_uri("mtp-strava-uploader://localhost/mtpw/callback")
 }

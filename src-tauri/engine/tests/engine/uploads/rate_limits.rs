@@ -139,7 +139,8 @@ async fn a_429_waits_for_the_next_window_of_the_clock_mtp_rate_limit_time_scale_
     // The app's settings from its environment: 15 minutes of rate-limit windows per real second.
     let from_env = PipelineConfig::from_vars(|name| {
         (name == "MTP_RATE_LIMIT_TIME_SCALE").then(|| "900".to_string())
-    });
+    })
+    .unwrap();
     let config = PipelineConfig {
         clock: from_env.clock,
         ..h.config.clone()

@@ -1,92 +1,94 @@
-//! `Uploads::open`: the API bases from the sign-in settings and the tokens from the
-//! accounts (secrets in memory here), refreshed through sign-in after a 401.
+//! `Uploads::open`: the API bases from the sign-in settings and the tokens from the accounts
+//! (signed in through the fakes, secrets in memory), refreshed through sign-in after a 401; a
+//! base changed in Accounts applies to the next job, and the old sign-in's tokens never go to
+//! the new server.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use mtp_engine::secrets::{MemorySecrets, Secret, SecretKey, Secrets};
-use mtp_engine::settings::EnvOverrides;
+use crate::support::sign_in::{mtpw_for_deep_links, sign_in_by_deep_link, use_mtpw, use_strava};
+use mtp_engine::secrets::MemorySecrets;
+use mtp_engine::settings::{EnvOverrides, Provider};
 use mtp_engine::uploads::{UploadState, Uploads};
 use mtp_engine::{Engine, EngineConfig};
-use mtp_testkit::fake::{FakeServices, FaultKind, FaultRule, ServicesConfig, StravaConfig};
+use mtp_services::mtpw::api::{MtpwClient, NewSequence};
+use mtp_testkit::fake::{
+    FakeServices, FakeStrava, FaultKind, FaultRule, ServicesConfig, StravaConfig,
+};
 use mtp_testkit::fixtures::{write_sequence, SequenceSpec};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_engine_uploader_uses_the_signed_in_accounts_and_refreshes_after_a_401() {
+/// Both fakes, an engine whose Accounts point at them (as a user sets them), signed in to both.
+async fn signed_in() -> (FakeServices, Arc<Engine>, tempfile::TempDir) {
     let services = FakeServices::start(ServicesConfig {
         strava: StravaConfig::for_tests(),
+        mtpw: mtpw_for_deep_links(),
         ..ServicesConfig::default()
     })
     .await
     .unwrap();
-    let client = services.strava.client();
-    let athlete = services.strava.athlete();
-    let issued = services
-        .strava
-        .issue_tokens(client.id, athlete.id, &["activity:write"]);
-    let mtpw_token = services.mtpw.issue_token(services.mtpw.user().id);
-
-    let secrets = Arc::new(MemorySecrets::new());
-    let entry = format!("{} {}", issued.expires_at, issued.access_token);
-    secrets
-        .set(SecretKey::StravaAccessToken, &Secret::new(entry))
-        .unwrap();
-    secrets
-        .set(
-            SecretKey::StravaRefreshToken,
-            &Secret::new(issued.refresh_token.clone()),
-        )
-        .unwrap();
-    secrets
-        .set(SecretKey::MtpwToken, &Secret::new(mtpw_token.clone()))
-        .unwrap();
-    let client_id = client.id.to_string();
-    let env = EnvOverrides::from_pairs(&[
-        ("MTP_STRAVA_API_BASE", &services.strava.api_base()),
-        ("MTP_STRAVA_OAUTH_BASE", &services.strava.oauth_base()),
-        ("MTP_STRAVA_CLIENT_ID", &client_id),
-        ("MTP_STRAVA_CLIENT_SECRET", &client.secret),
-        ("MTPW_BASE", &services.mtpw.base_url()),
-    ]);
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("home/MTP/sequences");
     let engine = Arc::new(
         Engine::open_with_secrets(
             EngineConfig {
                 data_dir: tmp.path().join("data"),
-                default_root: root.clone(),
+                default_root: tmp.path().join("home/MTP/sequences"),
             },
-            secrets,
-            env,
+            Arc::new(MemorySecrets::new()),
+            EnvOverrides::none(),
         )
         .unwrap(),
     );
+    let accounts = engine.accounts();
+    use_strava(accounts, &services.strava).await;
+    use_mtpw(accounts, &services.mtpw).await;
+    sign_in_by_deep_link(accounts, Provider::Strava).await;
+    let status = sign_in_by_deep_link(accounts, Provider::Mtpw).await;
+    assert!(
+        status.strava.connected && status.mtpw.connected,
+        "{status:?}"
+    );
+    (services, engine, tmp)
+}
 
-    let uploader = Uploads::open(engine.clone()).await.unwrap();
-    let mut spec = SequenceSpec::sample(0, 30);
-    let created = {
-        let mtpw = mtp_services::mtpw::api::MtpwClient::new(
-            reqwest::Client::new(),
-            &services.mtpw.base_url(),
-        );
-        let new = mtp_services::mtpw::api::NewSequence {
-            name: "Accounts ride".into(),
-            description: None,
-            transport_type: "Bicycle".into(),
-            tags: vec![],
-        };
-        mtpw.create_sequence(&mtpw_token, &new).await.unwrap()
+/// A sequence written into the library whose MTPW sequence exists on the fake; its id.
+async fn add_sequence(services: &FakeServices, root: &Path, i: usize) -> String {
+    let token = services.mtpw.issue_token(services.mtpw.user().id);
+    let mtpw = MtpwClient::new(reqwest::Client::new(), &services.mtpw.base_url());
+    let new = NewSequence {
+        name: format!("Accounts ride {i}"),
+        description: None,
+        transport_type: "Bicycle".into(),
+        tags: vec![],
     };
+    let created = mtpw.create_sequence(&token, &new).await.unwrap();
+    let mut spec = SequenceSpec::sample(i * 8, 30);
+    spec.seed += i as u64;
     spec.destination_mtp = Some(serde_json::json!(created));
-    let dir = write_sequence(&root, &spec).unwrap();
+    let dir: PathBuf = write_sequence(root, &spec).unwrap();
+    mtp_engine::files::sequence_id(&dir)
+}
+
+fn token_posts(strava: &FakeStrava) -> usize {
+    strava
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/oauth/token"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_uploader_uses_the_signed_in_accounts_and_refreshes_after_a_401() {
+    let (services, engine, tmp) = signed_in().await;
+    let uploader = Uploads::open(engine.clone()).await.unwrap();
+    let id = add_sequence(&services, &tmp.path().join("home/MTP/sequences"), 0).await;
     services.strava.add_fault(FaultRule::next(
         "POST /api/v3/uploads",
         FaultKind::Unauthorized,
         1,
     ));
+    let exchanges = token_posts(&services.strava);
 
-    uploader
-        .enqueue(&[mtp_engine::files::sequence_id(&dir)], false)
-        .unwrap();
+    uploader.enqueue(&[id], false).unwrap();
     let summary = uploader.run(Arc::new(|_| {})).await.unwrap();
     assert_eq!(
         summary.records[0].state,
@@ -94,11 +96,69 @@ async fn the_engine_uploader_uses_the_signed_in_accounts_and_refreshes_after_a_4
         "{:?}",
         summary.records[0].detail
     );
-    let refreshes = services
-        .strava
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/oauth/token"))
-        .count();
-    assert_eq!(refreshes, 1, "one refresh through sign-in after the 401");
+    assert_eq!(
+        token_posts(&services.strava) - exchanges,
+        1,
+        "one refresh through sign-in after the 401"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_strava_base_applies_to_the_next_job_and_gets_no_old_token() {
+    let (services, engine, tmp) = signed_in().await;
+    let root = tmp.path().join("home/MTP/sequences");
+    let uploader = Uploads::open(engine.clone()).await.unwrap();
+    let first = add_sequence(&services, &root, 0).await;
+    uploader.enqueue(&[first], false).unwrap();
+    let summary = uploader.run(Arc::new(|_| {})).await.unwrap();
+    assert_eq!(summary.records[0].state, UploadState::Done);
+
+    // Another Strava (another server, its own API application), set in Accounts while the
+    // uploader stays open.
+    let other = FakeStrava::start(StravaConfig::for_tests()).await.unwrap();
+    use_strava(engine.accounts(), &other).await;
+    let second = add_sequence(&services, &root, 1).await;
+    uploader.enqueue(&[second], false).unwrap();
+    let summary = uploader.run(Arc::new(|_| {})).await.unwrap();
+    let record = &summary.records[0];
+    assert_eq!(
+        record.state,
+        UploadState::NotSignedIn,
+        "{:?}",
+        record.detail
+    );
+    let detail = record.detail.clone().unwrap_or_default();
+    let host = |base: &str| {
+        let url = url::Url::parse(base).unwrap();
+        format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
+    };
+    assert!(
+        detail.contains(&format!(
+            "signed in to Strava on {}; sign in again for {}",
+            host(&services.strava.base_url()),
+            host(&other.base_url())
+        )),
+        "{detail}"
+    );
+    assert!(other.requests().is_empty(), "{:?}", other.requests());
+
+    // Signed in there, Retry uploads to the new server: no restart of the uploader.
+    sign_in_by_deep_link(engine.accounts(), Provider::Strava).await;
+    uploader.retry(record.id).unwrap();
+    let summary = uploader.run(Arc::new(|_| {})).await.unwrap();
+    assert_eq!(
+        summary.records[0].state,
+        UploadState::Done,
+        "{:?}",
+        summary.records[0].detail
+    );
+    let posted = |strava: &FakeStrava| {
+        strava
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == "/api/v3/uploads")
+            .count()
+    };
+    assert_eq!(posted(&other), 1);
+    assert_eq!(posted(&services.strava), 1, "the first upload only");
 }
