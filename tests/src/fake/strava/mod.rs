@@ -382,6 +382,10 @@ fn serve_api(
                 .ok_or(StravaError::InvalidToken)?;
             ok(resources::athlete_detailed(athlete))
         }
+        ApiRoute::ListAthleteActivities => {
+            require(&caller, &["activity:read", "activity:read_all"])?;
+            ok(state.list_activities(&caller, req)?)
+        }
         ApiRoute::CreateUpload => {
             require(&caller, &["activity:write"])?;
             let ctx = UploadContext {
