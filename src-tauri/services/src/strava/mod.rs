@@ -1,5 +1,7 @@
-//! The Strava client: sign-in (`auth`), the API core (`api`), uploads and the rate-limit budget (`limits`).
+//! The Strava client: sign-in (`auth`), the API core (`api`), uploads, the athlete's
+//! activities (`activities`) and the rate-limit budget (`limits`).
 
+pub mod activities;
 pub mod api;
 pub mod auth;
 pub mod limits;
