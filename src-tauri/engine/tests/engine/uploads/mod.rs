@@ -1,5 +1,7 @@
-//! The upload pipeline and queue: steps, retries, rate limits, control, real accounts.
+//! The upload pipeline and queue: steps, retries, the lookup of a lost answer, rate limits,
+//! control, real accounts.
 
+mod lookup;
 mod pipeline;
 mod queue;
 mod rate_limits;
