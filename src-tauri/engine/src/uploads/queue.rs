@@ -71,7 +71,8 @@ impl Uploads {
         ));
         let pace = PollPace::new(config.timings.poll_first, config.timings.poll_max);
         Ok(Self {
-            strava: StravaClient::new(http.clone(), &config.strava_api_base, budget),
+            strava: StravaClient::new(http.clone(), &config.strava_api_base, budget)
+                .with_timeouts(config.timings.http),
             mtpw: MtpwClient::new(http, &config.mtpw_base),
             engine,
             config,

@@ -1,5 +1,6 @@
 //! The Strava API client core: base URL, bearer requests through the rate-limit budget, typed errors.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -125,12 +126,19 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
-/// Timeouts of every request.
-#[derive(Debug, Clone, Copy)]
+/// Timeouts of every request. The upload POST's body is bounded by a pace, not by a time:
+/// a slow uplink may take minutes to send a file (`upload_pace.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HttpTimeouts {
+    /// Opening a connection.
     pub connect: Duration,
-    /// The whole request, upload included.
+    /// Waiting for an answer: the whole of a request with a small body; for the upload POST,
+    /// counted from the moment its last byte was sent.
     pub request: Duration,
+    /// The upload POST's body must go out at least this fast (bytes a second)...
+    pub upload_min_bytes_per_sec: u64,
+    /// ...once this first allowance is used up (slow start, an uplink busy with other things).
+    pub upload_grace: Duration,
 }
 
 impl Default for HttpTimeouts {
@@ -138,11 +146,14 @@ impl Default for HttpTimeouts {
         Self {
             connect: Duration::from_secs(15),
             request: Duration::from_secs(120),
+            upload_min_bytes_per_sec: 8 * 1024,
+            upload_grace: Duration::from_secs(15),
         }
     }
 }
 
-/// Builds the HTTP client both API clients use.
+/// Builds the HTTP client both API clients use: `timeouts.request` bounds every request the
+/// upload POST does not override.
 pub fn http_client(timeouts: HttpTimeouts) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
@@ -158,16 +169,31 @@ pub struct StravaClient {
     http: reqwest::Client,
     base: String,
     budget: Arc<Budget>,
+    timeouts: HttpTimeouts,
 }
 
 impl StravaClient {
     /// `api_base` like `https://www.strava.com/api/v3` (configurable: tests use the fake).
+    /// The upload POST keeps the default [`HttpTimeouts`] unless [`StravaClient::with_timeouts`].
     pub fn new(http: reqwest::Client, api_base: &str, budget: Arc<Budget>) -> Self {
         Self {
             http,
             base: api_base.trim_end_matches('/').to_string(),
             budget,
+            timeouts: HttpTimeouts::default(),
         }
+    }
+
+    /// The timeouts the upload POST applies itself (pace of the body, answer after it); give
+    /// the ones `http` was built with.
+    pub fn with_timeouts(mut self, timeouts: HttpTimeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The timeouts the upload POST applies.
+    pub fn timeouts(&self) -> HttpTimeouts {
+        self.timeouts
     }
 
     /// The shared budget.
@@ -188,14 +214,30 @@ impl StravaClient {
         kind: RequestKind,
         request: RequestBuilder,
     ) -> Result<Reply, StravaError> {
+        self.send_watched(kind, request, std::future::pending())
+            .await
+    }
+
+    /// [`StravaClient::send`], given up with `watch`'s error if it ends first (the upload
+    /// POST's pace and answer timeouts).
+    pub async fn send_watched(
+        &self,
+        kind: RequestKind,
+        request: RequestBuilder,
+        watch: impl Future<Output = StravaError>,
+    ) -> Result<Reply, StravaError> {
         let reservation = self.budget.reserve(kind).await;
-        let result = request.send().await;
+        let mut watch = std::pin::pin!(watch);
+        let result = tokio::select! {
+            result = request.send() => result.map_err(|err| network_error(&err)),
+            err = &mut watch => Err(err),
+        };
         let response = match result {
             Ok(response) => response,
             Err(err) => {
                 self.budget
                     .observe(reservation, &RateLimitHeaders::default());
-                return Err(network_error(&err));
+                return Err(err);
             }
         };
         self.budget.observe(
@@ -205,7 +247,10 @@ impl StravaClient {
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             self.budget.exhausted(reservation);
         }
-        read_reply(response).await
+        tokio::select! {
+            reply = read_reply(response) => reply,
+            err = &mut watch => Err(err),
+        }
     }
 }
 
