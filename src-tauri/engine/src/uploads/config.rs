@@ -70,7 +70,7 @@ impl Default for Timings {
             poll_first: Duration::from_secs(2),
             poll_max: Duration::from_secs(30),
             poll_give_up: Duration::from_secs(600),
-            lookup_settle: Duration::from_secs(10),
+            lookup_settle: Duration::from_secs(15),
             boundary_margin_secs: 5.0,
             http: HttpTimeouts::default(),
         }
