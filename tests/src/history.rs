@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use mtp_engine::secrets::MemorySecrets;
 use mtp_engine::settings::EnvOverrides;
-use mtp_engine::uploads::{record_past_upload, PastAttempt, PastUpload, UploadState, UploadStep};
+use mtp_engine::uploads::{record_past_uploads, PastAttempt, PastUpload, UploadState, UploadStep};
 use mtp_engine::{Engine, EngineConfig, EngineError};
 
 const PLACES: &[&str] = &[
@@ -37,8 +37,10 @@ pub fn write_history(data_dir: &Path, count: usize) -> Result<usize, EngineError
         Arc::new(MemorySecrets::default()),
         EnvOverrides::none(),
     )?;
-    for number in 1..=count {
-        record_past_upload(&engine, &past_upload(number))?;
+    let numbers: Vec<usize> = (1..=count).collect();
+    for chunk in numbers.chunks(2_000) {
+        let uploads: Vec<PastUpload> = chunk.iter().map(|n| past_upload(*n)).collect();
+        record_past_uploads(&engine, &uploads)?;
     }
     Ok(count)
 }

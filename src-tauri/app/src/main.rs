@@ -37,6 +37,7 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .manage(engine)
         .manage(uploads::UploadsState::default())
+        .manage(events::EventChannel::default())
         .invoke_handler(commands::command_handlers![
             commands::scan_library,
             commands::add_paths,
@@ -50,6 +51,7 @@ fn main() {
             accounts::cancel_sign_in,
             accounts::disconnect,
             diagnostics::copy_diagnostics,
+            events::subscribe_events,
             commands::upload_sequences,
             commands::upload_queue,
             commands::pause_uploads,

@@ -39,8 +39,11 @@ impl TokenSource for CliTokens {
         }
     }
 
-    fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
-        self.accounts.refresh_strava_token()
+    fn refresh_strava_token<'a>(
+        &'a self,
+        refused: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        self.accounts.refresh_strava_token(refused)
     }
 
     fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {

@@ -139,6 +139,14 @@ fn printer() -> EventSink {
             UploadEvent::PausedUntil { until } => {
                 println!("Strava rate limit: paused until {until}");
             }
+            UploadEvent::WaitingForOtherRun {
+                holder: Some(holder),
+            } => {
+                println!(
+                    "Waiting: {holder} is uploading from this data folder; this run starts when it ends (Ctrl+C to stop waiting)"
+                );
+            }
+            UploadEvent::WaitingForOtherRun { holder: None } => {}
         }
     })
 }

@@ -184,6 +184,39 @@ async fn upload_all_pending_then_list_and_history_show_them_done() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_at_once_take_turns_and_send_each_sequence_once() {
+    let world = World::start(StravaConfig::for_tests()).await;
+    world.add_sequences(6).await;
+    let first = world.cli(&["upload", "--all-pending"]).output();
+    let second = world.cli(&["upload", "--all-pending"]).output();
+    let (first, second) = tokio::join!(first, second);
+    let outputs: Vec<(Option<i32>, String)> = [first.unwrap(), second.unwrap()]
+        .into_iter()
+        .map(|o| {
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            (o.status.code(), text)
+        })
+        .collect();
+    for (code, out) in &outputs {
+        assert_eq!(*code, Some(0), "{out}");
+    }
+    assert!(
+        outputs
+            .iter()
+            .any(|(_, out)| out.contains("Waiting: the command-line uploader (process")),
+        "one run waited for the other: {outputs:?}"
+    );
+    assert_eq!(uploads_posted(&world), 6, "{outputs:?}");
+    assert_eq!(world.live_activities().len(), 6);
+    let history = world.history().await;
+    assert_eq!(history["total"], 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upload_of_one_folder_exits_non_zero_when_it_fails() {
     let world = World::start(StravaConfig::for_tests()).await;
     let dirs = world.add_sequences(2).await;

@@ -52,8 +52,12 @@ pub enum TokenError {
 pub trait TokenSource: Send + Sync {
     /// A Strava access token with `activity:write` (refreshed first when it is about to expire).
     fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
-    /// Called once after a 401: refresh now and return the new access token.
-    fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
+    /// Called once after Strava answered 401 to `refused`: a newer token (another process may
+    /// have refreshed meanwhile), else refresh now and return the new one.
+    fn refresh_strava_token<'a>(
+        &'a self,
+        refused: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
     /// The MTPW bearer token.
     fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>>;
 }

@@ -72,6 +72,7 @@ impl AuthError {
     pub fn code(&self) -> &'static str {
         match self {
             AuthError::Secrets(SecretsError::Unavailable { .. }) => "keyring_unavailable",
+            AuthError::Secrets(SecretsError::Locked { .. }) => "keyring_locked",
             AuthError::Secrets(_) => "keyring_failed",
             AuthError::Settings(_) => "invalid_setting",
             AuthError::Callback(CallbackError::Cancelled { .. }) => "sign_in_cancelled",
@@ -130,7 +131,9 @@ impl AuthError {
     /// The code the UI branches on (the finer reason, for tests and logs, is [`AuthError::code`]).
     pub fn error_code(&self) -> ErrorCode {
         match self {
-            AuthError::Secrets(SecretsError::Unavailable { .. }) => ErrorCode::KeyringUnavailable,
+            AuthError::Secrets(SecretsError::Unavailable { .. } | SecretsError::Locked { .. }) => {
+                ErrorCode::KeyringUnavailable
+            }
             AuthError::Secrets(_) | AuthError::Task { .. } => ErrorCode::Internal,
             AuthError::Settings(SettingsError::Store { .. }) => ErrorCode::Store,
             AuthError::Settings(_)

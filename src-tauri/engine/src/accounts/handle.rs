@@ -1,7 +1,7 @@
 //! The [`Accounts`] handle: what it holds (secrets, settings, the HTTP client, pending sign-ins,
 //! the token lock), how it is made, and its settings and keyring calls, each off the main thread.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +13,13 @@ use crate::settings::{
 use crate::store::SettingsTable;
 use mtp_services::oauth::{PendingSignIns, SIGN_IN_TIMEOUT};
 
+/// A keyring call that takes longer counts as a locked keyring (long enough to type the
+/// password into the unlock prompt the keyring may show).
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The cross-process lock around Strava token refreshes, in the data folder.
+pub const TOKEN_LOCK_FILE: &str = "tokens.lock";
+
 /// What [`Accounts`] is made of: where secrets and settings live and the environment overrides.
 pub struct AccountsParts {
     pub secrets: Arc<dyn Secrets>,
@@ -20,6 +27,10 @@ pub struct AccountsParts {
     pub env: EnvOverrides,
     /// How long a sign-in waits for its callback (10 minutes in the app).
     pub sign_in_timeout: Duration,
+    /// Where the cross-process token lock lives (none: this process only).
+    pub data_dir: Option<PathBuf>,
+    /// How long a keyring call may take before it reports a locked keyring.
+    pub keyring_timeout: Duration,
 }
 
 impl AccountsParts {
@@ -30,6 +41,8 @@ impl AccountsParts {
             settings: Arc::new(crate::settings::MemorySettings::new()),
             env,
             sign_in_timeout: SIGN_IN_TIMEOUT,
+            data_dir: None,
+            keyring_timeout: KEYRING_TIMEOUT,
         }
     }
 }
@@ -42,6 +55,10 @@ pub(super) struct Inner {
     pub(super) pending: Arc<PendingSignIns>,
     /// Held while Strava tokens are refreshed or replaced, so a rotation is never lost.
     pub(super) token_lock: tokio::sync::Mutex<()>,
+    /// The same across processes: `tokens.lock` in the data folder (none in memory).
+    pub(super) token_lock_file: Option<PathBuf>,
+    /// How long a keyring call may take before it counts as locked.
+    pub(super) keyring_timeout: Duration,
 }
 
 /// Sign-in, accounts status and the token source. Cheap to clone; `Send + Sync`.
@@ -72,6 +89,8 @@ impl Accounts {
                 http,
                 pending: Arc::new(PendingSignIns::new(parts.sign_in_timeout)),
                 token_lock: tokio::sync::Mutex::new(()),
+                token_lock_file: parts.data_dir.map(|dir| dir.join(TOKEN_LOCK_FILE)),
+                keyring_timeout: parts.keyring_timeout,
             }),
         }
     }
@@ -87,6 +106,8 @@ impl Accounts {
             settings: Arc::new(SettingsTable::open(data_dir)?),
             env,
             sign_in_timeout: SIGN_IN_TIMEOUT,
+            data_dir: Some(data_dir.to_path_buf()),
+            keyring_timeout: KEYRING_TIMEOUT,
         }))
     }
 
@@ -94,7 +115,7 @@ impl Accounts {
     /// "No keyring available (is a Secret Service running?): …"; there is no fallback.
     pub async fn check_keyring(&self) -> Result<(), AuthError> {
         let secrets = self.inner.secrets.clone();
-        blocking(move || secrets.check_available()).await
+        self.blocking(move || secrets.check_available()).await
     }
 
     /// The settings in effect, saying which come from the environment.
@@ -156,29 +177,38 @@ impl Accounts {
 
     pub(super) async fn secret(&self, key: SecretKey) -> Result<Option<Secret>, AuthError> {
         let secrets = self.inner.secrets.clone();
-        blocking(move || secrets.get(key)).await
+        self.blocking(move || secrets.get(key)).await
     }
 
     pub(super) async fn set_secret(&self, key: SecretKey, value: Secret) -> Result<(), AuthError> {
         let secrets = self.inner.secrets.clone();
-        blocking(move || secrets.set(key, &value)).await
+        self.blocking(move || secrets.set(key, &value)).await
     }
 
     pub(super) async fn delete_secret(&self, key: SecretKey) -> Result<(), AuthError> {
         let secrets = self.inner.secrets.clone();
-        blocking(move || secrets.delete(key)).await
+        self.blocking(move || secrets.delete(key)).await
     }
-}
 
-/// Runs a secret-store call on a blocking thread.
-async fn blocking<T: Send + 'static>(
-    call: impl FnOnce() -> Result<T, SecretsError> + Send + 'static,
-) -> Result<T, AuthError> {
-    match tokio::task::spawn_blocking(call).await {
-        Ok(result) => result.map_err(AuthError::from),
-        Err(e) => Err(AuthError::Task {
-            reason: e.to_string(),
-        }),
+    /// A keyring call off the async threads, given up after the keyring timeout: a locked
+    /// keyring (its unlock prompt unanswered) must not hold every upload behind the token lock.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        call: impl FnOnce() -> Result<T, SecretsError> + Send + 'static,
+    ) -> Result<T, AuthError> {
+        let limit = self.inner.keyring_timeout;
+        match tokio::time::timeout(limit, tokio::task::spawn_blocking(call)).await {
+            Ok(Ok(result)) => result.map_err(AuthError::from),
+            Ok(Err(e)) => Err(AuthError::Task {
+                reason: e.to_string(),
+            }),
+            Err(_) => {
+                log::warn!(waited_secs = limit.as_secs(); "the keyring did not answer");
+                Err(AuthError::Secrets(SecretsError::Locked {
+                    waited_secs: limit.as_secs(),
+                }))
+            }
+        }
     }
 }
 
@@ -190,6 +220,50 @@ mod tests {
     use crate::settings::{Provider, RedirectMode};
 
     fn assert_send<T: Send>(_: &T) {}
+
+    /// A keyring whose every call hangs (a locked keyring with its unlock prompt unanswered).
+    struct Stalled;
+    impl Secrets for Stalled {
+        fn check_available(&self) -> Result<(), SecretsError> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        }
+        fn get(&self, _: SecretKey) -> Result<Option<Secret>, SecretsError> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(None)
+        }
+        fn set(&self, _: SecretKey, _: &Secret) -> Result<(), SecretsError> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        }
+        fn delete(&self, _: SecretKey) -> Result<(), SecretsError> {
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_keyring_that_does_not_answer_is_reported_locked_in_time() {
+        let mut parts = AccountsParts::in_memory(Arc::new(Stalled), EnvOverrides::default());
+        parts.keyring_timeout = Duration::from_millis(200);
+        let accounts = Accounts::new(parts);
+        let started = std::time::Instant::now();
+        let error = accounts.strava_access_token().await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(error, AuthError::Secrets(SecretsError::Locked { .. })),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("keyring is locked"), "{error}");
+        assert_eq!(
+            error.error_code(),
+            crate::error::ErrorCode::KeyringUnavailable
+        );
+    }
 
     /// Tauri's async commands need `Send` futures: every public async method must give one.
     #[test]
@@ -207,7 +281,8 @@ mod tests {
         assert_send(&accounts.status());
         assert_send(&accounts.disconnect(Provider::Strava));
         assert_send(&accounts.strava_access_token());
-        assert_send(&accounts.strava_token_after_unauthorized());
+        let refused = crate::tokens::AccessToken::new("refused");
+        assert_send(&accounts.strava_token_after_unauthorized(&refused));
         assert_send(&accounts.mtpw_token());
         fn wait_is_send(sign_in: SignIn) {
             assert_send(&sign_in.open_browser());

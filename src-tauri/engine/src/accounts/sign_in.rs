@@ -211,6 +211,7 @@ impl Accounts {
     async fn finish_strava(&self, code: Secret, scopes: Vec<String>) -> Result<(), AuthError> {
         let app = self.strava_app().await?;
         let _tokens = self.inner.token_lock.lock().await;
+        let _across = self.cross_process_token_lock().await?;
         let grant = strava::exchange_code(&self.inner.http, &app, &code).await?;
         let athlete = match grant.athlete.clone() {
             Some(athlete) => athlete,

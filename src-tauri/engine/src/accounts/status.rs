@@ -135,6 +135,7 @@ impl Accounts {
 
     async fn disconnect_strava(&self) -> Result<DisconnectOutcome, AuthError> {
         let _tokens = self.inner.token_lock.lock().await;
+        let _across = self.cross_process_token_lock().await?;
         let remote = self.revoke_strava().await;
         // Deleted even when the network failed: the user asked to be signed out here.
         self.forget_strava().await?;

@@ -1,10 +1,13 @@
 //! The token source of the upload pipeline: Strava access tokens (refreshed when less than an
 //! hour is left, and once after a 401) and the Map the Paths token.
 
+use std::time::Duration;
+
 use futures_util::future::BoxFuture;
 
 use super::error::AuthError;
 use super::handle::Accounts;
+use crate::os::file_lock::FileLock;
 use crate::secrets::{Secret, SecretKey};
 use crate::settings::Provider;
 use crate::tokens::{AccessToken, TokenError, TokenSource};
@@ -12,6 +15,9 @@ use mtp_services::strava::auth::{self as strava, now_epoch, TokenGrant};
 
 /// Refresh when less than this is left (Strava hands out a new token only then).
 pub const REFRESH_MARGIN_SECS: i64 = 3_600;
+
+/// A token another process stored is used while it has at least this long left.
+const STILL_VALID_SECS: i64 = 60;
 
 /// The access-token entry: `<expires_at> <token>`.
 fn encode_access(grant: &TokenGrant) -> Secret {
@@ -32,20 +38,60 @@ impl Accounts {
     /// refresh token first) when less is left.
     pub async fn strava_access_token(&self) -> Result<AccessToken, AuthError> {
         let _tokens = self.inner.token_lock.lock().await;
-        let stored = self.secret(SecretKey::StravaAccessToken).await?;
-        if let Some((expires_at, token)) = stored.as_ref().and_then(decode_access) {
-            if expires_at - now_epoch() > REFRESH_MARGIN_SECS {
-                return Ok(AccessToken::from(token));
+        if let Some(token) = self.stored_access(REFRESH_MARGIN_SECS).await? {
+            return Ok(token);
+        }
+        // Another process (the app, the CLI) may be refreshing: wait for it, then look again.
+        let _across = self.cross_process_token_lock().await?;
+        if let Some(token) = self.stored_access(REFRESH_MARGIN_SECS).await? {
+            return Ok(token);
+        }
+        self.refresh_strava().await
+    }
+
+    /// After an API call answered 401 to `refused`: the stored token if another process has
+    /// replaced it meanwhile, else refresh once and return the token to retry with. If the
+    /// retry is refused too, the sign-in is no longer valid.
+    pub async fn strava_token_after_unauthorized(
+        &self,
+        refused: &AccessToken,
+    ) -> Result<AccessToken, AuthError> {
+        let _tokens = self.inner.token_lock.lock().await;
+        let _across = self.cross_process_token_lock().await?;
+        if let Some(token) = self.stored_access(STILL_VALID_SECS).await? {
+            if token != *refused {
+                log::info!("another process refreshed the Strava token; using its token");
+                return Ok(token);
             }
         }
         self.refresh_strava().await
     }
 
-    /// After an API call answered 401: refresh once and return the token to retry with. If the
-    /// retry is refused too, the sign-in is no longer valid.
-    pub async fn strava_token_after_unauthorized(&self) -> Result<AccessToken, AuthError> {
-        let _tokens = self.inner.token_lock.lock().await;
-        self.refresh_strava().await
+    /// The stored access token when it has more than `min_left` seconds left.
+    async fn stored_access(&self, min_left: i64) -> Result<Option<AccessToken>, AuthError> {
+        let stored = self.secret(SecretKey::StravaAccessToken).await?;
+        Ok(stored
+            .as_ref()
+            .and_then(decode_access)
+            .filter(|(expires_at, _)| expires_at - now_epoch() > min_left)
+            .map(|(_, token)| AccessToken::from(token)))
+    }
+
+    /// The data folder's `tokens.lock`, held around read, refresh and store of the Strava
+    /// tokens, so two processes never spend one refresh token (Strava rotates it). None for
+    /// accounts without a data folder (tests in memory).
+    pub(super) async fn cross_process_token_lock(&self) -> Result<Option<FileLock>, AuthError> {
+        let Some(path) = &self.inner.token_lock_file else {
+            return Ok(None);
+        };
+        FileLock::acquire(path, Duration::from_millis(50), |holder| {
+            log::debug!(holder = holder.as_str(); "waiting for another process's token refresh")
+        })
+        .await
+        .map(Some)
+        .map_err(|e| AuthError::Task {
+            reason: format!("cannot use {}: {e}", path.display()),
+        })
     }
 
     /// The Map the Paths token.
@@ -78,9 +124,19 @@ impl Accounts {
                 Ok(AccessToken::from(grant.access_token))
             }
             Err(strava::StravaAuthError::SignedOut) => {
-                log::warn!("Strava refused the refresh token: signed out of Strava");
-                self.forget_strava().await?;
-                Err(AuthError::StravaSignedOut)
+                // Forget only the refused tokens: a sign-in or another process may have stored
+                // new ones while this refresh was on its way.
+                let now = self.secret(SecretKey::StravaRefreshToken).await?;
+                if now.as_ref() == Some(&refresh_token) {
+                    log::warn!("Strava refused the refresh token: signed out of Strava");
+                    self.forget_strava().await?;
+                    return Err(AuthError::StravaSignedOut);
+                }
+                log::warn!("Strava refused an old refresh token; the newer one is kept");
+                match self.stored_access(STILL_VALID_SECS).await? {
+                    Some(token) => Ok(token),
+                    None => Err(AuthError::StravaSignedOut),
+                }
             }
             Err(other) => {
                 log::warn!("the Strava token refresh failed: {other}");
@@ -135,9 +191,12 @@ impl TokenSource for Accounts {
         })
     }
 
-    fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn refresh_strava_token<'a>(
+        &'a self,
+        refused: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(async move {
-            let token = self.strava_token_after_unauthorized().await;
+            let token = self.strava_token_after_unauthorized(refused).await;
             token.map_err(|e| token_error("Strava", e))
         })
     }

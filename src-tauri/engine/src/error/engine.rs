@@ -32,6 +32,11 @@ pub enum EngineError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot use the upload queue's lock file {}: {source}", path.display())]
+    RunLock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the app's database is busy after an earlier failure; restart the app")]
     StorePoisoned,
     #[error("‘{path}’ is the default library folder and cannot be removed")]

@@ -78,7 +78,7 @@ impl EngineError {
             EngineError::Store { .. } | EngineError::StorePoisoned => ErrorCode::Store,
             EngineError::StoreTooNew { .. } => ErrorCode::StoreTooNew,
             EngineError::StoreCorrupt { .. } => ErrorCode::StoreCorrupt,
-            EngineError::SetAside { .. } => ErrorCode::DataFolder,
+            EngineError::SetAside { .. } | EngineError::RunLock { .. } => ErrorCode::DataFolder,
             EngineError::DefaultRootIsPermanent { .. } => ErrorCode::DefaultRootIsPermanent,
             EngineError::UnknownRoot { .. } => ErrorCode::UnknownRoot,
             EngineError::UnknownSequence { .. } => ErrorCode::UnknownSequence,

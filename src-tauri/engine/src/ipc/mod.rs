@@ -22,8 +22,8 @@ use crate::uploads::{
 use compact_list::LibraryList;
 pub use model::{
     AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, LinkMtpwArgs, ProviderArgs,
-    RemoveRootArgs, SequenceDetailArgs, SignInFailed, SignInStarted, UploadArgs,
-    UploadSequencesArgs, UploadTargetArgs,
+    RemoveRootArgs, SequenceDetailArgs, SignInFailed, SignInStarted, SubscribeEventsArgs,
+    UploadArgs, UploadSequencesArgs, UploadTargetArgs,
 };
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
@@ -161,6 +161,9 @@ commands! {
     /// "Copy diagnostics": versions, settings (no secret), queue counts, the last log lines,
     /// put on the clipboard by the app where it can.
     COPY_DIAGNOSTICS = "copy_diagnostics": () => DiagnosticsCopy;
+    /// Hands the shell the UI's channel for every event below (the one way they reach the
+    /// window; a new page's channel replaces the last one).
+    SUBSCRIBE_EVENTS = "subscribe_events": SubscribeEventsArgs => ();
 }
 
 events! {

@@ -126,3 +126,14 @@ pub struct DiagnosticsCopy {
     pub text: String,
     pub copied: bool,
 }
+
+/// Arguments of [`SUBSCRIBE_EVENTS`]: the UI's channel (a Tauri `Channel`, sent as its id) that
+/// every declared event is delivered through, as `{ event, payload }`. The window may not
+/// listen to app-wide events at all: the deep-link plugin broadcasts each callback URL, with its
+/// code or token, to every listener.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscribeEventsArgs {
+    #[ts(type = "{ toJSON(): string }")]
+    pub channel: String,
+}

@@ -46,6 +46,8 @@ impl SecretKey {
 pub enum SecretsError {
     #[error("No keyring available (is a Secret Service running?): {reason}")]
     Unavailable { reason: String },
+    #[error("the keyring is locked or not answering (no answer in {waited_secs} s): unlock your login keyring, then try again")]
+    Locked { waited_secs: u64 },
     #[error("the keyring refused to {action} {}: {reason}", key.describe())]
     Failed {
         key: SecretKey,

@@ -22,6 +22,22 @@ impl Store {
         self.conn.lock().map_err(|_| EngineError::StorePoisoned)
     }
 
+    /// Runs `writes` (calls of this store's own methods) in one transaction: one sync for all of
+    /// them instead of one per commit. Statements other threads send meanwhile join it, so this
+    /// is only for tools that write alone (the history writer of the test kit).
+    pub(crate) fn in_one_transaction<T>(
+        &self,
+        writes: impl FnOnce() -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.conn()?
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.fail(e))?;
+        let result = writes();
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.conn()?.execute_batch(end).map_err(|e| self.fail(e))?;
+        result
+    }
+
     pub(crate) fn fail(&self, source: rusqlite::Error) -> EngineError {
         EngineError::Store {
             path: self.path.clone(),

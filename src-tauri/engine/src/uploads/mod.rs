@@ -24,6 +24,7 @@ mod queue;
 mod records;
 mod retry;
 mod run;
+pub mod run_lock;
 mod snapshot;
 mod steps;
 
@@ -33,7 +34,7 @@ pub use batch_end::{batch_end_notice, BatchCounts, BatchEndNotice};
 pub use config::{MtpwStravaValue, PipelineConfig, Timings};
 pub use links::{link_url, LinkTarget};
 pub use model::*;
-pub use past_uploads::{record_past_upload, PastAttempt, PastUpload};
+pub use past_uploads::{record_past_upload, record_past_uploads, PastAttempt, PastUpload};
 pub use queue::{EventSink, QueueListener, Uploads};
 pub use retry::MAX_ATTEMPTS;
 

@@ -296,6 +296,10 @@ pub enum UploadEvent {
     /// The queue waits for Strava's rate-limit window: nothing is sent until `until` (RFC 3339, UTC).
     #[serde(rename_all = "camelCase")]
     PausedUntil { until: String },
+    /// Another process (the app or the CLI) works this data folder's queue: this run waits for
+    /// it (`holder` names it), or no longer waits (`null`).
+    #[serde(rename_all = "camelCase")]
+    WaitingForOtherRun { holder: Option<String> },
 }
 
 /// What a run of the queue ended with.
@@ -363,6 +367,8 @@ pub struct QueueSnapshot {
     pub paused: bool,
     /// Strava's rate limit holds every request until then (RFC 3339, UTC).
     pub paused_until: Option<String>,
+    /// Another process works the queue and this one waits for it: who (the app, the CLI).
+    pub waiting_for: Option<String>,
     /// Why the last run stopped early (the store could not be used), for the user.
     pub error: Option<UserError>,
 }

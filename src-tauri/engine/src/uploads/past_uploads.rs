@@ -31,6 +31,21 @@ pub struct PastAttempt {
     pub error: Option<String>,
 }
 
+/// Records past uploads in `engine`'s history, in one transaction (a long history is written
+/// in seconds, not one sync per row), oldest first; returns their ids. Only for tools that
+/// write the store alone.
+pub fn record_past_uploads(
+    engine: &Engine,
+    uploads: &[PastUpload],
+) -> Result<Vec<i64>, EngineError> {
+    engine.store.in_one_transaction(|| {
+        uploads
+            .iter()
+            .map(|u| record_past_upload(engine, u))
+            .collect()
+    })
+}
+
 /// Records a past upload in `engine`'s history (the newest so far) and returns its id.
 pub fn record_past_upload(engine: &Engine, upload: &PastUpload) -> Result<i64, EngineError> {
     let store = &engine.store;

@@ -57,7 +57,7 @@ impl ProgressBook {
                     error: error.clone(),
                 });
             }
-            UploadEvent::PausedUntil { .. } => {}
+            UploadEvent::PausedUntil { .. } | UploadEvent::WaitingForOtherRun { .. } => {}
         }
     }
 

@@ -50,6 +50,7 @@ pub(super) struct QueueState {
     pub(super) again: bool,
     pub(super) paused: bool,
     pub(super) paused_until: Option<String>,
+    pub(super) waiting_for: Option<String>,
     pub(super) error: Option<UserError>,
     pub(super) batch: Vec<i64>,
     pub(super) progress: ProgressBook,

@@ -135,12 +135,13 @@ impl Store {
         Ok(true)
     }
 
-    /// Creates a queued record.
+    /// Creates a queued record; when another process (the app, the CLI) has just queued the same
+    /// upload, answers that record instead (one record per upload key, whoever queued first).
     pub fn insert_upload(&self, new: &NewUploadRecord<'_>) -> Result<i64, EngineError> {
         let conn = self.conn()?;
         let now = now_ms();
         conn.execute(
-            "INSERT INTO uploads (upload_key, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, sport_type, created_at, updated_at)
+            "INSERT OR IGNORE INTO uploads (upload_key, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, sport_type, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![
                 new.key,
@@ -155,7 +156,12 @@ impl Store {
             ],
         )
         .map_err(|e| self.fail(e))?;
-        Ok(conn.last_insert_rowid())
+        conn.query_row(
+            "SELECT id FROM uploads WHERE upload_key = ?1",
+            params![new.key],
+            |row| row.get(0),
+        )
+        .map_err(|e| self.fail(e))
     }
 
     /// Writes the record's state, detail, ids, names, folder and MTPW UUID (committed at once).
@@ -404,13 +410,18 @@ mod tests {
     }
 
     #[test]
-    fn records_and_attempts_round_trip_and_the_key_is_unique() {
+    fn records_and_attempts_round_trip_and_one_record_per_key() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let id = store
             .insert_upload(&new_record("k1", "Coast Ride"))
             .unwrap();
-        assert!(store.insert_upload(&new_record("k1", "Other")).is_err());
+        // Queued again (by another process at the same moment): the first record answers.
+        assert_eq!(store.insert_upload(&new_record("k1", "Other")).unwrap(), id);
+        assert_eq!(
+            store.upload(id).unwrap().unwrap().sequence_name,
+            "Coast Ride"
+        );
         let mut record = store.upload_by_key("k1").unwrap().unwrap();
         assert_eq!(record.state, UploadState::Queued);
         record.state = UploadState::Done;

@@ -215,7 +215,7 @@ impl Tries<'_> {
                     token = self
                         .up
                         .tokens
-                        .refresh_strava_token()
+                        .refresh_strava_token(&token)
                         .await
                         .map_err(|e| StepFailure::NotSignedIn(e.to_string()))?;
                     refreshed = true;

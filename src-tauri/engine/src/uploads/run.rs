@@ -13,6 +13,7 @@ use super::model::{RunSummary, UploadEvent, UploadRecord, UploadState};
 use super::progress::ends_a_rate_limit_pause;
 use super::queue::{Background, EventSink, QueueListener, Uploads};
 use super::records::rfc3339_ms;
+use super::run_lock;
 use crate::error::EngineError;
 
 impl Uploads {
@@ -50,7 +51,20 @@ impl Uploads {
                     until: rfc3339_ms(until * 1000),
                 })
             })));
-        let result = self.run_until_empty(events).await;
+        let waiting = events.clone();
+        let lock = run_lock::acquire(&self.engine.config().data_dir, |holder| {
+            waiting(UploadEvent::WaitingForOtherRun {
+                holder: Some(holder),
+            })
+        })
+        .await;
+        let result = match lock {
+            Ok(_lock) => {
+                events(UploadEvent::WaitingForOtherRun { holder: None });
+                self.run_until_empty(events).await
+            }
+            Err(error) => Err(error),
+        };
         self.strava.budget().set_pause_listener(None);
         result
     }
@@ -159,6 +173,7 @@ impl Uploads {
             state.running = false;
             state.again = false;
             state.paused_until = None;
+            state.waiting_for = None;
             break;
         }
         let Some(background) = self.background.get() else {
@@ -176,6 +191,7 @@ impl Uploads {
             state.progress.apply(&event);
             match &event {
                 UploadEvent::PausedUntil { until } => state.paused_until = Some(until.clone()),
+                UploadEvent::WaitingForOtherRun { holder } => state.waiting_for = holder.clone(),
                 UploadEvent::State { state: now, .. } if ends_a_rate_limit_pause(*now) => {
                     state.paused_until = None
                 }

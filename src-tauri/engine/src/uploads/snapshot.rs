@@ -7,13 +7,14 @@ use crate::error::EngineError;
 impl Uploads {
     /// The batch with each row's stored record and live progress.
     pub fn snapshot(&self) -> Result<QueueSnapshot, EngineError> {
-        let (ids, running, paused, paused_until, error) = {
+        let (ids, running, paused, paused_until, waiting_for, error) = {
             let state = self.lock();
             (
                 state.batch.clone(),
                 state.running,
                 state.paused,
                 state.paused_until.clone(),
+                state.waiting_for.clone(),
                 state.error.clone(),
             )
         };
@@ -36,6 +37,7 @@ impl Uploads {
             running,
             paused,
             paused_until,
+            waiting_for,
             error,
         })
     }

@@ -27,6 +27,31 @@ const ATHLETE: &str = "Marianne Teutenberg";
 // The tests
 // ---------------------------------------------------------------------------------------------
 
+/// The deep-link plugin broadcasts every callback URL (code or token included) as an app-wide
+/// event: the window has no permission to listen to app-wide events, only its own channel.
+#[test]
+#[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
+fn the_window_cannot_listen_to_app_wide_events() -> TestResult {
+    with_app_binary(
+        "accounts-no-event-listening",
+        &session_binary()?,
+        |app| async move {
+            let script = "const done = arguments[0]; \
+            window.__TAURI_INTERNALS__.invoke('plugin:event|listen', \
+              { event: 'deep-link://new-url', target: { kind: 'Any' }, handler: 1 }) \
+            .then(() => done('listening'), (err) => done('refused: ' + String(err)));";
+            let answer = app.execute_async(script, vec![]).await?;
+            let answer = answer.as_str().unwrap_or_default().to_string();
+            assert!(
+                answer.starts_with("refused") && answer.contains("not allowed"),
+                "the window may listen to app-wide events: {answer}"
+            );
+            // Its own events come through its channel (every other GUI test depends on them).
+            Ok(app)
+        },
+    )
+}
+
 #[test]
 #[ignore = "needs Xvfb + tauri-driver: run via tests/e2e/run-gui.sh"]
 fn strava_connects_through_the_deep_link() -> TestResult {

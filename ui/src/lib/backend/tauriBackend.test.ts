@@ -1,10 +1,19 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
-const listen = vi.fn();
 const open = vi.fn();
-vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
-vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
+/** The fake of Tauri's Channel: what the shell sends arrives at `onmessage`. */
+class FakeChannel {
+  static made: FakeChannel[] = [];
+  onmessage: (message: unknown) => void = () => undefined;
+  constructor() {
+    FakeChannel.made.push(this);
+  }
+  toJSON(): string {
+    return "__CHANNEL__:1";
+  }
+}
+vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args), Channel: FakeChannel }));
 vi.mock("@tauri-apps/plugin-dialog", () => ({ open: (...args: unknown[]) => open(...args) }));
 
 const { tauriBackend } = await import("./tauriBackend");
@@ -13,7 +22,6 @@ describe("the Tauri backend", () => {
   beforeEach(() => {
     invoke.mockReset();
     invoke.mockResolvedValue(null);
-    listen.mockReset();
     open.mockReset();
   });
 
@@ -36,17 +44,24 @@ describe("the Tauri backend", () => {
     ]);
   });
 
-  it("hands a listener the event's payload, and stops it with Tauri's unlisten", async () => {
-    const unlisten = vi.fn();
-    listen.mockResolvedValue(unlisten);
-    const seen: boolean[] = [];
-    const stop = await tauriBackend.on("drop-hover", (hover) => seen.push(hover.active));
-    const [[event, deliver]] = listen.mock.calls as [[string, (message: { payload: unknown }) => void]];
-    expect(event).toBe("drop-hover");
-    deliver({ payload: { active: true } });
-    expect(seen).toEqual([true]);
+  it("takes every event through one channel handed to the shell once, never app-wide listening", async () => {
+    const hovers: boolean[] = [];
+    const outcomes: unknown[] = [];
+    const stop = await tauriBackend.on("drop-hover", (hover) => hovers.push(hover.active));
+    await tauriBackend.on("drop-outcome", (outcome) => outcomes.push(outcome));
+    expect(FakeChannel.made).toHaveLength(1);
+    const subscriptions = invoke.mock.calls.filter(([command]) => command === "subscribe_events");
+    expect(subscriptions).toEqual([["subscribe_events", { args: { channel: FakeChannel.made[0] } }]]);
+    const channel = FakeChannel.made[0];
+    if (!channel) throw new Error("no channel");
+    channel.onmessage({ event: "drop-hover", payload: { active: true } });
+    channel.onmessage({ event: "drop-outcome", payload: { added: [] } });
+    channel.onmessage({ event: "upload-progress", payload: {} });
+    expect(hovers).toEqual([true]);
+    expect(outcomes).toEqual([{ added: [] }]);
     stop();
-    expect(unlisten).toHaveBeenCalledOnce();
+    channel.onmessage({ event: "drop-hover", payload: { active: false } });
+    expect(hovers).toEqual([true]);
   });
 
   it("answers the folder picker as a list, empty when cancelled", async () => {

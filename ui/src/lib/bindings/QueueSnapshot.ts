@@ -23,6 +23,10 @@ paused: boolean,
  */
 pausedUntil: string | null, 
 /**
+ * Another process works the queue and this one waits for it: who (the app, the CLI).
+ */
+waitingFor: string | null, 
+/**
  * Why the last run stopped early (the store could not be used), for the user.
  */
 error: UserError | null, };

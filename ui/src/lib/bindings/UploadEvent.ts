@@ -5,4 +5,4 @@ import type { UploadStep } from "./UploadStep";
 /**
  * Progress of the upload queue, for the UI and the CLI.
  */
-export type UploadEvent = { "kind": "state", upload: number, sequenceName: string, state: UploadState, detail: string | null, } | { "kind": "bytes", upload: number, sent: number, total: number, } | { "kind": "attempt", upload: number, step: UploadStep, attempt: number, of: number, error: string | null, } | { "kind": "pausedUntil", until: string, };
+export type UploadEvent = { "kind": "state", upload: number, sequenceName: string, state: UploadState, detail: string | null, } | { "kind": "bytes", upload: number, sent: number, total: number, } | { "kind": "attempt", upload: number, step: UploadStep, attempt: number, of: number, error: string | null, } | { "kind": "pausedUntil", until: string, } | { "kind": "waitingForOtherRun", holder: string | null, };

@@ -43,6 +43,7 @@ export type { SignInStarted } from "./SignInStarted";
 export type { SkippedItem } from "./SkippedItem";
 export type { StravaEligibility } from "./StravaEligibility";
 export type { StravaStatus } from "./StravaStatus";
+export type { SubscribeEventsArgs } from "./SubscribeEventsArgs";
 export type { SummaryRow } from "./SummaryRow";
 export type { TrackStats } from "./TrackStats";
 export type { UploadArgs } from "./UploadArgs";

@@ -1,5 +1,5 @@
 // Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.
-import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
+import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
 
 /** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */
 export interface Commands {
@@ -26,6 +26,7 @@ export interface Commands {
   "cancel_sign_in": { args: ProviderArgs; result: null };
   "disconnect": { args: ProviderArgs; result: DisconnectOutcome };
   "copy_diagnostics": { args: null; result: DiagnosticsCopy };
+  "subscribe_events": { args: SubscribeEventsArgs; result: null };
 }
 
 /** Every event the shell emits, with its payload. */
@@ -40,5 +41,5 @@ export interface Events {
   "sign-in-failed": SignInFailed;
 }
 
-export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "link_mtpw", "create_on_mtpw", "open_link", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect", "copy_diagnostics"] as const;
+export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "link_mtpw", "create_on_mtpw", "open_link", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect", "copy_diagnostics", "subscribe_events"] as const;
 export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "upload-progress", "upload-queue-idle", "accounts-changed", "sign-in-failed"] as const;

@@ -8,7 +8,7 @@ import type { UploadState } from "../bindings/UploadState";
 import { userMessage } from "../shell/format";
 import { applyUploadEvent, batchSummary, retryUpload, type BatchSummary } from "./uploads";
 
-const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUntil: null, error: null };
+const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUntil: null, waitingFor: null, error: null };
 
 export class UploadQueue {
   snapshot = $state.raw<QueueSnapshot>(EMPTY);

@@ -5,7 +5,7 @@ import { FakeBackend } from "../backend/fakeBackend";
 import { row } from "../testing/fixtures";
 
 function snapshotOf(...rows: ReturnType<typeof row>[]): QueueSnapshot {
-  return { rows, running: rows.length > 0, paused: false, pausedUntil: null, error: null };
+  return { rows, running: rows.length > 0, paused: false, pausedUntil: null, waitingFor: null, error: null };
 }
 
 describe("queue store", () => {

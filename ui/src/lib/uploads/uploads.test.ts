@@ -4,7 +4,7 @@ import { row } from "../testing/fixtures";
 import { applyUploadEvent, attemptWords, batchNotice, batchProgress, batchSummary, isOnStrava, progressOf, stateWords } from "./uploads";
 
 function snapshot(...rows: ReturnType<typeof row>[]): QueueSnapshot {
-  return { rows, running: true, paused: false, pausedUntil: null, error: null };
+  return { rows, running: true, paused: false, pausedUntil: null, waitingFor: null, error: null };
 }
 
 describe("upload rows", () => {
@@ -32,6 +32,10 @@ describe("upload rows", () => {
     expect(other.snapshot.pausedUntil).toBe("2026-11-23T14:15:00Z");
     const resumed = applyUploadEvent(paused.snapshot, { kind: "state", upload: 1, sequenceName: "a", state: "processing", detail: null });
     expect(resumed.snapshot.pausedUntil).toBeNull();
+    const waiting = applyUploadEvent(s, { kind: "waitingForOtherRun", holder: "the command-line uploader (process 42)" });
+    expect(waiting.snapshot.waitingFor).toBe("the command-line uploader (process 42)");
+    expect(waiting.unknown).toBe(false);
+    expect(applyUploadEvent(waiting.snapshot, { kind: "waitingForOtherRun", holder: null }).snapshot.waitingFor).toBeNull();
   });
 
   it("summarise the batch as done, failed, waiting and needing attention", () => {

@@ -48,6 +48,7 @@ const ENDS_A_PAUSE: readonly UploadState[] = ["processing", "settingSportType", 
 /** Folds one progress event into the snapshot. `unknown` is true when it names a row not in it (reload). */
 export function applyUploadEvent(snapshot: QueueSnapshot, event: UploadEvent): { snapshot: QueueSnapshot; unknown: boolean } {
   if (event.kind === "pausedUntil") return { snapshot: { ...snapshot, pausedUntil: event.until }, unknown: false };
+  if (event.kind === "waitingForOtherRun") return { snapshot: { ...snapshot, waitingFor: event.holder }, unknown: false };
   const index = snapshot.rows.findIndex((row) => row.record.id === event.upload);
   const row = snapshot.rows[index];
   if (row == null) return { snapshot, unknown: true };

@@ -1,5 +1,6 @@
 //! The library: scanning, the cache, roots and drops, the list payload, regular files only.
 
+mod bad_input;
 mod cache;
 mod list_payload;
 mod listing;

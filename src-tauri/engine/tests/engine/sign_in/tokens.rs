@@ -5,6 +5,7 @@ use crate::support::sign_in::{assert_no_secret, browser, follow, World};
 use mtp_engine::accounts::{Accounts, AccountsParts, AuthError};
 use mtp_engine::secrets::{SecretKey, SecretWrite};
 use mtp_engine::settings::{EnvOverrides, Provider, RedirectMode};
+use mtp_engine::tokens::AccessToken;
 use mtp_testkit::fake::{FaultKind, FaultRule, RefreshRotation, StravaConfig};
 
 async fn signed_in(config: StravaConfig) -> World {
@@ -134,7 +135,7 @@ async fn after_a_401_the_token_is_refreshed_once() {
     assert_eq!(athlete_status(&world, token.expose()).await, 401);
     let retry = world
         .accounts
-        .strava_token_after_unauthorized()
+        .strava_token_after_unauthorized(&token)
         .await
         .unwrap();
     assert_eq!(world.strava_requests("POST", "/oauth/token"), 2);
@@ -159,7 +160,7 @@ async fn a_revoked_refresh_token_signs_out_of_strava() {
 
     let err = world
         .accounts
-        .strava_token_after_unauthorized()
+        .strava_token_after_unauthorized(&AccessToken::new(&access))
         .await
         .unwrap_err();
     assert_eq!(err, AuthError::StravaSignedOut);
@@ -289,4 +290,123 @@ async fn a_refresh_that_keeps_the_refresh_token_rewrites_only_the_access_token()
     );
     // And again: the kept refresh token still works.
     assert!(world.accounts.strava_access_token().await.is_ok());
+}
+
+/// Two processes (the app and the CLI) on one data folder and one keyring, both finding the
+/// access token under an hour: they refresh one after the other, each with the refresh token
+/// the other stored, so no refresh token is spent twice and nobody is signed out.
+#[tokio::test]
+async fn two_processes_refreshing_at_once_never_spend_a_refresh_token_twice() {
+    let config = StravaConfig {
+        access_token_ttl_secs: 1_800,
+        ..StravaConfig::for_tests()
+    };
+    let world = signed_in(config).await;
+    let data = tempfile::tempdir().unwrap();
+    let process = || {
+        Accounts::new(AccountsParts {
+            secrets: world.secrets.clone(),
+            settings: std::sync::Arc::new(mtp_engine::settings::MemorySettings::new()),
+            env: crate::support::sign_in::env_for(&world.strava, &world.mtpw),
+            sign_in_timeout: std::time::Duration::from_secs(60),
+            data_dir: Some(data.path().to_path_buf()),
+            keyring_timeout: std::time::Duration::from_secs(5),
+        })
+    };
+    let (app, cli) = (process(), process());
+    for _ in 0..3 {
+        let (a, b) = tokio::join!(app.strava_access_token(), cli.strava_access_token());
+        a.expect("the app keeps its sign-in");
+        b.expect("the CLI keeps its sign-in");
+    }
+    let spent: Vec<String> = world
+        .strava
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/oauth/token")
+        .filter_map(|r| r.form.as_ref()?.get("refresh_token").cloned())
+        .collect();
+    assert!(spent.len() >= 2, "{spent:?}");
+    let mut distinct = spent.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        spent.len(),
+        "a refresh token was sent twice"
+    );
+    let (access, refresh, revoked) = fake_tokens(&world);
+    assert!(!revoked);
+    assert_eq!(stored(&world, SecretKey::StravaRefreshToken), refresh);
+    assert_eq!(athlete_status(&world, &access).await, 200);
+}
+
+/// A refresh refused because another process rotated the refresh token between this one's
+/// read and its refresh forgets nothing: the newer tokens in the keyring are kept and used.
+#[tokio::test]
+async fn a_refused_old_refresh_token_keeps_the_newer_tokens_in_the_keyring() {
+    let config = StravaConfig {
+        access_token_ttl_secs: 1_800,
+        ..StravaConfig::for_tests()
+    };
+    let world = signed_in(config).await;
+    let (first_access, spent_refresh, _) = fake_tokens(&world);
+    // "Another process" refreshes: the fake rotates the refresh token and the keyring has it.
+    let newer = world
+        .accounts
+        .strava_token_after_unauthorized(&AccessToken::new(&first_access))
+        .await
+        .unwrap();
+    let newer_refresh = stored(&world, SecretKey::StravaRefreshToken);
+    assert_ne!(newer_refresh, spent_refresh);
+    // This process read the refresh token before that rotation: its first read is the spent one.
+    let stale = std::sync::Arc::new(StaleFirstRead {
+        inner: world.secrets.clone(),
+        stale: std::sync::Mutex::new(Some(spent_refresh)),
+    });
+    let process = Accounts::new(AccountsParts::in_memory(
+        stale,
+        crate::support::sign_in::env_for(&world.strava, &world.mtpw),
+    ));
+    let token = process
+        .strava_token_after_unauthorized(&newer)
+        .await
+        .expect("the newer stored token, not a sign-out");
+    assert_eq!(token, newer);
+    assert_eq!(stored(&world, SecretKey::StravaRefreshToken), newer_refresh);
+    assert!(world.has(SecretKey::StravaAccessToken));
+}
+
+/// The keyring as a process saw it a moment ago: the first read of the refresh token answers
+/// an older value, every later read the current one.
+struct StaleFirstRead {
+    inner: std::sync::Arc<mtp_engine::secrets::MemorySecrets>,
+    stale: std::sync::Mutex<Option<String>>,
+}
+
+impl mtp_engine::secrets::Secrets for StaleFirstRead {
+    fn check_available(&self) -> Result<(), mtp_engine::secrets::SecretsError> {
+        self.inner.check_available()
+    }
+    fn get(
+        &self,
+        key: SecretKey,
+    ) -> Result<Option<mtp_engine::secrets::Secret>, mtp_engine::secrets::SecretsError> {
+        if key == SecretKey::StravaRefreshToken {
+            if let Some(old) = self.stale.lock().unwrap().take() {
+                return Ok(Some(mtp_engine::secrets::Secret::new(old)));
+            }
+        }
+        self.inner.get(key)
+    }
+    fn set(
+        &self,
+        key: SecretKey,
+        value: &mtp_engine::secrets::Secret,
+    ) -> Result<(), mtp_engine::secrets::SecretsError> {
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: SecretKey) -> Result<(), mtp_engine::secrets::SecretsError> {
+        self.inner.delete(key)
+    }
 }

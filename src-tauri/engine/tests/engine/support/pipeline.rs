@@ -93,7 +93,10 @@ impl TokenSource for FakeTokens {
     fn strava_access_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
         Box::pin(async move { self.strava() })
     }
-    fn refresh_strava_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {
+    fn refresh_strava_token<'a>(
+        &'a self,
+        _refused: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         Box::pin(self.refresh())
     }
     fn mtpw_token(&self) -> BoxFuture<'_, Result<AccessToken, TokenError>> {

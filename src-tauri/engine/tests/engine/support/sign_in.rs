@@ -41,6 +41,8 @@ impl World {
             settings: Arc::new(MemorySettings::new()),
             env,
             sign_in_timeout,
+            data_dir: None,
+            keyring_timeout: std::time::Duration::from_secs(5),
         });
         World {
             strava,
