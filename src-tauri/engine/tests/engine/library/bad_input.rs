@@ -117,7 +117,7 @@ fn a_gpx_of_50_mb_is_checked_in_seconds() {
             let original = std::fs::read_to_string(&path).unwrap();
             let end = original.rfind("</gpx>").unwrap();
             let mut file = std::fs::File::create(&path).unwrap();
-            file.write_all(original[..end].as_bytes()).unwrap();
+            file.write_all(&original.as_bytes()[..end]).unwrap();
             let chunk = format!("<!-- {} -->\n", "y".repeat(1_000));
             for _ in 0..50_000 {
                 file.write_all(chunk.as_bytes()).unwrap();
