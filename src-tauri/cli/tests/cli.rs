@@ -380,6 +380,25 @@ async fn a_run_killed_at_any_point_is_finished_by_the_next_with_one_activity_per
     activity_ids.sort();
     activity_ids.dedup();
     assert_eq!(activity_ids.len(), dirs.len());
+    // Where a kill left the POST's outcome unknown, the next run looked the activity up
+    // instead of sending it again: Strava got each sequence's upload exactly once.
+    let uploads = world.services.strava.state_json()["uploads"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut per_sequence = std::collections::BTreeMap::<String, usize>::new();
+    for upload in &uploads {
+        let external_id = upload["external_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        *per_sequence.entry(external_id).or_default() += 1;
+    }
+    assert_eq!(per_sequence.len(), dirs.len(), "{per_sequence:?}");
+    assert!(
+        per_sequence.values().all(|n| *n == 1),
+        "no second upload of a sequence reached Strava: {per_sequence:?}"
+    );
     let marked = world.services.mtpw.state_json()["sequences"]
         .as_array()
         .unwrap()

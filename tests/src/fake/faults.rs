@@ -27,6 +27,9 @@ pub enum FaultKind {
     Drop,
     /// Wait `delay_ms` (real time) before handling the request normally.
     Slow { delay_ms: u64 },
+    /// Handle the request at once, then wait `delay_ms` (real time) before answering: what the
+    /// request did stays done when the client gives up waiting (a timed-out upload Strava has).
+    Late { delay_ms: u64 },
     /// Uploads only: accept the upload, then make its processing end in this error.
     ProcessingError {
         #[serde(default)]
@@ -328,8 +331,9 @@ mod tests {
         let single = json!({"route": "*", "kind": "status", "status": 503});
         let script = FaultScript::from_json(&single).expect("single rule");
         assert_eq!(script.faults[0].kind, FaultKind::Status { status: 503 });
-        let list = json!([{"route": "*", "kind": "slow", "delay_ms": 5}]);
-        assert_eq!(FaultScript::from_json(&list).expect("list").faults.len(), 1);
+        let list = json!([{"route": "*", "kind": "slow", "delay_ms": 5}, {"route": "*", "kind": "late", "delay_ms": 5}]);
+        let list = FaultScript::from_json(&list).expect("list");
+        assert_eq!(list.faults[1].kind, FaultKind::Late { delay_ms: 5 });
         let full = json!({"seed": 1, "clear": true, "faults": [{"route": "*", "kind": "drop", "probability": 0.2}]});
         let script = FaultScript::from_json(&full).expect("full");
         assert_eq!(script.seed, Some(1));

@@ -60,10 +60,20 @@ fn every_served_route_and_parameter_is_in_the_swagger() {
             spec.method,
             spec.path
         );
-        let documented = operation["parameters"]
+        // Shared parameters (`page`, `per_page`) are `{"$ref": "#/parameters/<key>"}`.
+        let documented: Vec<Value> = operation["parameters"]
             .as_array()
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| match p["$ref"].as_str() {
+                Some(reference) => {
+                    let key = reference.trim_start_matches("#/parameters/");
+                    swagger["parameters"][key].clone()
+                }
+                None => p,
+            })
+            .collect();
         for param in spec.params {
             let location = match param.location {
                 ParamIn::Path => "path",
@@ -314,6 +324,26 @@ async fn response_bodies_have_exactly_the_documented_fields() {
         keys(&activity),
         keys(example),
         "GET /activities/{{id}} fields"
+    );
+
+    // GET /athlete/activities: each item has the swagger example's SummaryActivity keys.
+    let listed: Value = http()
+        .get(format!("{}/athlete/activities", fake.api_base()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let example = &swagger["paths"]["/athlete/activities"]["get"]["responses"]["200"]["examples"]
+        ["application/json"][0];
+    let listed = listed.as_array().expect("an array");
+    assert_eq!(listed.len(), 1, "the one activity");
+    assert_eq!(
+        keys(&listed[0]),
+        keys(example),
+        "GET /athlete/activities fields"
     );
 
     // PUT /activities/{id}: the DetailedActivity again, within the swagger example's keys.

@@ -80,6 +80,7 @@ impl Accounts {
         let http = http_client(HttpTimeouts {
             connect: Duration::from_secs(10),
             request: Duration::from_secs(30),
+            ..HttpTimeouts::default()
         });
         Self {
             inner: Arc::new(Inner {

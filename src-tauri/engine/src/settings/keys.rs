@@ -51,7 +51,9 @@ impl SettingKey {
             SettingKey::StravaClientId | SettingKey::MtpwClientId | SettingKey::DebugLog => "",
             SettingKey::StravaApiBase => "https://www.strava.com/api/v3",
             SettingKey::StravaOauthBase => "https://www.strava.com",
-            SettingKey::StravaScopes => "activity:write,read",
+            // activity:read_all: before an upload whose answer was lost is sent again, the app
+            // looks for its activity, which may be private ("Only Me").
+            SettingKey::StravaScopes => "activity:write,activity:read_all,read",
             SettingKey::RedirectMode => "deep-link",
             SettingKey::MtpwBase => "https://www.mapthepaths.com",
             SettingKey::MtpwRedirectUri => MTPW_DEEP_LINK,

@@ -20,6 +20,8 @@ pub const MIGRATIONS: &[&[&str]] = &[
     // every attempt of every step, and the MTPW ids the user pasted or created for sequences
     // that have none (never written into their folders).
     &[UPLOADS_V4],
+    // 5 (lookup): what a try found out, beside its error (a lookup: the activity or none).
+    &[ATTEMPT_NOTES_V5],
 ];
 
 /// The schema version this build of the engine knows.
@@ -63,3 +65,6 @@ const UPLOADS_V4: &str = "CREATE TABLE uploads (
          source TEXT NOT NULL,
          created_at INTEGER NOT NULL
      );";
+
+/// Migration 5: an attempt's note (`crate::uploads::records`).
+const ATTEMPT_NOTES_V5: &str = "ALTER TABLE upload_attempts ADD COLUMN note TEXT;";

@@ -37,6 +37,9 @@ pub struct Timings {
     pub poll_max: Duration,
     /// After this long polling, the upload is "still processing on Strava".
     pub poll_give_up: Duration,
+    /// A POST whose answer was lost is looked up on Strava no sooner than this after it was
+    /// sent: Strava makes the activity a moment after it accepts the upload.
+    pub lookup_settle: Duration,
     /// Seconds (in the rate-limit clock) to wait past a window boundary.
     pub boundary_margin_secs: f64,
     pub http: HttpTimeouts,
@@ -55,6 +58,7 @@ impl Timings {
             poll_first: scale(self.poll_first),
             poll_max: scale(self.poll_max),
             poll_give_up: scale(self.poll_give_up),
+            lookup_settle: scale(self.lookup_settle),
             ..self
         }
     }
@@ -68,6 +72,7 @@ impl Default for Timings {
             poll_first: Duration::from_secs(2),
             poll_max: Duration::from_secs(30),
             poll_give_up: Duration::from_secs(600),
+            lookup_settle: Duration::from_secs(15),
             boundary_margin_secs: 5.0,
             http: HttpTimeouts::default(),
         }

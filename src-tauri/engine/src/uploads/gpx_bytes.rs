@@ -37,8 +37,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Parses and validates exactly these bytes (the ones that will be sent).
-pub fn validate_bytes(gpx: &GpxBytes) -> Result<(), String> {
+/// Parses and validates exactly these bytes (the ones that will be sent); the track's start
+/// (its first point's time, epoch seconds), which Strava gives the activity as `start_date`.
+pub fn validate_bytes(gpx: &GpxBytes) -> Result<i64, String> {
     let document = ::gpx::read(gpx.bytes.as_slice())
         .map_err(|e| format!("{} is not a valid GPX file: {e}", gpx.file_name))?;
     let points: Vec<TrackPoint> = document
@@ -59,7 +60,13 @@ pub fn validate_bytes(gpx: &GpxBytes) -> Result<(), String> {
         } else {
             format!("{}: {text}", gpx.file_name)
         }
-    })
+    })?;
+    // Valid: every point has a time and they never go back, so the first is the start.
+    points
+        .first()
+        .and_then(|p| p.time)
+        .map(|t| t.unix_timestamp())
+        .ok_or_else(|| format!("{} has no times", gpx.file_name))
 }
 
 #[cfg(test)]
@@ -72,6 +79,16 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn valid_bytes_give_the_first_points_time() {
+        let gpx = GpxBytes {
+            file_name: "x.gpx".into(),
+            bytes: br#"<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="1" lon="1"><time>2021-06-01T10:00:00Z</time></trkpt><trkpt lat="1.1" lon="1"><time>2021-06-01T10:00:10Z</time></trkpt></trkseg></trk></gpx>"#.to_vec(),
+            sha256: String::new(),
+        };
+        assert_eq!(validate_bytes(&gpx), Ok(1_622_541_600));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub(super) enum Flow {
 /// What the upload step needs from the folder, read and validated in this run.
 pub(super) struct Prepared {
     pub(super) gpx: GpxBytes,
+    /// The track's first point time (epoch seconds): the activity's `start_date` on Strava.
+    pub(super) start: i64,
     pub(super) description: Option<String>,
 }
 
@@ -29,6 +31,9 @@ pub(super) struct Job<'a> {
     pub(super) clients: Clients,
     pub(super) record: UploadRecord,
     pub(super) prepared: Option<Prepared>,
+    /// When a POST whose answer never came was sent (epoch ms), if this run knows it better
+    /// than the attempts do (a record resumed in `Uploading`).
+    pub(super) unknown_post_at: Option<i64>,
     pub(super) events: EventSink,
 }
 
@@ -44,6 +49,7 @@ impl<'a> Job<'a> {
             clients,
             record,
             prepared: None,
+            unknown_post_at: None,
             events,
         }
     }

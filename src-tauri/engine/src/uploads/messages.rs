@@ -7,6 +7,10 @@ use super::retry::{CallError, Class, StepFailure};
 /// The detail of an upload cancelled before Strava had it.
 pub const CANCELLED: &str = "Cancelled; queue it again to upload it.";
 
+/// The attempt noted for a record found in `Uploading` without an upload id at the start of
+/// a run: its POST may have reached Strava.
+pub const UPLOAD_OUTCOME_UNKNOWN: &str = "The app stopped before Strava's answer to the upload was saved; whether Strava has it is unknown, so the next try looks for the activity first.";
+
 /// The warning after the last try: what failed, how many times, what the user can do.
 pub fn gave_up_warning(what: &str, tries: u32, last: &CallError) -> String {
     let advice = match last.class {

@@ -136,6 +136,8 @@ impl UploadState {
 pub enum UploadStep {
     Validate,
     Upload,
+    /// Asking Strava whether an upload whose answer was lost became an activity.
+    Lookup,
     Poll,
     SportType,
     SyncMtpw,
@@ -147,6 +149,7 @@ impl UploadStep {
         match self {
             Self::Validate => "validate",
             Self::Upload => "upload",
+            Self::Lookup => "lookup",
             Self::Poll => "poll",
             Self::SportType => "sportType",
             Self::SyncMtpw => "syncMtpw",
@@ -158,6 +161,7 @@ impl UploadStep {
         [
             Self::Validate,
             Self::Upload,
+            Self::Lookup,
             Self::Poll,
             Self::SportType,
             Self::SyncMtpw,
@@ -171,6 +175,7 @@ impl UploadStep {
         match self {
             Self::Validate => "checking the sequence",
             Self::Upload => "uploading to Strava",
+            Self::Lookup => "looking for the activity on Strava",
             Self::Poll => "checking the upload on Strava",
             Self::SportType => "setting the sport type on Strava",
             Self::SyncMtpw => "updating Map the Paths",
@@ -188,6 +193,9 @@ pub struct UploadAttempt {
     pub http_status: Option<u16>,
     /// The error as the user should read it; `None` when the try succeeded.
     pub error: Option<String>,
+    /// What a try that succeeded found out, when it has something to say (a lookup: which
+    /// activity it found, or that there was none).
+    pub note: Option<String>,
 }
 
 /// One sequence upload (one per MTPW UUID + GPX content), with its outcome.

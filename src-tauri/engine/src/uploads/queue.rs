@@ -139,7 +139,8 @@ impl Uploads {
             Bases::Settings => self.engine.accounts().service_bases()?,
         };
         Ok(Clients {
-            strava: StravaClient::new(self.http.clone(), &strava_api, self.budget.clone()),
+            strava: StravaClient::new(self.http.clone(), &strava_api, self.budget.clone())
+                .with_timeouts(self.config.timings.http),
             mtpw: MtpwClient::new(self.http.clone(), &mtpw),
         })
     }

@@ -20,6 +20,15 @@ pub struct NewUploadRecord<'a> {
     pub sport_type: Option<&'a str>,
 }
 
+/// One stored attempt, as a step asks about the latest of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastAttempt {
+    /// Epoch milliseconds.
+    pub at_ms: i64,
+    pub http_status: Option<u16>,
+    pub error: Option<String>,
+}
+
 const COLUMNS: &str = "id, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, detail, strava_upload_id, activity_id, sport_type, created_at, updated_at";
 
 /// RFC 3339 (UTC) of epoch milliseconds.
@@ -188,13 +197,57 @@ impl Store {
         http_status: Option<u16>,
         error: Option<&str>,
     ) -> Result<(), EngineError> {
+        self.insert_attempt(upload, step, http_status, error, None)
+    }
+
+    /// Appends a try that succeeded with something to say (a lookup's finding).
+    pub fn add_noted_attempt(
+        &self,
+        upload: i64,
+        step: UploadStep,
+        http_status: Option<u16>,
+        note: &str,
+    ) -> Result<(), EngineError> {
+        self.insert_attempt(upload, step, http_status, None, Some(note))
+    }
+
+    fn insert_attempt(
+        &self,
+        upload: i64,
+        step: UploadStep,
+        http_status: Option<u16>,
+        error: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<(), EngineError> {
         let conn = self.conn()?;
         conn.execute(
-            "INSERT INTO upload_attempts (upload_id, at, step, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![upload, now_ms(), step.as_str(), http_status, error],
+            "INSERT INTO upload_attempts (upload_id, at, step, http_status, error, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![upload, now_ms(), step.as_str(), http_status, error, note],
         )
         .map_err(|e| self.fail(e))?;
         Ok(())
+    }
+
+    /// The latest attempt of `step` for a record.
+    pub fn last_attempt_of(
+        &self,
+        upload: i64,
+        step: UploadStep,
+    ) -> Result<Option<LastAttempt>, EngineError> {
+        let conn = self.conn()?;
+        conn.query_row(
+            "SELECT at, http_status, error FROM upload_attempts WHERE upload_id = ?1 AND step = ?2 ORDER BY id DESC LIMIT 1",
+            params![upload, step.as_str()],
+            |row| {
+                Ok(LastAttempt {
+                    at_ms: row.get(0)?,
+                    http_status: row.get(1)?,
+                    error: row.get(2)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(|e| self.fail(e))
     }
 
     /// The attempts of a record, oldest first.
@@ -202,7 +255,7 @@ impl Store {
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare_cached(
-                "SELECT at, step, http_status, error FROM upload_attempts WHERE upload_id = ?1 ORDER BY id",
+                "SELECT at, step, http_status, error, note FROM upload_attempts WHERE upload_id = ?1 ORDER BY id",
             )
             .map_err(|e| self.fail(e))?;
         let rows = stmt
@@ -213,6 +266,7 @@ impl Store {
                     step: UploadStep::parse(&step).unwrap_or(UploadStep::Upload),
                     http_status: row.get(2)?,
                     error: row.get(3)?,
+                    note: row.get(4)?,
                 })
             })
             .map_err(|e| self.fail(e))?;
@@ -379,11 +433,22 @@ mod tests {
         store
             .add_attempt(id, UploadStep::Upload, Some(201), None)
             .unwrap();
+        store
+            .add_noted_attempt(id, UploadStep::Lookup, Some(200), "found it")
+            .unwrap();
         let back = store.upload(id).unwrap().unwrap();
         assert_eq!(back.state, UploadState::Done);
         assert_eq!(back.activity_id, Some(12_000_000_001));
-        assert_eq!(back.attempts.len(), 2);
+        assert_eq!(back.attempts.len(), 3);
         assert_eq!(back.attempts[0].http_status, Some(503));
+        assert_eq!(back.attempts[2].note.as_deref(), Some("found it"));
+        assert_eq!(back.attempts[2].error, None);
+        let last = store
+            .last_attempt_of(id, UploadStep::Upload)
+            .unwrap()
+            .unwrap();
+        assert_eq!((last.http_status, last.error), (Some(201), None));
+        assert_eq!(store.last_attempt_of(id, UploadStep::Poll).unwrap(), None);
     }
 
     /// A history of 10,000 uploads: every page is the right one, and the timings (printed, not

@@ -130,11 +130,33 @@ impl Tries<'_> {
         step: UploadStep,
         service: Service,
         ok_status: u16,
-        mut call: F,
+        call: F,
     ) -> Result<T, StepFailure>
     where
         F: FnMut(AccessToken) -> Fut,
         Fut: Future<Output = Result<T, CallError>>,
+    {
+        let nothing = |_: CallError| std::future::ready(Ok(None));
+        self.call_checking(step, service, ok_status, call, nothing)
+            .await
+    }
+
+    /// [`Tries::call`], where `before_retry` runs before each retry (after its wait) with the
+    /// error of the try before it; `Some(value)` ends the call with that value instead of
+    /// trying again. The send step looks the activity up there when a POST's answer was lost.
+    pub(super) async fn call_checking<T, F, Fut, C, CFut>(
+        &self,
+        step: UploadStep,
+        service: Service,
+        ok_status: u16,
+        mut call: F,
+        mut before_retry: C,
+    ) -> Result<T, StepFailure>
+    where
+        F: FnMut(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, CallError>>,
+        C: FnMut(CallError) -> CFut,
+        CFut: Future<Output = Result<Option<T>, StepFailure>>,
     {
         let mut token = self
             .token(service)
@@ -145,6 +167,11 @@ impl Tries<'_> {
         let mut refreshed = false;
         let mut last: Option<CallError> = None;
         for attempt in 1..=MAX_ATTEMPTS {
+            if let Some(before) = last.clone() {
+                if let Some(value) = before_retry(before).await? {
+                    return Ok(value);
+                }
+            }
             let err = match call(token.clone()).await {
                 Ok(value) => {
                     // A first try that works is a debug line; one after a failure is news.

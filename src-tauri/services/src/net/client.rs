@@ -2,12 +2,19 @@
 
 use std::time::Duration;
 
-/// Timeouts of every request.
-#[derive(Debug, Clone, Copy)]
+/// Timeouts of every request. The upload POST's body is bounded by a pace, not by a time:
+/// a slow uplink may take minutes to send a file (`strava/upload_pace.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HttpTimeouts {
+    /// Opening a connection.
     pub connect: Duration,
-    /// The whole request, upload included.
+    /// Waiting for an answer: the whole of a request with a small body; for the upload POST,
+    /// counted from the moment its last byte was sent.
     pub request: Duration,
+    /// The upload POST's body must go out at least this fast (bytes a second)...
+    pub upload_min_bytes_per_sec: u64,
+    /// ...once this first allowance is used up (slow start, an uplink busy with other things).
+    pub upload_grace: Duration,
 }
 
 impl Default for HttpTimeouts {
@@ -15,6 +22,8 @@ impl Default for HttpTimeouts {
         Self {
             connect: Duration::from_secs(15),
             request: Duration::from_secs(120),
+            upload_min_bytes_per_sec: 8 * 1024,
+            upload_grace: Duration::from_secs(15),
         }
     }
 }

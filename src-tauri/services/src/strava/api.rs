@@ -1,5 +1,6 @@
 //! The Strava API client core: base URL, bearer requests through the rate-limit budget, typed errors.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -136,23 +137,38 @@ pub struct StravaClient {
     /// Why the base breaks the address rule; then nothing is sent.
     refused: Option<Blocked>,
     budget: Arc<Budget>,
+    timeouts: HttpTimeouts,
 }
 
 impl StravaClient {
     /// `api_base` like `https://www.strava.com/api/v3` (configurable: tests use the fake). A
-    /// base the address rule refuses ([`net::check_base`]) makes every call fail unsent.
+    /// base the address rule refuses ([`net::check_base`]) makes every call fail unsent. The
+    /// upload POST keeps the default [`HttpTimeouts`] unless [`StravaClient::with_timeouts`].
     pub fn new(http: reqwest::Client, api_base: &str, budget: Arc<Budget>) -> Self {
         Self {
             http,
             base: api_base.trim().trim_end_matches('/').to_string(),
             refused: Blocked::check_base(api_base).err(),
             budget,
+            timeouts: HttpTimeouts::default(),
         }
     }
 
     /// The API base the requests go to.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The timeouts the upload POST applies itself (pace of the body, answer after it); give
+    /// the ones `http` was built with.
+    pub fn with_timeouts(mut self, timeouts: HttpTimeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The timeouts the upload POST applies.
+    pub fn timeouts(&self) -> HttpTimeouts {
+        self.timeouts
     }
 
     /// The shared budget.
@@ -173,17 +189,33 @@ impl StravaClient {
         kind: RequestKind,
         request: RequestBuilder,
     ) -> Result<Reply, StravaError> {
+        self.send_watched(kind, request, std::future::pending())
+            .await
+    }
+
+    /// [`StravaClient::send`], given up with `watch`'s error if it ends first (the upload
+    /// POST's pace and answer timeouts).
+    pub async fn send_watched(
+        &self,
+        kind: RequestKind,
+        request: RequestBuilder,
+        watch: impl Future<Output = StravaError>,
+    ) -> Result<Reply, StravaError> {
         if let Some(refused) = &self.refused {
             return Err(StravaError::Blocked(refused.clone()));
         }
         let reservation = self.budget.reserve(kind).await;
-        let result = request.send().await;
+        let mut watch = std::pin::pin!(watch);
+        let result = tokio::select! {
+            result = request.send() => result.map_err(|err| network_error(&err)),
+            err = &mut watch => Err(err),
+        };
         let response = match result {
             Ok(response) => response,
             Err(err) => {
                 self.budget
                     .observe(reservation, &RateLimitHeaders::default());
-                return Err(network_error(&err));
+                return Err(err);
             }
         };
         self.budget.observe(
@@ -193,12 +225,18 @@ impl StravaClient {
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             self.budget.exhausted(reservation);
         }
-        read_reply(response, MAX_JSON_REPLY)
-            .await
-            .map_err(|e| match e {
-                ReadError::Blocked(blocked) => StravaError::Blocked(blocked),
-                ReadError::Transport(err) => network_error(&err),
-            })
+        let read = async {
+            read_reply(response, MAX_JSON_REPLY)
+                .await
+                .map_err(|e| match e {
+                    ReadError::Blocked(blocked) => StravaError::Blocked(blocked),
+                    ReadError::Transport(err) => network_error(&err),
+                })
+        };
+        tokio::select! {
+            reply = read => reply,
+            err = &mut watch => Err(err),
+        }
     }
 }
 

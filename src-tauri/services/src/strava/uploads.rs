@@ -1,7 +1,9 @@
-//! Strava uploads: the multipart POST with byte progress, polling, duplicates, and the sport-type PUT.
+//! Strava uploads: the multipart POST with byte progress (its timeouts in `upload_pace.rs`),
+//! polling, duplicates, and the sport-type PUT.
 
 use std::io::Write as _;
 use std::sync::Arc;
+use std::task::Poll;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -11,6 +13,7 @@ use serde::Deserialize;
 
 use super::api::{error_for, Reply, StravaClient, StravaError};
 use super::limits::RequestKind;
+use super::upload_pace::{self, BodyPace};
 
 /// Size of the chunks the file is streamed in (progress is reported per chunk).
 const CHUNK: usize = 16 * 1024;
@@ -146,13 +149,34 @@ impl StravaClient {
         progress: ByteProgress,
     ) -> Result<(u64, UploadStatus), StravaError> {
         let total = upload.gpx_gz.len() as u64;
-        let chunks: Vec<Vec<u8>> = upload.gpx_gz.chunks(CHUNK).map(<[u8]>::to_vec).collect();
+        let mut chunks = upload
+            .gpx_gz
+            .chunks(CHUNK)
+            .map(<[u8]>::to_vec)
+            .collect::<Vec<_>>()
+            .into_iter();
+        let pace = Arc::new(BodyPace::default());
+        // However this call ends (an answer, a timeout, dropped), the body stops there:
+        // a connection left sending it could still deliver an upload the app gave up.
+        let _stop_the_body = Abandon(pace.clone());
+        let fed = pace.clone();
         let mut sent = 0u64;
-        let stream = futures_util::stream::iter(chunks.into_iter().map(move |chunk| {
-            sent += chunk.len() as u64;
-            progress(sent, total);
-            Ok::<_, std::io::Error>(chunk)
-        }));
+        let stream = futures_util::stream::poll_fn(move |_| match chunks.next() {
+            _ if fed.is_abandoned() => Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the upload was given up",
+            )))),
+            Some(chunk) => {
+                sent += chunk.len() as u64;
+                fed.sent(chunk.len() as u64);
+                progress(sent, total);
+                Poll::Ready(Some(Ok::<_, std::io::Error>(chunk)))
+            }
+            None => {
+                fed.finished();
+                Poll::Ready(None)
+            }
+        });
         let file = Part::stream_with_length(Body::wrap_stream(stream), total)
             .file_name(upload.file_name.clone())
             .mime_str("application/gzip")
@@ -167,10 +191,17 @@ impl StravaClient {
             form = form.text("description", description.clone());
         }
         let form = form.part("file", file);
+        // Not the client's request timeout over the whole POST: the body keeps a pace, the
+        // answer has the request timeout after it (a ceiling on the request as a backstop).
+        let timeouts = self.timeouts();
         let request = self
             .request(Method::POST, "/uploads", token)
+            .timeout(upload_pace::ceiling(&timeouts, total))
             .multipart(form);
-        let reply = self.send(RequestKind::Upload, request).await?;
+        let watch = upload_pace::watch(&pace, timeouts, total);
+        let reply = self
+            .send_watched(RequestKind::Upload, request, watch)
+            .await?;
         if reply.status.is_success() {
             return parse_upload(&reply);
         }
@@ -216,6 +247,15 @@ impl StravaClient {
         } else {
             Err(error_for(reply.status, &reply.body, "activity"))
         }
+    }
+}
+
+/// Abandons the upload's body when dropped.
+struct Abandon(Arc<BodyPace>);
+
+impl Drop for Abandon {
+    fn drop(&mut self) {
+        self.0.abandon();
     }
 }
 

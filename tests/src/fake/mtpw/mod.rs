@@ -234,6 +234,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     };
     match fault {
         Some(FaultKind::Drop) => drop_midway(response).await,
+        Some(FaultKind::Late { delay_ms }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            response
+        }
         _ => response,
     }
 }
@@ -263,7 +267,10 @@ fn fault_reply(shared: &Shared, fault: &FaultKind, req: &Incoming) -> Option<Res
         }
         // MTPW has no throttling, and the 403s are Strava's: these rules change nothing here.
         FaultKind::RateLimited | FaultKind::AthleteLimit | FaultKind::InactiveApplication => None,
-        FaultKind::Drop | FaultKind::Slow { .. } | FaultKind::ProcessingError { .. } => None,
+        FaultKind::Drop
+        | FaultKind::Slow { .. }
+        | FaultKind::Late { .. }
+        | FaultKind::ProcessingError { .. } => None,
     }
 }
 

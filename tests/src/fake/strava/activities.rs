@@ -1,9 +1,10 @@
-//! Activities: reading one (visibility rules), updating one (UpdatableActivity), deleting one.
+//! Activities: listing the athlete's (a time window, pages), reading one (visibility rules),
+//! updating one (UpdatableActivity), deleting one.
 
 use serde_json::Value;
 
 use super::errors::StravaError;
-use super::resources::activity_detailed;
+use super::resources::{activity_detailed, activity_summary};
 use super::state::{Activity, StravaState, UploadOutcome};
 use super::tokens::Caller;
 use crate::fake::http::Incoming;
@@ -62,6 +63,11 @@ pub const SPORT_TYPES: &[&str] = &[
     "Yoga",
 ];
 
+/// `per_page` when none is given (the swagger's default).
+pub const DEFAULT_PER_PAGE: u64 = 30;
+/// The most `per_page` gives (Strava caps larger values at this).
+pub const MAX_PER_PAGE: u64 = 200;
+
 /// The legacy `type` shown beside a `sport_type`.
 pub fn legacy_type(sport_type: &str) -> &str {
     match sport_type {
@@ -83,6 +89,49 @@ impl StravaState {
                 && !a.deleted
                 && (!a.private || caller.has_scope("activity:read_all"))
         })
+    }
+
+    /// `GET /athlete/activities`: the caller's live activities that started after `after`
+    /// and before `before` (epoch seconds, both optional), as SummaryActivity objects, one page
+    /// of `per_page` (default 30, at most 200). Newest first; oldest first when `after` is
+    /// given (as Strava is reported to order them). Private ones need `activity:read_all`.
+    pub fn list_activities(&self, caller: &Caller, req: &Incoming) -> Result<Value, StravaError> {
+        let number = |name: &'static str| -> Result<Option<i64>, StravaError> {
+            match req.query_value(name).map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(text) => text
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| StravaError::bad_request("Activity", name, "invalid")),
+            }
+        };
+        let (before, after) = (number("before")?, number("after")?);
+        let page = number("page")?.unwrap_or(1).max(1) as u64;
+        let per_page = number("per_page")?
+            .map_or(DEFAULT_PER_PAGE, |n| n.clamp(1, MAX_PER_PAGE as i64) as u64);
+        let mut found: Vec<(i64, &Activity)> = self
+            .activities
+            .iter()
+            .filter(|a| {
+                a.athlete_id == caller.athlete_id
+                    && !a.deleted
+                    && (!a.private || caller.has_scope("activity:read_all"))
+            })
+            .filter_map(|a| Some((a.time_range()?.0, a)))
+            .filter(|(start, _)| after.is_none_or(|after| *start > after))
+            .filter(|(start, _)| before.is_none_or(|before| *start < before))
+            .collect();
+        found.sort_by_key(|(start, a)| (*start, a.id));
+        if after.is_none() {
+            found.reverse();
+        }
+        let page: Vec<Value> = found
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .map(|(_, a)| activity_summary(a))
+            .collect();
+        Ok(Value::Array(page))
     }
 
     /// `GET /activities/{id}`.

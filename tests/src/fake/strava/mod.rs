@@ -254,6 +254,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let response = route(&shared, &req, fault.as_ref());
     match fault {
         Some(FaultKind::Drop) => drop_midway(response).await,
+        Some(FaultKind::Late { delay_ms }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            response
+        }
         _ => response,
     }
 }
@@ -319,7 +323,10 @@ fn fault_error(shared: &Shared, fault: &FaultKind, caller: Option<&Caller>) -> O
             Some(StravaError::InvalidToken)
         }
         FaultKind::RateLimited => Some(StravaError::RateLimited),
-        FaultKind::Drop | FaultKind::Slow { .. } | FaultKind::ProcessingError { .. } => None,
+        FaultKind::Drop
+        | FaultKind::Slow { .. }
+        | FaultKind::Late { .. }
+        | FaultKind::ProcessingError { .. } => None,
     }
 }
 
@@ -381,6 +388,10 @@ fn serve_api(
                 .athlete(caller.athlete_id)
                 .ok_or(StravaError::InvalidToken)?;
             ok(resources::athlete_detailed(athlete))
+        }
+        ApiRoute::ListAthleteActivities => {
+            require(&caller, &["activity:read", "activity:read_all"])?;
+            ok(state.list_activities(&caller, req)?)
         }
         ApiRoute::CreateUpload => {
             require(&caller, &["activity:write"])?;

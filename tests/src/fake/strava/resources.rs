@@ -176,3 +176,73 @@ pub fn activity_detailed(activity: &Activity) -> Value {
     }
     body
 }
+
+/// One item of `GET /athlete/activities`: the top-level keys of the swagger's SummaryActivity
+/// example, no more, no fewer.
+pub fn activity_summary(activity: &Activity) -> Value {
+    let elapsed = activity.elapsed_time;
+    let speed = if elapsed > 0 {
+        activity.distance / elapsed as f64
+    } else {
+        0.0
+    };
+    let mut body = json!({
+        "resource_state": 2,
+        "athlete": {"id": activity.athlete_id, "resource_state": 1},
+        "name": activity.name,
+        "distance": activity.distance,
+        "moving_time": elapsed,
+        "elapsed_time": elapsed,
+        "total_elevation_gain": 0,
+        "type": legacy_type(&activity.sport_type),
+        "sport_type": activity.sport_type,
+        "workout_type": null,
+        "id": activity.id,
+        "external_id": activity.external_id,
+        "upload_id": activity.upload_id,
+        "start_date": activity.start_date,
+        "start_date_local": activity.start_date,
+        "timezone": "(GMT+00:00) Etc/UTC",
+        "utc_offset": 0,
+        "start_latlng": activity.start_latlng,
+        "end_latlng": activity.end_latlng,
+        "location_city": null,
+        "location_state": null,
+        "location_country": null,
+        "achievement_count": 0,
+        "kudos_count": 0,
+        "comment_count": 0,
+        "athlete_count": 1,
+        "photo_count": 0,
+        "map": {"id": format!("a{}", activity.id), "summary_polyline": null, "resource_state": 2},
+    });
+    let rest = json!({
+        "device_name": null,
+        "trainer": activity.trainer,
+        "commute": activity.commute,
+        "manual": false,
+        "private": activity.private,
+        "flagged": false,
+        "gear_id": activity.gear_id,
+        "from_accepted_tag": false,
+        "average_speed": speed,
+        "max_speed": speed,
+        "average_cadence": null,
+        "average_watts": null,
+        "weighted_average_watts": null,
+        "kilojoules": null,
+        "device_watts": false,
+        "has_heartrate": false,
+        "average_heartrate": null,
+        "max_heartrate": null,
+        "max_watts": null,
+        "pr_count": 0,
+        "total_photo_count": 0,
+        "has_kudoed": false,
+        "suffer_score": null,
+    });
+    if let (Some(body), Value::Object(rest)) = (body.as_object_mut(), rest) {
+        body.extend(rest);
+    }
+    body
+}

@@ -23,6 +23,7 @@ pub struct Param {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiRoute {
     GetAthlete,
+    ListAthleteActivities,
     CreateUpload,
     GetUpload,
     GetActivity,
@@ -53,6 +54,17 @@ pub const API_ROUTES: &[RouteSpec] = &[
         method: "GET",
         path: "/athlete",
         params: &[],
+    },
+    RouteSpec {
+        route: ApiRoute::ListAthleteActivities,
+        method: "GET",
+        path: "/athlete/activities",
+        params: &[
+            param("before", ParamIn::Query, "integer"),
+            param("after", ParamIn::Query, "integer"),
+            param("page", ParamIn::Query, "integer"),
+            param("per_page", ParamIn::Query, "integer"),
+        ],
     },
     RouteSpec {
         route: ApiRoute::CreateUpload,
@@ -148,5 +160,9 @@ mod tests {
             Some((ApiRoute::UpdateActivity, Some("7".into())))
         );
         assert_eq!(match_route("GET", "/athlete/zones"), None);
+        assert_eq!(
+            match_route("GET", "/athlete/activities"),
+            Some((ApiRoute::ListAthleteActivities, None))
+        );
     }
 }

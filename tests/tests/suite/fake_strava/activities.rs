@@ -1,5 +1,5 @@
 //! The fake Strava's activities: who may read one (private, another athlete's, unknown
-//! routes) and `PUT /activities/{id}`.
+//! routes), `PUT /activities/{id}`, and the athlete's list (`GET /athlete/activities`).
 
 use mtp_testkit::fake::{SeededActivity, StravaConfig};
 use reqwest::StatusCode;
@@ -99,4 +99,114 @@ async fn put_activity_sets_the_sport_type_seen_by_get_and_state() {
         json_of(refused).await["errors"][0]["field"],
         "activity:write_permission"
     );
+}
+
+/// `GET /athlete/activities?<query>` with `token`.
+async fn list(fake: &mtp_testkit::fake::FakeStrava, token: &str, query: &str) -> reqwest::Response {
+    http()
+        .get(format!("{}/athlete/activities?{query}", fake.api_base()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET /athlete/activities")
+}
+
+fn ids(list: &serde_json::Value) -> Vec<u64> {
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|a| a["id"].as_u64().expect("id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_athletes_activities_are_listed_in_a_window_by_page_and_count_as_reads() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let token = write_token(&fake);
+    let done = upload_and_poll(
+        &fake,
+        &token,
+        upload_form(GPX.into(), "a.gpx", "gpx", "ext-1"),
+    )
+    .await;
+    let uploaded = done["activity_id"].as_u64().expect("activity");
+    // GPX starts 2021-06-01T10:00:00Z = 1622541600.
+    let start = 1_622_541_600;
+    let seeded: Vec<u64> = ["2021-06-01T12:00:00Z", "2021-06-02T10:00:00Z"]
+        .iter()
+        .map(|at| {
+            fake.seed_activity(SeededActivity::new(at, 600))
+                .expect("seed")
+        })
+        .collect();
+    let mut private = SeededActivity::new("2021-06-01T13:00:00Z", 600);
+    private.private = true;
+    let private_id = fake.seed_activity(private).expect("private");
+    let other = fake.register_athlete("Other", "Rider");
+    let mut theirs = SeededActivity::new("2021-06-01T10:00:00Z", 600);
+    theirs.athlete_id = Some(other.id);
+    fake.seed_activity(theirs).expect("theirs");
+
+    // No window: the caller's visible activities, newest first.
+    let all = list(&fake, &token, "").await;
+    assert_eq!(all.status(), StatusCode::OK);
+    assert!(all.headers().contains_key("x-readratelimit-usage"));
+    assert_eq!(ids(&json_of(all).await), [seeded[1], seeded[0], uploaded]);
+
+    // A window around the upload's start: that one only, SummaryActivity fields.
+    let window = format!("after={}&before={}", start - 60, start + 60);
+    let found = json_of(list(&fake, &token, &window).await).await;
+    assert_eq!(ids(&found), [uploaded]);
+    let summary = &found[0];
+    assert_eq!(summary["external_id"], "ext-1");
+    assert_eq!(summary["name"], "Morning walk");
+    assert_eq!(summary["start_date"], "2021-06-01T10:00:00Z");
+    assert_eq!(summary["sport_type"], "Ride");
+    assert_eq!(summary["resource_state"], 2);
+
+    // `after` alone lists oldest first; pages of `per_page`.
+    let after = format!("after={}", start - 1);
+    assert_eq!(
+        ids(&json_of(list(&fake, &token, &after).await).await),
+        [uploaded, seeded[0], seeded[1]]
+    );
+    let page2 = format!("{after}&per_page=2&page=2");
+    assert_eq!(
+        ids(&json_of(list(&fake, &token, &page2).await).await),
+        [seeded[1]]
+    );
+    let past = format!("{after}&per_page=2&page=3");
+    assert!(ids(&json_of(list(&fake, &token, &past).await).await).is_empty());
+
+    // Private activities need activity:read_all; the list itself activity:read.
+    let read_all = fake
+        .issue_tokens(fake.client().id, fake.athlete().id, &["activity:read_all"])
+        .access_token;
+    assert!(ids(&json_of(list(&fake, &read_all, "").await).await).contains(&private_id));
+    let write_only = fake
+        .issue_tokens(fake.client().id, fake.athlete().id, &["activity:write"])
+        .access_token;
+    let refused = list(&fake, &write_only, "").await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        json_of(refused).await["errors"][0]["field"],
+        "activity:read_permission"
+    );
+    let bad = list(&fake, &token, "after=yesterday").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // Every list is a read ("non-upload") request, like the polls.
+    let state = inspect(&fake.base_url(), "/__fake/state").await;
+    let budget = &state["budgets"][fake.client().id.to_string()];
+    let lists = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v3/athlete/activities")
+        .count() as u64;
+    let polls = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/api/v3/uploads/"))
+        .count() as u64;
+    assert_eq!(budget["read_15min"].as_u64(), Some(lists + polls));
 }

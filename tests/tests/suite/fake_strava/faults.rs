@@ -211,3 +211,34 @@ async fn injected_5xx_come_from_the_edge_without_rate_limit_headers() {
     assert!(response.headers().contains_key("x-ratelimit-usage"));
     assert!(json_of(response).await["message"].is_string());
 }
+
+#[tokio::test]
+async fn a_late_answer_leaves_the_upload_made_when_the_client_gave_up() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let token = write_token(&fake);
+    let late = json!({"route": "POST /api/v3/uploads", "kind": "late", "delay_ms": 1500});
+    script_faults(&fake.base_url(), &late).await;
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client");
+    let form = upload_form(GPX.into(), "a.gpx", "gpx", "late-1");
+    let started = Instant::now();
+    let sent = impatient
+        .post(format!("{}/uploads", fake.api_base()))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await;
+    assert!(
+        sent.is_err_and(|e| e.is_timeout()),
+        "the answer comes too late"
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    // Handled all the same: Strava has the upload, and soon the activity.
+    let state = fake.state_json();
+    let uploads = state["uploads"].as_array().expect("uploads");
+    assert_eq!(uploads.len(), 1);
+    let id = uploads[0]["id"].as_u64().expect("id");
+    assert!(poll_upload(&fake, &token, id).await["activity_id"].is_u64());
+}

@@ -12,4 +12,9 @@ at: string, step: UploadStep, httpStatus: number | null,
 /**
  * The error as the user should read it; `None` when the try succeeded.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * What a try that succeeded found out, when it has something to say (a lookup: which
+ * activity it found, or that there was none).
+ */
+note: string | null, };

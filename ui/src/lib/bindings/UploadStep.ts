@@ -3,4 +3,4 @@
 /**
  * The step an attempt belongs to.
  */
-export type UploadStep = "validate" | "upload" | "poll" | "sportType" | "syncMtpw";
+export type UploadStep = "validate" | "upload" | "lookup" | "poll" | "sportType" | "syncMtpw";

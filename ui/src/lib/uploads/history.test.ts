@@ -89,7 +89,7 @@ describe("history store", () => {
   it("opens a record with its attempts, retries it and opens links through the shell", async () => {
     const backend = backendWith(3)
       .answer("upload_record", ({ upload }) =>
-        record(upload, "x", { state: "failed", attempts: [{ at: "2026-11-23T10:00:00Z", step: "upload", httpStatus: 503, error: "Strava answered 503." }] }),
+        record(upload, "x", { state: "failed", attempts: [{ at: "2026-11-23T10:00:00Z", step: "upload", httpStatus: 503, error: "Strava answered 503.", note: null }] }),
       )
       .answer("retry_upload", () => null)
       .answer("open_link", () => null);

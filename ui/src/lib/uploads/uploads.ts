@@ -150,6 +150,7 @@ export function stateWords(state: UploadState): string {
 const STEP_WORDS: Record<UploadStep, string> = {
   validate: "checking the track",
   upload: "uploading",
+  lookup: "looking for the activity on Strava",
   poll: "checking on Strava",
   sportType: "setting the sport type",
   syncMtpw: "updating Map the Paths",

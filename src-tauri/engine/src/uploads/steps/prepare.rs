@@ -49,9 +49,10 @@ impl Job<'_> {
             Ok(gpx) => gpx,
             Err(err) => return self.stop(UploadState::InvalidGpx, err),
         };
-        if let Err(err) = validate_bytes(&gpx) {
-            return self.stop(UploadState::InvalidGpx, err);
-        }
+        let start = match validate_bytes(&gpx) {
+            Ok(start) => start,
+            Err(err) => return self.stop(UploadState::InvalidGpx, err),
+        };
         if gpx.sha256 != self.record.gpx_sha256 || self.record.mtpw_uuid.as_deref() != Some(&uuid) {
             // The GPX changed since it was queued (the upload is of the new content), or the
             // MTPW id became known: the record's key follows.
@@ -87,6 +88,7 @@ impl Job<'_> {
         }
         self.prepared = Some(Prepared {
             gpx,
+            start,
             description: summary.description,
         });
         self.set(UploadState::Uploading)?;

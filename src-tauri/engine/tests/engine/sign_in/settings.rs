@@ -32,7 +32,10 @@ async fn defaults_then_saved_settings_survive_a_restart() {
         "https://www.strava.com/api/v3"
     );
     assert_eq!(settings.strava_oauth_base.value, "https://www.strava.com");
-    assert_eq!(settings.strava_scopes.value, "activity:write,read");
+    assert_eq!(
+        settings.strava_scopes.value,
+        "activity:write,activity:read_all,read"
+    );
     assert_eq!(settings.redirect_mode, RedirectMode::DeepLink);
     assert_eq!(settings.mtpw_base.value, "https://www.mapthepaths.com");
     assert_eq!(
@@ -92,7 +95,10 @@ async fn defaults_then_saved_settings_survive_a_restart() {
         .await
         .unwrap();
     let settings = second.accounts().settings().await.unwrap();
-    assert_eq!(settings.strava_scopes.value, "activity:write,read");
+    assert_eq!(
+        settings.strava_scopes.value,
+        "activity:write,activity:read_all,read"
+    );
 }
 
 #[tokio::test]

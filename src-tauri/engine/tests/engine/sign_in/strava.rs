@@ -27,8 +27,10 @@ async fn deep_link_sign_in_stores_tokens_and_shows_the_athlete() {
     assert_eq!(query["redirect_uri"], CALLBACK);
     assert_eq!(query["response_type"], "code");
     assert_eq!(query["approval_prompt"], "auto");
-    assert_eq!(query["scope"], "activity:write,read");
-    assert!(sign_in.authorize_url.contains("scope=activity:write,read&"));
+    assert_eq!(query["scope"], "activity:write,activity:read_all,read");
+    assert!(sign_in
+        .authorize_url
+        .contains("scope=activity:write,activity:read_all,read&"));
     assert_eq!(query["state"].len(), 43);
 
     let location = follow(&sign_in.authorize_url).await;
@@ -43,7 +45,10 @@ async fn deep_link_sign_in_stores_tokens_and_shows_the_athlete() {
     let name = format!("{} {}", athlete.firstname, athlete.lastname);
     assert_eq!(status.strava.athlete_name.as_deref(), Some(name.as_str()));
     assert_eq!(status.strava.athlete_id, Some(athlete.id.to_string()));
-    assert_eq!(status.strava.granted_scopes, vec!["activity:write", "read"]);
+    assert_eq!(
+        status.strava.granted_scopes,
+        vec!["activity:write", "activity:read_all", "read"]
+    );
     assert!(world.has(SecretKey::StravaAccessToken));
     assert!(world.has(SecretKey::StravaRefreshToken));
     // The client secret came from the environment: used, never written.
@@ -278,7 +283,7 @@ async fn granted_scopes_without_activity_write_are_refused() {
     assert_eq!(
         refused,
         CallbackError::ScopeMissing {
-            granted: "read".into()
+            granted: "activity:read_all,read".into()
         }
     );
     assert!(refused.to_string().contains("upload"), "{refused}");

@@ -129,6 +129,7 @@ pub fn fast_timings() -> Timings {
         poll_first: Duration::from_millis(30),
         poll_max: Duration::from_millis(120),
         poll_give_up: Duration::from_secs(5),
+        lookup_settle: Duration::from_millis(150),
         boundary_margin_secs: 1.0,
         ..Timings::default()
     }

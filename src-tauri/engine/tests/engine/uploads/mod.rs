@@ -1,7 +1,10 @@
-//! The upload pipeline and queue: steps, retries, rate limits, control, real accounts.
+//! The upload pipeline and queue: steps, retries, the lookup of a lost answer, the upload's
+//! timeouts, rate limits, control, real accounts.
 
+mod lookup;
 mod pipeline;
 mod queue;
 mod rate_limits;
 mod retries;
+mod timeouts;
 mod with_accounts;

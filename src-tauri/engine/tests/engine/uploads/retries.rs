@@ -164,27 +164,6 @@ async fn a_revoked_token_ends_in_not_signed_in_after_one_refresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connection_dropped_during_the_upload_is_retried_without_a_second_activity() {
-    let h = Harness::start(StravaConfig::for_tests()).await;
-    h.services
-        .strava
-        .add_fault(FaultRule::next(UPLOADS, FaultKind::Drop, 1));
-    let record = upload_one(&h, 1).await;
-    assert_eq!(record.state, UploadState::Done, "{:?}", record.detail);
-    assert_eq!(h.uploads_posted(), 2);
-    let activities = h.live_activities();
-    assert_eq!(
-        activities.len(),
-        1,
-        "the resent upload is Strava's duplicate"
-    );
-    assert_eq!(
-        Some(activities[0]["id"].as_u64().unwrap()),
-        record.activity_id
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropped_and_failing_polls_are_retried() {
     let h = Harness::start(StravaConfig::for_tests()).await;
     h.services
