@@ -179,8 +179,10 @@ async fn restart_mid_batch() -> TestResult {
         assert_eq!(live, 1, "activities for {uuid}: {activities:?}");
     }
 
-    // An upload Strava had but the app did not know of when it was killed was sent again at
-    // the restart: Strava called it a duplicate, and the app took that activity, not a failure.
+    // An upload Strava had but the app did not know of when it was killed is looked up on
+    // Strava at the restart and found (not sent again); or, when Strava had not made the
+    // activity yet, sent again and taken as Strava's duplicate. Never a failure or a second
+    // activity.
     assert!(
         !unknown_at_kill.is_empty(),
         "no upload was in flight at the kill: {at_kill:?}"
@@ -191,13 +193,14 @@ async fn restart_mid_batch() -> TestResult {
             .iter()
             .filter(|u| u["external_id"] == json!(batch.uuids[index]))
             .count();
-        assert!(sent >= 2, "{name} was not sent again ({sent} upload)");
         let record = records
             .iter()
             .find(|r| r["sequenceName"] == json!(name))
             .ok_or_else(|| format!("no record for {name}"))?;
         let detail = record["detail"].as_str().unwrap_or_default();
-        assert!(detail.contains("duplicate"), "{name}: {record}");
+        let found = sent == 1 && detail.contains("not uploaded again");
+        let duplicate = sent >= 2 && detail.contains("duplicate");
+        assert!(found || duplicate, "{name} ({sent} uploads): {record}");
     }
 
     // The resumed batch's end reached the desktop, with its counts.
