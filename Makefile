@@ -11,7 +11,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP_BIN := $(TARGET_DIR)/debug/mtp-strava-uploader
 
-.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons bundle package-test
+.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench fuzz demo icons bundle package-test
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,19 @@ bench: ui ## Benchmarks: scan, the app on an empty vs a 10,000-sequence library,
 	bash tests/e2e/run-library-bench.sh $(TARGET_DIR)/$(BENCH_PROFILE)/mtp-strava-uploader --screenshots target/screenshots
 	cd ui && npx vitest bench --run
 	$(CARGO) bench --workspace --bench upload --profile dev
+
+# Each target in turn, at the lowest CPU priority; the corpus grows in fuzz/corpus/<target>/
+# (only the seed-* files are committed), crashes land in fuzz/artifacts/<target>/. Not in CI.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := sequence_json gpx callback loopback
+
+fuzz: ## Fuzz each target for FUZZ_SECONDS (default 600), one after another (nightly + cargo-fuzz)
+	@failed=""; for target in $(FUZZ_TARGETS); do \
+	  echo "make fuzz: $$target for $(FUZZ_SECONDS) s"; \
+	  nice -n 19 $(CARGO) +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) \
+	    || failed="$$failed $$target"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: crashes in$$failed (see fuzz/artifacts/)"; exit 1; fi
 
 demo: build ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them
 	bash tests/demo.sh

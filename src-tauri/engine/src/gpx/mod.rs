@@ -6,7 +6,7 @@ mod summary;
 mod track;
 mod validate;
 
-pub use read::read_track;
+pub use read::{parse_track, read_track};
 pub use simplify::simplify;
 pub use summary::{haversine_m, summarise};
 pub use track::{TrackError, TrackPoint, PREVIEW_POINTS};

@@ -11,7 +11,13 @@ use crate::files::{read_regular, GPX_LIMIT};
 /// Reads every track point (of a regular file up to [`GPX_LIMIT`]) of every track and segment; `file` names the file in messages.
 pub fn read_track(path: &Path, file: &str) -> Result<Vec<TrackPoint>, TrackError> {
     let bytes = read_regular(path, file, GPX_LIMIT).map_err(TrackError::File)?;
-    let document = ::gpx::read(bytes.as_slice()).map_err(|err| TrackError::Invalid {
+    parse_track(&bytes, file)
+}
+
+/// Every track point of the GPX document in `bytes`, in file order (what [`read_track`] does
+/// after reading the file; the fuzz target feeds it arbitrary bytes).
+pub fn parse_track(bytes: &[u8], file: &str) -> Result<Vec<TrackPoint>, TrackError> {
+    let document = ::gpx::read(bytes).map_err(|err| TrackError::Invalid {
         file: file.into(),
         detail: describe(&err),
     })?;

@@ -52,19 +52,7 @@ impl LoopbackListener {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let port = listener.local_addr()?.port();
         let done = Arc::new(Notify::new());
-        let listening = Listening {
-            provider,
-            port,
-            route,
-            done: done.clone(),
-        };
-        let path = provider.callback_path();
-        let app = match provider {
-            Provider::Strava => Router::new().route(path, get(strava_callback)),
-            Provider::Mtpw => Router::new().route(path, get(mtpw_page).post(mtpw_fragment)),
-        }
-        .layer(DefaultBodyLimit::max(MAX_CALLBACK_BYTES))
-        .with_state(listening);
+        let app = router(provider, port, route, done.clone());
         let (shutdown, stopped) = oneshot::channel::<()>();
         let stop = async move {
             tokio::select! {
@@ -97,6 +85,25 @@ impl LoopbackListener {
             self.provider.callback_path()
         )
     }
+}
+
+/// What the listener serves for `provider` on `127.0.0.1:<port>`: the callback path and nothing
+/// else; `done` is notified once a callback is accepted. Public so that the fuzz target can
+/// serve it over in-memory connections.
+pub fn router(provider: Provider, port: u16, route: RouteFn, done: Arc<Notify>) -> Router {
+    let listening = Listening {
+        provider,
+        port,
+        route,
+        done,
+    };
+    let path = provider.callback_path();
+    match provider {
+        Provider::Strava => Router::new().route(path, get(strava_callback)),
+        Provider::Mtpw => Router::new().route(path, get(mtpw_page).post(mtpw_fragment)),
+    }
+    .layer(DefaultBodyLimit::max(MAX_CALLBACK_BYTES))
+    .with_state(listening)
 }
 
 impl Drop for LoopbackListener {
