@@ -11,7 +11,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP_BIN := $(TARGET_DIR)/debug/mtp-strava-uploader
 
-.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons bundle package-test
+.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench demo icons bundle package-test soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,11 @@ bench: ui ## Benchmarks: scan, the app on an empty vs a 10,000-sequence library,
 	bash tests/e2e/run-library-bench.sh $(TARGET_DIR)/$(BENCH_PROFILE)/mtp-strava-uploader --screenshots target/screenshots
 	cd ui && npx vitest bench --run
 	$(CARGO) bench --workspace --bench upload --profile dev
+
+# Not part of `make test` nor CI: a few minutes of uploads against faulty fakes (issue 18).
+# SOAK_ARGS passes flags on, e.g. `make soak SOAK_ARGS="--seed 7"`.
+soak: build ## Soak: 200 uploads by the CLI, 20 % of requests failing, 3 SIGKILLs, the app part-way; prints the figures
+	bash tests/soak/run.sh $(SOAK_ARGS)
 
 demo: build ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them
 	bash tests/demo.sh
