@@ -34,8 +34,10 @@ pub struct Report {
     pub mtpw_requests: usize,
     pub refreshes: usize,
     pub by_route: BTreeMap<String, usize>,
-    /// Activities left with Strava's default sport type (the warning after four tries).
+    /// Activities whose sport type is not the one their transport maps to.
     pub sport_type_unset: Vec<String>,
+    /// Done records whose note says the sport type could not be set.
+    pub sport_type_warnings: usize,
 }
 
 fn api_requests(requests: &[RequestRecord], from: usize) -> Vec<&RequestRecord> {
@@ -198,11 +200,12 @@ pub fn check(world: &World, history: &Value, baseline: Baseline) -> Report {
                 ),
             );
         }
-        if record["detail"]
-            .as_str()
-            .is_some_and(|d| d.contains("Strava reported a duplicate"))
-        {
+        let detail = record["detail"].as_str().unwrap_or("");
+        if detail.contains("Strava reported a duplicate") {
             report.duplicate_notes += 1;
+        }
+        if detail.contains("sport type could not be set") {
+            report.sport_type_warnings += 1;
         }
         let mut last_failed: HashMap<String, bool> = HashMap::new();
         for attempt in record["attempts"].as_array().into_iter().flatten() {
