@@ -569,11 +569,8 @@ fn print_figures(
             if app.cli_waited { "yes" } else { "no" }
         );
     }
-    if report.sport_type_warnings > 0 {
-        println!(
-            "sport types:         {} history records warn that the sport type could not be set",
-            report.sport_type_warnings
-        );
+    for warning in &report.sport_type_warnings {
+        println!("sport type warning:  {warning}");
     }
     if report.sport_type_unset.is_empty() {
         println!("sport types:         all as the transports map them");

@@ -36,8 +36,8 @@ pub struct Report {
     pub by_route: BTreeMap<String, usize>,
     /// Activities whose sport type is not the one their transport maps to.
     pub sport_type_unset: Vec<String>,
-    /// Done records whose note says the sport type could not be set.
-    pub sport_type_warnings: usize,
+    /// Done records whose note says the sport type could not be set: name and note.
+    pub sport_type_warnings: Vec<String>,
 }
 
 fn api_requests(requests: &[RequestRecord], from: usize) -> Vec<&RequestRecord> {
@@ -205,7 +205,7 @@ pub fn check(world: &World, history: &Value, baseline: Baseline) -> Report {
             report.duplicate_notes += 1;
         }
         if detail.contains("sport type could not be set") {
-            report.sport_type_warnings += 1;
+            report.sport_type_warnings.push(format!("{name}: {detail}"));
         }
         let mut last_failed: HashMap<String, bool> = HashMap::new();
         for attempt in record["attempts"].as_array().into_iter().flatten() {
