@@ -11,7 +11,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 APP_BIN := $(TARGET_DIR)/debug/mtp-strava-uploader
 
-.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench fuzz demo icons bundle package-test
+.PHONY: help deps ui build run test lint ui-check rust-test gui-test bindings bench fuzz demo icons bundle package-test soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -88,6 +88,11 @@ fuzz: ## Fuzz each target for FUZZ_SECONDS (default 600), one after another (nig
 	    || failed="$$failed $$target"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make fuzz: crashes in$$failed (see fuzz/artifacts/)"; exit 1; fi
+
+# Not part of `make test` nor CI: a few minutes of uploads against faulty fakes (issue 18).
+# SOAK_ARGS passes flags on, e.g. `make soak SOAK_ARGS="--seed 7"`.
+soak: build ## Soak: 200 uploads by the CLI, 20 % of requests failing, 3 SIGKILLs, the app part-way; prints the figures
+	bash tests/soak/run.sh $(SOAK_ARGS)
 
 demo: build ## Start the fake Strava + MTPW, generate sample sequences, launch the app against them
 	bash tests/demo.sh

@@ -1,12 +1,16 @@
 //! `upload`: queue sequences, run the queue with progress per sequence, exit 0 only when all are done.
 
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use mtp_engine::files::sequence_id;
 use mtp_engine::library::{is_sequence_folder, list_candidates};
-use mtp_engine::uploads::{EnqueueOutcome, EventSink, UploadEvent, UploadState, Uploads};
+use mtp_engine::uploads::{
+    EnqueueOutcome, EventSink, UploadEvent, UploadRecord, UploadState, Uploads,
+};
 use mtp_engine::{Engine, EngineError};
 
 use crate::tokens::CliTokens;
@@ -31,17 +35,22 @@ pub async fn run(
         report_queued(outcome);
     }
     let summary = uploader.run(printer()).await?;
-    let done = summary
-        .records
-        .iter()
+    // What this run worked on, and every upload it queued as it is now: another process (the
+    // app, another CLI run) may have worked them while this run waited for its turn.
+    let mut records: BTreeMap<i64, UploadRecord> =
+        summary.records.into_iter().map(|r| (r.id, r)).collect();
+    let queued = outcomes.iter().filter(|o| o.skipped.is_none());
+    for id in queued.filter_map(|o| o.upload) {
+        if let (Entry::Vacant(slot), Some(record)) = (records.entry(id), uploader.record(id)?) {
+            slot.insert(record);
+        }
+    }
+    let done = records
+        .values()
         .filter(|r| r.state == UploadState::Done)
         .count();
-    println!("{done} of {} uploads done", summary.records.len());
-    for record in summary
-        .records
-        .iter()
-        .filter(|r| r.state != UploadState::Done)
-    {
+    println!("{done} of {} uploads done", records.len());
+    for record in records.values().filter(|r| r.state != UploadState::Done) {
         println!("  {}: {}", record.sequence_name, record.state.label());
         if let Some(detail) = &record.detail {
             println!("    {detail}");
@@ -49,7 +58,7 @@ pub async fn run(
     }
     // Done now or earlier ("already uploaded" has a record); anything not queued for
     // another reason (unknown folder, uploaded by MTP Desktop Uploader) is not done.
-    let every_one_done = summary.all_done && outcomes.iter().all(|o| o.upload.is_some());
+    let every_one_done = done == records.len() && outcomes.iter().all(|o| o.upload.is_some());
     Ok(if every_one_done {
         ExitCode::SUCCESS
     } else {

@@ -216,6 +216,72 @@ async fn two_runs_at_once_take_turns_and_send_each_sequence_once() {
     assert_eq!(history["total"], 6);
 }
 
+/// Starts `upload --all-pending` and collects its output; `waiting` fires once it says it waits
+/// for another process (it has queued its uploads by then).
+fn start_collecting(
+    world: &World,
+) -> (
+    tokio::task::JoinHandle<(Option<i32>, String)>,
+    tokio::sync::oneshot::Receiver<()>,
+) {
+    let mut child = world.cli(&["upload", "--all-pending"]).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tell, waiting) = tokio::sync::oneshot::channel();
+    let run = tokio::spawn(async move {
+        let mut tell = Some(tell);
+        let mut out = String::new();
+        let mut lines = BufReader::new(stdout).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.starts_with("Waiting:") {
+                if let Some(tell) = tell.take() {
+                    let _ = tell.send(());
+                }
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        let status = child.wait().await.unwrap();
+        (status.code(), out)
+    });
+    (run, waiting)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_that_waited_while_another_did_its_uploads_reports_how_they_ended() {
+    let world = World::start(StravaConfig::for_tests()).await;
+    world.add_sequences(3).await;
+    // Strava refuses one upload for good: whoever works the queue, it is not done.
+    world.services.strava.add_fault(FaultRule::next(
+        "POST /api/v3/uploads",
+        FaultKind::Status { status: 400 },
+        1,
+    ));
+    // Both runs queue their uploads while another process (here the test) holds the queue.
+    let data_dir = world.tmp.path().join("data");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let held = mtp_engine::uploads::run_lock::acquire(&data_dir, |_| {})
+        .await
+        .unwrap();
+    let (first, first_waits) = start_collecting(&world);
+    let (second, second_waits) = start_collecting(&world);
+    for waits in [first_waits, second_waits] {
+        tokio::time::timeout(Duration::from_secs(30), waits)
+            .await
+            .expect("each run waits for the queue")
+            .unwrap();
+    }
+    drop(held);
+    // One run works all three; the other waits for it and then has nothing left to do, yet
+    // both report the three uploads they queued, and neither says all went well.
+    for run in [first, second] {
+        let (code, out) = run.await.unwrap();
+        assert_eq!(code, Some(1), "{out}");
+        assert!(out.contains("2 of 3 uploads done"), "{out}");
+        assert!(out.contains(": failed"), "{out}");
+    }
+    assert_eq!(uploads_posted(&world), 3);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clear_text_base_off_this_machine_stops_the_cli_naming_its_variable() {
     let world = World::start(StravaConfig::for_tests()).await;

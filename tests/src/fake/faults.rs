@@ -21,6 +21,10 @@ pub enum FaultKind {
     Unauthorized,
     /// Revoke the caller's token (all later calls fail too), then answer 401.
     RevokeToken,
+    /// Strava: revoke only the caller's access token, then answer 401. The sign-in stays: its
+    /// refresh token still works, and the next refresh hands out a new access token even when
+    /// the revoked one had time left. MTPW has no refresh token: the same as `RevokeToken`.
+    RevokeAccessToken,
     /// Answer 429 "Rate Limit Exceeded" whatever the budget says.
     RateLimited,
     /// Handle the request, then send the headers and half the body and break the connection.

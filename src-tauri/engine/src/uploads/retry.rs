@@ -123,7 +123,8 @@ impl Tries<'_> {
         }
     }
     /// One call with up to three retries: backoff for network errors and 5xx, the next
-    /// rate-limit window for 429, one token refresh for a 401; none for permanent errors.
+    /// rate-limit window for 429, one token refresh for a 401 (a refresh that fails on the
+    /// way, not refused, waits and is asked again by the next 401); none for permanent errors.
     /// Every try is recorded as an attempt.
     pub(super) async fn call<T, F, Fut>(
         &self,
@@ -220,13 +221,30 @@ impl Tries<'_> {
                 Class::Unauthorized => {
                     log::info!(upload = self.upload, sequence = self.sequence;
                         "Strava refused the access token; refreshing it once");
-                    token = self
+                    match self
                         .up
                         .tokens
                         .refresh_strava_token(self.clients.strava.base(), &token)
                         .await
-                        .map_err(|e| StepFailure::NotSignedIn(e.to_string()))?;
-                    refreshed = true;
+                    {
+                        Ok(fresh) => {
+                            token = fresh;
+                            refreshed = true;
+                        }
+                        // The token endpoint did not answer (network, 5xx): the sign-in may
+                        // well be good. Wait and try the call again; its 401 asks again.
+                        Err(error @ TokenError::Failed { .. }) if attempt < MAX_ATTEMPTS => {
+                            log::warn!(upload = self.upload, sequence = self.sequence;
+                                "the Strava token refresh failed, trying again: {error}");
+                            tokio::time::sleep(backoff(
+                                attempt,
+                                timings.backoff_base,
+                                timings.backoff_max,
+                            ))
+                            .await;
+                        }
+                        Err(error) => return Err(StepFailure::NotSignedIn(error.to_string())),
+                    }
                 }
                 // Strava: the budget now knows the window is full; the next try waits for it.
                 Class::RateLimited if service == Service::Strava => {}

@@ -258,7 +258,8 @@ fn fault_reply(shared: &Shared, fault: &FaultKind, req: &Incoming) -> Option<Res
             &json!({"detail": "A server error occurred."}),
         )),
         FaultKind::Unauthorized => Some(api::unauthenticated(&shared.lock())),
-        FaultKind::RevokeToken => {
+        // MTPW tokens are the whole sign-in: revoking the access token revokes it.
+        FaultKind::RevokeToken | FaultKind::RevokeAccessToken => {
             let mut state = shared.lock();
             if let Some(token) = req.bearer_exact() {
                 state.revoke(token);

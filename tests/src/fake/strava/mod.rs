@@ -266,7 +266,7 @@ fn route(shared: &Shared, req: &Incoming, fault: Option<&FaultKind>) -> Response
     let path = req.path.as_str();
     // The edge answers before the API: no rate-limit headers, on any route.
     let edge = fault
-        .filter(|f| !matches!(f, FaultKind::RevokeToken))
+        .filter(|f| !matches!(f, FaultKind::RevokeToken | FaultKind::RevokeAccessToken))
         .and_then(|f| fault_error(shared, f, None))
         .filter(StravaError::is_edge);
     if let Some(edge) = edge {
@@ -319,6 +319,12 @@ fn fault_error(shared: &Shared, fault: &FaultKind, caller: Option<&Caller>) -> O
         FaultKind::RevokeToken => {
             if let Some(caller) = caller {
                 shared.lock().revoke_grant(caller.grant);
+            }
+            Some(StravaError::InvalidToken)
+        }
+        FaultKind::RevokeAccessToken => {
+            if let Some(caller) = caller {
+                shared.lock().revoke_access_token(&caller.access_token);
             }
             Some(StravaError::InvalidToken)
         }

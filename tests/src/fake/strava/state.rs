@@ -55,6 +55,8 @@ pub struct Grant {
 pub struct AccessToken {
     pub grant: usize,
     pub expires_at: i64,
+    /// Revoked on its own (a `revoke_access_token` fault); its grant stays good.
+    pub revoked: bool,
 }
 
 /// An authorize request waiting for the athlete to click Authorize or Cancel.

@@ -14,6 +14,8 @@ pub const REUSE_THRESHOLD_SECS: i64 = 3_600;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     pub grant: usize,
+    /// The bearer token the caller sent.
+    pub access_token: String,
     pub client_id: u64,
     pub athlete_id: u64,
     pub scopes: Vec<String>,
@@ -97,8 +99,8 @@ impl StravaState {
         Ok(body)
     }
 
-    /// `grant_type=refresh_token`: same access token while more than an hour is left,
-    /// otherwise a new access token and (in `RefreshRotation::Rotate`) a new refresh token,
+    /// `grant_type=refresh_token`: same access token while more than an hour is left and it
+    /// is not revoked, otherwise a new access token and (in `RefreshRotation::Rotate`) a new refresh token,
     /// the old refresh token dying at once; in `Keep` the refresh token stays.
     pub fn refresh(
         &mut self,
@@ -116,8 +118,13 @@ impl StravaState {
                     && Some(g.refresh_token.as_str()) == refresh_token
             })
             .ok_or(StravaError::BadRefreshToken)?;
-        let left = self.grants[grant_index].access_expires_at - now;
-        if left <= REUSE_THRESHOLD_SECS {
+        let grant = &self.grants[grant_index];
+        let left = grant.access_expires_at - now;
+        let current_revoked = self
+            .access_tokens
+            .get(&grant.access_token)
+            .is_some_and(|access| access.revoked);
+        if left <= REUSE_THRESHOLD_SECS || current_revoked {
             self.rotate(grant_index, now, ttl);
         }
         Ok(self.token_body(grant_index, now))
@@ -149,8 +156,14 @@ impl StravaState {
     fn rotate(&mut self, grant: usize, now: i64, ttl: i64) {
         let access = random_token();
         let expires_at = now + ttl;
-        self.access_tokens
-            .insert(access.clone(), AccessToken { grant, expires_at });
+        self.access_tokens.insert(
+            access.clone(),
+            AccessToken {
+                grant,
+                expires_at,
+                revoked: false,
+            },
+        );
         let entry = &mut self.grants[grant];
         entry.access_token = access;
         entry.access_expires_at = expires_at;
@@ -172,13 +185,15 @@ impl StravaState {
 
     /// The caller behind a bearer token, if the token is known, unexpired and not revoked.
     pub fn caller(&self, token: Option<&str>, now: i64) -> Option<Caller> {
-        let access = self.access_tokens.get(token?)?;
+        let token = token?;
+        let access = self.access_tokens.get(token)?;
         let grant = self.grants.get(access.grant)?;
-        if grant.revoked || access.expires_at <= now {
+        if grant.revoked || access.revoked || access.expires_at <= now {
             return None;
         }
         Some(Caller {
             grant: access.grant,
+            access_token: token.to_string(),
             client_id: grant.client_id,
             athlete_id: grant.athlete_id,
             scopes: grant.scopes.clone(),
@@ -195,6 +210,13 @@ impl StravaState {
     pub fn revoke_grant(&mut self, grant: usize) {
         if let Some(entry) = self.grants.get_mut(grant) {
             entry.revoked = true;
+        }
+    }
+
+    /// Revokes one access token; its grant (and so its refresh token) stays good.
+    pub fn revoke_access_token(&mut self, token: &str) {
+        if let Some(access) = self.access_tokens.get_mut(token) {
+            access.revoked = true;
         }
     }
 

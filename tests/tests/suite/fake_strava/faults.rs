@@ -70,6 +70,46 @@ async fn scripted_faults_fire_as_scripted() {
 }
 
 #[tokio::test]
+async fn a_revoked_access_token_is_refused_but_its_refresh_token_gets_a_new_one() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let client = fake.client();
+    let tokens = fake.issue_tokens(client.id, fake.athlete().id, &["activity:write"]);
+    let athlete = |token: String| {
+        http()
+            .get(format!("{}/athlete", fake.api_base()))
+            .bearer_auth(token)
+            .send()
+    };
+    let revoke = json!({"route": "GET /api/v3/athlete", "kind": "revoke_access_token"});
+    script_faults(&fake.base_url(), &revoke).await;
+    let refused = athlete(tokens.access_token.clone()).await.expect("1");
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let again = athlete(tokens.access_token.clone()).await.expect("2");
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED, "it stays revoked");
+
+    // Six hours left, yet the refresh hands out a new access token: the old one is dead.
+    let refreshed = http()
+        .post(format!("{}/token", fake.oauth_base()))
+        .form(&[
+            ("client_id", client.id.to_string()),
+            ("client_secret", client.secret.clone()),
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", tokens.refresh_token.clone()),
+        ])
+        .send()
+        .await
+        .expect("refresh");
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    let body = json_of(refreshed).await;
+    let new_token = body["access_token"].as_str().expect("access").to_string();
+    assert_ne!(new_token, tokens.access_token);
+    assert_eq!(
+        athlete(new_token).await.expect("3").status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn probabilistic_faults_are_reproducible_with_a_seed() {
     async fn outcomes() -> Vec<u16> {
         let fake = start(StravaConfig::for_tests()).await;

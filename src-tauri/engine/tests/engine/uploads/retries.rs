@@ -147,6 +147,35 @@ async fn a_401_refreshes_the_token_once_and_tries_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_that_meets_a_server_error_is_tried_again_and_the_upload_goes_on() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    // Strava revokes the access token in use; its token endpoint then fails once (503).
+    h.services
+        .strava
+        .add_fault(FaultRule::next(UPLOADS, FaultKind::RevokeAccessToken, 1));
+    h.services.strava.add_fault(FaultRule::next(
+        "POST /oauth/token",
+        FaultKind::Status { status: 503 },
+        1,
+    ));
+    let record = upload_one(&h, 1).await;
+    assert_eq!(record.state, UploadState::Done, "{:?}", record.detail);
+    assert_eq!(
+        h.tokens
+            .refresh_calls
+            .load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
+    assert_eq!(h.strava_requests("POST", "/oauth/token").len(), 2);
+    assert_eq!(
+        h.uploads_posted(),
+        3,
+        "the revoked token twice, then the new one"
+    );
+    assert_eq!(h.live_activities().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_token_ends_in_not_signed_in_after_one_refresh() {
     let h = Harness::start(StravaConfig::for_tests()).await;
     h.services
