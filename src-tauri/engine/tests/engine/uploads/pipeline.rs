@@ -390,3 +390,45 @@ async fn a_paused_queue_sends_nothing_until_resumed_and_a_cancelled_upload_is_no
     assert!(uploader.run(h.sink()).await.unwrap().all_done);
     assert_eq!(h.uploads_posted(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_removed_while_queued_fails_naming_it_and_the_others_go_on() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    let gone = spec(5);
+    let (gone_id, _) = h.add_sequence(gone.clone()).await;
+    let (kept_id, _) = h.add_sequence(spec(6)).await;
+    let uploader = h.uploader();
+    uploader.enqueue(&[gone_id, kept_id], false).unwrap();
+    std::fs::remove_dir_all(h.root().join(&gone.dir_name)).unwrap();
+    let summary = uploader.run(h.sink()).await.unwrap();
+    let gone_record = &summary.records[0];
+    assert_ne!(gone_record.state, UploadState::Done, "{gone_record:?}");
+    let detail = gone_record.detail.clone().unwrap_or_default();
+    assert!(detail.contains(&gone.dir_name), "{detail}");
+    assert_eq!(summary.records[1].state, UploadState::Done);
+    assert_eq!(h.uploads_posted(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gpx_edited_after_it_was_queued_is_validated_again_and_sent_as_validated() {
+    let h = Harness::start(StravaConfig::for_tests()).await;
+    let sequence = spec(7);
+    let (id, _) = h.add_sequence(sequence.clone()).await;
+    let uploader = h.uploader();
+    uploader.enqueue(&[id], false).unwrap();
+    // The photographer re-exports the GPX after queueing: a track that is no longer valid.
+    let gpx = h
+        .root()
+        .join(&sequence.dir_name)
+        .join(format!("{}.gpx", sequence.dir_name));
+    std::fs::write(&gpx, "<gpx><trk><trkseg><trkpt lat=\"1\"").unwrap();
+    let summary = uploader.run(h.sink()).await.unwrap();
+    let record = &summary.records[0];
+    assert_ne!(record.state, UploadState::Done, "{record:?}");
+    let detail = record.detail.clone().unwrap_or_default();
+    assert!(
+        detail.contains(".gpx"),
+        "the refusal names the file: {detail}"
+    );
+    assert_eq!(h.uploads_posted(), 0, "nothing unvalidated is sent");
+}
