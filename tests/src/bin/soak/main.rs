@@ -275,6 +275,14 @@ async fn soak(
     }
     story.runs.push(end.clone());
     while end.code != Some(0) && story.final_runs < MAX_FINAL_RUNS {
+        // What was left (the end of its summary), then run again as a person or cron would.
+        let summary = end
+            .lines
+            .iter()
+            .skip_while(|l| !l.ends_with(" uploads done"));
+        for line in summary.take(12) {
+            say(started, &format!("{}: {}", end.label, line.trim()));
+        }
         story.final_runs += 1;
         let label = format!("run-{}", 4 + story.final_runs);
         end = CliRun::start(&world, &label)?.finish(RUN_TIMEOUT).await?;
