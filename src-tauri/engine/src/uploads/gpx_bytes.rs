@@ -5,7 +5,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::files::{display_name, own_file, read_regular, GPX_LIMIT};
-use crate::gpx::{validate, TrackPoint};
+use crate::gpx::{parse_track, validate};
 
 /// A GPX read from a sequence folder, with its content hash.
 #[derive(Debug, Clone)]
@@ -40,19 +40,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Parses and validates exactly these bytes (the ones that will be sent); the track's start
 /// (its first point's time, epoch seconds), which Strava gives the activity as `start_date`.
 pub fn validate_bytes(gpx: &GpxBytes) -> Result<i64, String> {
-    let document = ::gpx::read(gpx.bytes.as_slice())
-        .map_err(|e| format!("{} is not a valid GPX file: {e}", gpx.file_name))?;
-    let points: Vec<TrackPoint> = document
-        .tracks
-        .iter()
-        .flat_map(|track| &track.segments)
-        .flat_map(|segment| &segment.points)
-        .map(|waypoint| TrackPoint {
-            lat: waypoint.point().y(),
-            lon: waypoint.point().x(),
-            time: waypoint.time.map(time::OffsetDateTime::from),
-        })
-        .collect();
+    // The scan's own parsing, which refuses what the gpx crate would panic on.
+    let points = parse_track(&gpx.bytes, &gpx.file_name).map_err(|e| e.to_string())?;
     validate(&points, &gpx.file_name).map_err(|e| {
         let text = e.to_string();
         if text.contains(&gpx.file_name) {
@@ -100,5 +89,20 @@ mod tests {
         };
         let err = validate_bytes(&gpx).unwrap_err();
         assert!(err.starts_with("x.gpx"), "{err}");
+    }
+
+    /// Found by the `gpx` fuzz target: the gpx crate panicked on this time (the year 10000 in
+    /// UTC), which would have ended the upload run instead of refusing one file.
+    #[test]
+    fn a_time_past_the_year_9999_is_refused_before_upload() {
+        let gpx = GpxBytes {
+            file_name: "x.gpx".into(),
+            bytes: br#"<gpx version="1.1"><trk><trkseg><trkpt lat="1" lon="1"><time>2020-01-01T00:00:00Z</time></trkpt><trkpt lat="1" lon="1"><time>9999-12-31T23:30-01:00</time></trkpt></trkseg></trk></gpx>"#.to_vec(),
+            sha256: String::new(),
+        };
+        assert_eq!(
+            validate_bytes(&gpx).unwrap_err(),
+            "x.gpx is not a valid GPX file: a time is outside the years -9999 to 9999"
+        );
     }
 }
