@@ -36,18 +36,30 @@ const _: ipc::args::ACCOUNTS_SETTINGS = ();
 /// Every sequence under every library folder, newest first (no track previews, in the compact
 /// form of `LibraryList`: the list stays light). New or changed sequences come back
 /// `checking`; their final summaries follow as `tracks-checked` events.
+///
+/// The answer is the list's JSON text made here, all ASCII (`ipc::ascii_json`): the web view
+/// then keeps it and every string read from it at one byte a character.
 #[tauri::command]
 pub async fn scan_library(
     app: AppHandle,
     engine: State<'_, EngineState>,
-) -> Result<ipc::answer::SCAN_LIBRARY, UserError> {
-    let list = engine
-        .run(|engine| engine.scan().map(LibraryList::from))
+) -> Result<tauri::ipc::Response, UserError> {
+    let (text, pending) = engine
+        .run(|engine| {
+            let list: ipc::answer::SCAN_LIBRARY = engine.scan().map(LibraryList::from)?;
+            Ok((ipc::ascii_json(&list), list.pending_tracks > 0))
+        })
         .await?;
-    if list.pending_tracks > 0 {
+    if pending {
         checks::check_in_background(app);
     }
-    Ok(list)
+    let text = text.map_err(|_| {
+        UserError::new(
+            mtp_engine::ErrorCode::Internal,
+            "The app hit an internal problem. Please try again.",
+        )
+    })?;
+    Ok(tauri::ipc::Response::new(text))
 }
 
 /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.

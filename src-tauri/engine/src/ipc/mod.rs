@@ -5,6 +5,7 @@
 //! A command takes one argument named `args` (its `...Args` type), or none (`()`), and answers
 //! its result or a [`crate::error::UserError`].
 
+mod ascii_json;
 pub mod compact_list;
 mod model;
 
@@ -19,6 +20,7 @@ use crate::settings::{EffectiveSettings, SettingsUpdate};
 use crate::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, LinkTarget, QueueSnapshot, UploadEvent, UploadRecord,
 };
+pub use ascii_json::ascii_json;
 use compact_list::LibraryList;
 pub use model::{
     AddPathsArgs, ClientSecretArgs, DropHover, LinkMtpwArgs, ProviderArgs, RemoveRootArgs,
@@ -110,8 +112,8 @@ macro_rules! events {
 
 commands! {
     /// Every sequence under every library folder, newest first, without previews, in the
-    /// compact form of [`LibraryList`]. New or changed sequences come back `checking`; their
-    /// final summaries follow as [`TRACKS_CHECKED`].
+    /// compact form of [`LibraryList`] (as [`ascii_json`] text). New or changed sequences come
+    /// back `checking`; their final summaries follow as [`TRACKS_CHECKED`].
     SCAN_LIBRARY = "scan_library": () => LibraryList;
     /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.
     ADD_PATHS = "add_paths": AddPathsArgs => DropOutcome;
