@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use mtp_engine::ipc;
-use mtp_engine::ipc::compact_list::LibraryList;
 use mtp_engine::UserError;
 use tauri::{AppHandle, Manager, State};
 
@@ -28,14 +27,14 @@ pub(crate) use command_handlers;
 
 // Every handler takes `ipc::args::NAME` and answers `ipc::answer::NAME`; these take no argument,
 // so their declared argument type must be `()`.
-const _: ipc::args::SCAN_LIBRARY = ();
 const _: ipc::args::UPLOAD_QUEUE = ();
 const _: ipc::args::ACCOUNTS_STATUS = ();
 const _: ipc::args::ACCOUNTS_SETTINGS = ();
 
 /// Every sequence under every library folder, newest first (no track previews, in the compact
-/// form of `LibraryList`: the list stays light). New or changed sequences come back
-/// `checking`; their final summaries follow as `tracks-checked` events.
+/// form of `LibraryList`: the list stays light), or its first rows with the rest of the same
+/// scan asked for next (see `mtp_engine::ipc::compact_list::ListPages`). New or changed
+/// sequences come back `checking`; their final summaries follow as `tracks-checked` events.
 ///
 /// The answer is the list's JSON text made here, all ASCII (`ipc::ascii_json`): the web view
 /// then keeps it and every string read from it at one byte a character.
@@ -43,14 +42,18 @@ const _: ipc::args::ACCOUNTS_SETTINGS = ();
 pub async fn scan_library(
     app: AppHandle,
     engine: State<'_, EngineState>,
+    args: ipc::args::SCAN_LIBRARY,
 ) -> Result<tauri::ipc::Response, UserError> {
-    let (text, pending) = engine
-        .run(|engine| {
-            let list: ipc::answer::SCAN_LIBRARY = engine.scan().map(LibraryList::from)?;
-            Ok((ipc::ascii_json(&list), list.pending_tracks > 0))
+    let pages = engine.list_pages();
+    let (text, new_scan_pending) = engine
+        .run(move |engine| {
+            let list: ipc::answer::SCAN_LIBRARY = pages.answer(&args, || engine.scan())?;
+            // the held-back rest of a scan is not a new scan: its checks already run
+            let new_scan_pending = list.offset == 0 && list.pending_tracks > 0;
+            Ok((ipc::ascii_json(&list), new_scan_pending))
         })
         .await?;
-    if pending {
+    if new_scan_pending {
         checks::check_in_background(app);
     }
     let text = text.map_err(|_| {

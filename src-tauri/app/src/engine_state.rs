@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use mtp_engine::accounts::Accounts;
+use mtp_engine::ipc::compact_list::ListPages;
 use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 
 /// The opened engine, or the error that explains why it could not be opened.
@@ -11,6 +12,8 @@ use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 /// the user sees the reason instead of a silent exit.
 pub struct EngineState {
     engine: Result<Arc<Engine>, UserError>,
+    /// The rest of a scan whose first page `scan_library` answered, until it is asked for.
+    list_pages: Arc<ListPages>,
 }
 
 impl EngineState {
@@ -28,7 +31,10 @@ impl EngineState {
         if let Err(error) = &engine {
             eprintln!("{}", error.message);
         }
-        Self { engine }
+        Self {
+            engine,
+            list_pages: Arc::default(),
+        }
     }
 
     /// Starts reading the library at once, while the window loads: the UI's first scan takes
@@ -37,6 +43,11 @@ impl EngineState {
         if let Ok(engine) = &self.engine {
             engine.scan_ahead();
         }
+    }
+
+    /// Where `scan_library` holds the rest of a first page.
+    pub fn list_pages(&self) -> Arc<ListPages> {
+        Arc::clone(&self.list_pages)
     }
 
     /// The engine itself (for async work such as the upload queue), or why it could not open.

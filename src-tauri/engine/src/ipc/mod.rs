@@ -24,8 +24,8 @@ pub use ascii_json::ascii_json;
 use compact_list::LibraryList;
 pub use model::{
     AddPathsArgs, ClientSecretArgs, DropHover, LinkMtpwArgs, ProviderArgs, RemoveRootArgs,
-    SequenceDetailArgs, SignInFailed, SignInStarted, UploadArgs, UploadSequencesArgs,
-    UploadTargetArgs,
+    ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted, UploadArgs,
+    UploadSequencesArgs, UploadTargetArgs,
 };
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
@@ -112,9 +112,10 @@ macro_rules! events {
 
 commands! {
     /// Every sequence under every library folder, newest first, without previews, in the
-    /// compact form of [`LibraryList`] (as [`ascii_json`] text). New or changed sequences come
-    /// back `checking`; their final summaries follow as [`TRACKS_CHECKED`].
-    SCAN_LIBRARY = "scan_library": () => LibraryList;
+    /// compact form of [`LibraryList`] (as [`ascii_json`] text); or only the first rows, the
+    /// rest of the same scan following when asked for ([`ScanLibraryArgs`]). New or changed
+    /// sequences come back `checking`; their final summaries follow as [`TRACKS_CHECKED`].
+    SCAN_LIBRARY = "scan_library": ScanLibraryArgs => LibraryList;
     /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.
     ADD_PATHS = "add_paths": AddPathsArgs => DropOutcome;
     /// Removes a folder from the library (files on disk are left alone).
@@ -279,7 +280,7 @@ mod tests {
         }
         let text = typescript(&Config::new(), &["LibraryList".into(), "Library".into()]);
         assert!(
-            text.contains("\"scan_library\": { args: null; result: LibraryList };"),
+            text.contains("\"scan_library\": { args: ScanLibraryArgs; result: LibraryList };"),
             "{text}"
         );
         assert!(

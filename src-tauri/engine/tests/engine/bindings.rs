@@ -7,7 +7,7 @@ use mtp_engine::accounts::{
     AccountsStatus, DisconnectOutcome, KeyringStatus, MtpwStatus, StravaStatus,
 };
 use mtp_engine::ipc::{
-    self, AddPathsArgs, ClientSecretArgs, DropHover, ProviderArgs, RemoveRootArgs,
+    self, AddPathsArgs, ClientSecretArgs, DropHover, ProviderArgs, RemoveRootArgs, ScanLibraryArgs,
     SequenceDetailArgs, SignInFailed, SignInStarted,
 };
 use mtp_engine::settings::{
@@ -53,6 +53,7 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<ErrorCode>(&cfg, &mut files);
     render::<UserError>(&cfg, &mut files);
     render::<DropHover>(&cfg, &mut files);
+    render::<ScanLibraryArgs>(&cfg, &mut files);
     render::<AddPathsArgs>(&cfg, &mut files);
     render::<RemoveRootArgs>(&cfg, &mut files);
     render::<SequenceDetailArgs>(&cfg, &mut files);
