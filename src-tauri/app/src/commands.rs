@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use mtp_engine::ipc;
+use mtp_engine::os::memory::release_freed_memory;
 use mtp_engine::UserError;
 use tauri::{AppHandle, Manager, State};
 
@@ -50,7 +51,11 @@ pub async fn scan_library(
             let list: ipc::answer::SCAN_LIBRARY = pages.answer(&args, || engine.scan())?;
             // the held-back rest of a scan is not a new scan: its checks already run
             let new_scan_pending = list.offset == 0 && list.pending_tracks > 0;
-            Ok((ipc::ascii_json(&list), new_scan_pending))
+            let text = ipc::ascii_json(&list);
+            drop(list);
+            // the summaries just freed go back to the system before the text is copied on
+            release_freed_memory();
+            Ok((text, new_scan_pending))
         })
         .await?;
     if new_scan_pending {

@@ -1,4 +1,6 @@
-//! What touches the desktop beyond files: the system browser and the OS keyring.
+//! What touches the desktop beyond files: the system browser, the OS keyring, and the
+//! allocator's hold on freed memory.
 
 pub mod browser;
 pub mod keyring;
+pub mod memory;
