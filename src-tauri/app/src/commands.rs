@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use mtp_engine::ipc;
-use mtp_engine::ipc::compact_list::LibraryList;
+use mtp_engine::os::memory::release_freed_memory;
 use mtp_engine::UserError;
 use tauri::{AppHandle, Manager, State};
 
@@ -28,26 +28,46 @@ pub(crate) use command_handlers;
 
 // Every handler takes `ipc::args::NAME` and answers `ipc::answer::NAME`; these take no argument,
 // so their declared argument type must be `()`.
-const _: ipc::args::SCAN_LIBRARY = ();
 const _: ipc::args::UPLOAD_QUEUE = ();
 const _: ipc::args::ACCOUNTS_STATUS = ();
 const _: ipc::args::ACCOUNTS_SETTINGS = ();
 
 /// Every sequence under every library folder, newest first (no track previews, in the compact
-/// form of `LibraryList`: the list stays light). New or changed sequences come back
-/// `checking`; their final summaries follow as `tracks-checked` events.
+/// form of `LibraryList`: the list stays light), or its first rows with the rest of the same
+/// scan asked for next (see `mtp_engine::ipc::compact_list::ListPages`). New or changed
+/// sequences come back `checking`; their final summaries follow as `tracks-checked` events.
+///
+/// The answer is the list's JSON text made here, all ASCII (`ipc::ascii_json`): the web view
+/// then keeps it and every string read from it at one byte a character.
 #[tauri::command]
 pub async fn scan_library(
     app: AppHandle,
     engine: State<'_, EngineState>,
-) -> Result<ipc::answer::SCAN_LIBRARY, UserError> {
-    let list = engine
-        .run(|engine| engine.scan().map(LibraryList::from))
+    args: ipc::args::SCAN_LIBRARY,
+) -> Result<tauri::ipc::Response, UserError> {
+    let pages = engine.list_pages();
+    let (text, new_scan_pending) = engine
+        .run(move |engine| {
+            let list: ipc::answer::SCAN_LIBRARY = pages.answer(&args, || engine.scan())?;
+            // the held-back rest of a scan is not a new scan: its checks already run
+            let new_scan_pending = list.offset == 0 && list.pending_tracks > 0;
+            let text = ipc::ascii_json(&list);
+            drop(list);
+            // the summaries just freed go back to the system before the text is copied on
+            release_freed_memory();
+            Ok((text, new_scan_pending))
+        })
         .await?;
-    if list.pending_tracks > 0 {
+    if new_scan_pending {
         checks::check_in_background(app);
     }
-    Ok(list)
+    let text = text.map_err(|_| {
+        UserError::new(
+            mtp_engine::ErrorCode::Internal,
+            "The app hit an internal problem. Please try again.",
+        )
+    })?;
+    Ok(tauri::ipc::Response::new(text))
 }
 
 /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.

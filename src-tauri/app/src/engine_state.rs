@@ -3,6 +3,7 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use mtp_engine::accounts::Accounts;
+use mtp_engine::ipc::compact_list::ListPages;
 use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 
 /// The opened engine, or the error that explains why it could not be opened.
@@ -12,6 +13,8 @@ use mtp_engine::{Engine, EngineConfig, ErrorCode, UserError};
 pub struct EngineState {
     /// Replaced once, when a damaged database was moved aside ([`EngineState::reopen`]).
     engine: RwLock<Result<Arc<Engine>, UserError>>,
+    /// The rest of a scan whose first page `scan_library` answered, until it is asked for.
+    list_pages: Arc<ListPages>,
 }
 
 impl EngineState {
@@ -19,6 +22,7 @@ impl EngineState {
     pub fn open_from_env() -> Self {
         Self {
             engine: RwLock::new(Self::open()),
+            list_pages: Arc::default(),
         }
     }
 
@@ -53,6 +57,11 @@ impl EngineState {
         if let Ok(engine) = self.engine() {
             engine.scan_ahead();
         }
+    }
+
+    /// Where `scan_library` holds the rest of a first page.
+    pub fn list_pages(&self) -> Arc<ListPages> {
+        Arc::clone(&self.list_pages)
     }
 
     /// The engine itself (for async work such as the upload queue), or why it could not open.

@@ -5,6 +5,7 @@ use std::sync::{mpsc, Arc};
 
 use super::{lock, Engine};
 use crate::library::ScanOutcome;
+use crate::os::memory::release_freed_memory;
 
 impl Engine {
     /// Starts a scan of every library folder on its own thread (one core's worth, so the
@@ -26,6 +27,8 @@ impl Engine {
                 };
                 // A receiver dropped meanwhile (the folders changed) simply ignores it.
                 let _ = answer.send(outcome);
+                // What the scan read and dropped (every cached record) goes back to the system.
+                release_freed_memory();
             });
         if started.is_err() {
             self.forget_scan_ahead();

@@ -12,4 +12,4 @@ pub use paths::{
 pub use regular::{
     format_size, open_regular, read_regular, ReadRefusal, GPX_LIMIT, JSON_LIMIT, STATUS_FILE_LIMIT,
 };
-pub use stamp::{FileStamp, FolderStamp};
+pub use stamp::{FileStamp, FolderStamp, StatBase};

@@ -5,26 +5,39 @@
 //! id is sent although a UTF-8 path gives it: hexing 10,000 paths in the page cost more than
 //! carrying them.)
 //! `ui/src/lib/library/compactList.ts` turns it back into `SequenceSummary` objects.
+//!
+//! A start shows its first screenful sooner when that comes first: [`ListPages`] answers the
+//! first rows of a scan and holds the rest of the same scan back until the UI asks for it.
+
+use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::model::ScanLibraryArgs;
 use crate::model::{
     DesktopUploaderStatus, LibraryRoot, LibraryScan, Problem, SequenceStatus, SequenceSummary,
     StravaEligibility,
 };
 
-/// [`LibraryScan`] as the `scan_library` command answers it.
+/// [`LibraryScan`] as the `scan_library` command answers it: all of its rows, or a part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryList {
     pub roots: Vec<LibraryRoot>,
-    /// Every distinct Strava eligibility of the rows (a row holds its index here).
+    /// Every distinct Strava eligibility of these rows (a row holds its index here).
     pub eligibility: Vec<StravaEligibility>,
-    /// Newest first, as in [`LibraryScan::sequences`].
+    /// Newest first, as in [`LibraryScan::sequences`], from position `offset` on.
     pub rows: Vec<SummaryRow>,
     pub read_count: u32,
     pub pending_tracks: u32,
+    /// The position of the first of `rows` in the whole list: 0, or where the held-back rest
+    /// of a first page starts.
+    pub offset: u32,
+    /// How many sequences the whole list has (more than `rows` for a first page).
+    pub total: u32,
+    /// The scan's number, which the rest of a first page is asked for by (`restOf`).
+    pub scan: u32,
 }
 
 /// One [`SequenceSummary`] as an array, its fields in declaration order, except: `dir_name`
@@ -51,7 +64,16 @@ pub struct SummaryRow(
 );
 
 impl From<LibraryScan> for LibraryList {
+    /// Every row of the scan.
     fn from(scan: LibraryScan) -> Self {
+        let total = count(scan.sequences.len());
+        Self::part(scan, 0, 0, total)
+    }
+}
+
+impl LibraryList {
+    /// The rows of `scan` (`offset` rows into a list of `total`) as scan number `number`.
+    fn part(scan: LibraryScan, number: u32, offset: u32, total: u32) -> Self {
         let mut eligibility: Vec<StravaEligibility> = Vec::new();
         let rows = scan
             .sequences
@@ -73,8 +95,104 @@ impl From<LibraryScan> for LibraryList {
             rows,
             read_count: scan.read_count,
             pending_tracks: scan.pending_tracks,
+            offset,
+            total,
+            scan: number,
         }
     }
+}
+
+/// What `scan_library` answers, over the scans it runs: a whole list, or the first rows of a
+/// scan with the rest held here until it is asked for (whole, or in parts). Only the last
+/// scan's rest is held (a newer scan drops it), and each row of it is answered once.
+#[derive(Debug, Default)]
+pub struct ListPages {
+    held: Mutex<Held>,
+}
+
+#[derive(Debug, Default)]
+struct Held {
+    /// The number of the last scan answered.
+    last: u32,
+    /// That scan's rows not answered yet.
+    rest: Option<Rest>,
+}
+
+#[derive(Debug)]
+struct Rest {
+    scan: u32,
+    /// Where the held rows start in the whole list, and its length.
+    offset: u32,
+    total: u32,
+    rows: LibraryScan,
+}
+
+impl ListPages {
+    /// The answer to `args`: the next rows of scan `rest_of` while it holds some (at most
+    /// `first` of them); else a new scan (`scan()`): its first `first` rows with the rest held
+    /// back, or every row.
+    pub fn answer<E>(
+        &self,
+        args: &ScanLibraryArgs,
+        scan: impl FnOnce() -> Result<LibraryScan, E>,
+    ) -> Result<LibraryList, E> {
+        if let Some(rest) = args
+            .rest_of
+            .and_then(|number| self.take_rest(number, args.first))
+        {
+            return Ok(rest);
+        }
+        let mut whole = scan()?;
+        let total = count(whole.sequences.len());
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        held.last = held.last.wrapping_add(1);
+        let number = held.last;
+        held.rest = split(&mut whole, args.first).map(|rows| Rest {
+            scan: number,
+            offset: count(whole.sequences.len()),
+            total,
+            rows,
+        });
+        drop(held);
+        Ok(LibraryList::part(whole, number, 0, total))
+    }
+
+    /// The next held rows of scan `number` (at most `first`), taken; `None` when another scan
+    /// came since, or every row of it was answered.
+    fn take_rest(&self, number: u32, first: Option<u32>) -> Option<LibraryList> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        let rest = held.rest.as_mut().filter(|rest| rest.scan == number)?;
+        let (offset, total) = (rest.offset, rest.total);
+        let part = match split(&mut rest.rows, first) {
+            Some(after) => {
+                let part = std::mem::replace(&mut rest.rows, after);
+                rest.offset += count(part.sequences.len());
+                part
+            }
+            None => held.rest.take()?.rows,
+        };
+        drop(held);
+        Some(LibraryList::part(part, number, offset, total))
+    }
+}
+
+/// Splits the rows after the first `first` of `scan` off (its roots and counts copied), when
+/// it has more; `None` leaves `scan` whole.
+fn split(scan: &mut LibraryScan, first: Option<u32>) -> Option<LibraryScan> {
+    let first = first.map(|first| first as usize)?;
+    if first >= scan.sequences.len() {
+        return None;
+    }
+    Some(LibraryScan {
+        roots: scan.roots.clone(),
+        sequences: scan.sequences.split_off(first),
+        read_count: scan.read_count,
+        pending_tracks: scan.pending_tracks,
+    })
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn row_of(summary: SequenceSummary, eligibility: u32) -> SummaryRow {
@@ -195,5 +313,115 @@ mod tests {
         odd.dir_name = "other".into();
         let list = LibraryList::from(scan_of(vec![odd]));
         assert_eq!(list.rows[0].2.as_deref(), Some("other"));
+    }
+
+    fn library_of(n: usize) -> LibraryScan {
+        let sequences = (0..n)
+            .map(|i| summary(format!("/lib/ride_{i:03}").as_ref(), i % 3 != 0))
+            .collect();
+        scan_of(sequences)
+    }
+
+    fn paths(list: &LibraryList) -> Vec<String> {
+        list.rows.iter().map(|row| row.1.clone()).collect()
+    }
+
+    fn args(first: Option<u32>, rest_of: Option<u32>) -> ScanLibraryArgs {
+        ScanLibraryArgs { first, rest_of }
+    }
+
+    #[test]
+    fn a_first_page_then_its_rest_make_the_whole_list_of_one_scan() {
+        let pages = ListPages::default();
+        let whole = LibraryList::from(library_of(250));
+        let mut scans = 0;
+        let mut scan = || -> Result<LibraryScan, ()> {
+            scans += 1;
+            Ok(library_of(250))
+        };
+        let first = pages.answer(&args(Some(40), None), &mut scan).unwrap();
+        assert_eq!((first.rows.len(), first.offset, first.total), (40, 0, 250));
+        let rest = pages
+            .answer(&args(None, Some(first.scan)), &mut scan)
+            .unwrap();
+        assert_eq!(scans, 1, "the rest comes from the same scan");
+        assert_eq!((rest.rows.len(), rest.offset, rest.total), (210, 40, 250));
+        assert_eq!(rest.scan, first.scan);
+        assert_eq!((rest.read_count, rest.pending_tracks), (3, 1));
+        assert_eq!([paths(&first), paths(&rest)].concat(), paths(&whole));
+        // each part names its own eligibilities: a row's index reads the same one as in the whole
+        let eligibility =
+            |list: &LibraryList, i: usize| list.eligibility[list.rows[i].12 as usize].clone();
+        assert_eq!(eligibility(&rest, 0), eligibility(&whole, 40));
+        assert_eq!(eligibility(&first, 1), eligibility(&whole, 1));
+    }
+
+    #[test]
+    fn the_rest_comes_in_parts_as_asked_each_row_once() {
+        let pages = ListPages::default();
+        let whole = LibraryList::from(library_of(250));
+        let scan = || -> Result<LibraryScan, ()> { Ok(library_of(250)) };
+        let first = pages.answer(&args(Some(40), None), scan).unwrap();
+        let mut parts = vec![first.clone()];
+        for _ in 0..3 {
+            let part = pages
+                .answer(&args(Some(100), Some(first.scan)), scan)
+                .unwrap();
+            assert_eq!((part.scan, part.total), (first.scan, 250));
+            parts.push(part);
+        }
+        let at: Vec<_> = parts.iter().map(|p| (p.offset, p.rows.len())).collect();
+        assert_eq!(at, [(0, 40), (40, 100), (140, 100), (240, 10)]);
+        let read: Vec<String> = parts.iter().flat_map(paths).collect();
+        assert_eq!(read, paths(&whole));
+        let after = pages
+            .answer(&args(Some(100), Some(first.scan)), scan)
+            .unwrap();
+        assert_eq!(
+            (after.offset, after.rows.len()),
+            (0, 100),
+            "all taken: a new scan"
+        );
+    }
+
+    #[test]
+    fn a_rest_taken_or_overtaken_by_a_newer_scan_is_answered_by_a_whole_new_list() {
+        let pages = ListPages::default();
+        let scan = || -> Result<LibraryScan, ()> { Ok(library_of(30)) };
+        let first = pages.answer(&args(Some(10), None), scan).unwrap();
+        pages.answer(&args(None, Some(first.scan)), scan).unwrap();
+        let again = pages.answer(&args(None, Some(first.scan)), scan).unwrap();
+        assert_eq!((again.rows.len(), again.offset, again.total), (30, 0, 30));
+        assert_ne!(again.scan, first.scan);
+
+        let older = pages.answer(&args(Some(10), None), scan).unwrap();
+        let newer = pages.answer(&args(Some(10), None), scan).unwrap();
+        let stale = pages.answer(&args(None, Some(older.scan)), scan).unwrap();
+        assert_eq!(
+            (stale.offset, stale.rows.len()),
+            (0, 30),
+            "a new whole list"
+        );
+        let rest = pages.answer(&args(None, Some(newer.scan)), scan).unwrap();
+        assert_eq!(
+            rest.offset, 0,
+            "the newer scan's rest went with the stale request's scan"
+        );
+    }
+
+    #[test]
+    fn a_first_page_as_long_as_the_library_holds_nothing_back() {
+        let pages = ListPages::default();
+        let scan = || -> Result<LibraryScan, ()> { Ok(library_of(5)) };
+        let first = pages.answer(&args(Some(5), None), scan).unwrap();
+        assert_eq!((first.rows.len(), first.total), (5, 5));
+        let rest = pages.answer(&args(None, Some(first.scan)), scan).unwrap();
+        assert_eq!(
+            (rest.offset, rest.rows.len()),
+            (0, 5),
+            "nothing held: a new scan"
+        );
+        let failed = pages.answer(&args(None, None), || Err::<LibraryScan, _>("unreadable"));
+        assert_eq!(failed, Err("unreadable"));
     }
 }

@@ -5,6 +5,7 @@
 //! A command takes one argument named `args` (its `...Args` type), or none (`()`), and answers
 //! its result or a [`crate::error::UserError`].
 
+mod ascii_json;
 pub mod compact_list;
 mod model;
 
@@ -19,11 +20,12 @@ use crate::settings::{EffectiveSettings, SettingsUpdate};
 use crate::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, LinkTarget, QueueSnapshot, UploadEvent, UploadRecord,
 };
+pub use ascii_json::ascii_json;
 use compact_list::LibraryList;
 pub use model::{
     AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, LinkMtpwArgs, ProviderArgs,
-    RemoveRootArgs, SequenceDetailArgs, SignInFailed, SignInStarted, SubscribeEventsArgs,
-    UploadArgs, UploadSequencesArgs, UploadTargetArgs,
+    RemoveRootArgs, ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted,
+    SubscribeEventsArgs, UploadArgs, UploadSequencesArgs, UploadTargetArgs,
 };
 
 /// A command the UI invokes: its name, argument type `A` and result type `R`.
@@ -110,9 +112,10 @@ macro_rules! events {
 
 commands! {
     /// Every sequence under every library folder, newest first, without previews, in the
-    /// compact form of [`LibraryList`]. New or changed sequences come back `checking`; their
-    /// final summaries follow as [`TRACKS_CHECKED`].
-    SCAN_LIBRARY = "scan_library": () => LibraryList;
+    /// compact form of [`LibraryList`] (as [`ascii_json`] text); or only the first rows, the
+    /// rest of the same scan following when asked for ([`ScanLibraryArgs`]). New or changed
+    /// sequences come back `checking`; their final summaries follow as [`TRACKS_CHECKED`].
+    SCAN_LIBRARY = "scan_library": ScanLibraryArgs => LibraryList;
     /// Adds folders chosen with "Add folder…": the same decision as a drop onto the window.
     ADD_PATHS = "add_paths": AddPathsArgs => DropOutcome;
     /// Removes a folder from the library (files on disk are left alone).
@@ -283,7 +286,7 @@ mod tests {
         }
         let text = typescript(&Config::new(), &["LibraryList".into(), "Library".into()]);
         assert!(
-            text.contains("\"scan_library\": { args: null; result: LibraryList };"),
+            text.contains("\"scan_library\": { args: ScanLibraryArgs; result: LibraryList };"),
             "{text}"
         );
         assert!(

@@ -7,6 +7,18 @@ use ts_rs::TS;
 use crate::error::UserError;
 use crate::settings::RedirectMode;
 
+/// Arguments of [`SCAN_LIBRARY`]: which rows of the library to answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanLibraryArgs {
+    /// At most this many rows, in the list's order: of a new scan, whose other rows are then
+    /// held for `restOf`; or of those held. `null`: every row.
+    pub first: Option<u32>,
+    /// The next held rows of scan number `restOf` (`LibraryList.scan`) instead of a new scan;
+    /// when it holds none any more (a newer scan came, or all were answered), a new scan.
+    pub rest_of: Option<u32>,
+}
+
 /// Arguments of [`ADD_PATHS`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::files::{display_name, own_file};
+use crate::files::{display_name, own_file, StatBase};
 use crate::model::SkippedItem;
 
 /// The folders to read as sequences, and the entries that were skipped with a reason.
@@ -39,11 +39,13 @@ pub fn list_candidates(root: &Path) -> Candidates {
         .filter(|entry| !is_hidden(&entry.file_name()))
         .map(|entry| (entry.path(), entry.file_type()))
         .collect();
-    // Each entry costs a stat or two: thousands of them are looked at in parallel.
+    // Each entry costs a stat or two: thousands of them are looked at in parallel, relative
+    // to the root.
+    let base = StatBase::open(root);
     let classified: Vec<Entry> = entries
         .into_par_iter()
         .map(|(path, kind)| match kind {
-            Ok(kind) => classify(root, path, kind),
+            Ok(kind) => classify(&base, root, path, kind),
             Err(err) => Entry::Skipped(skip(&path, format!("cannot be read: {err}"))),
         })
         .collect();
@@ -53,7 +55,11 @@ pub fn list_candidates(root: &Path) -> Candidates {
             Entry::Skipped(item) => found.skipped.push(item),
         }
     }
-    found.folders.sort();
+    // Siblings: their whole paths sort as their names do, and bytes compare faster than
+    // components.
+    found
+        .folders
+        .sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
@@ -64,12 +70,12 @@ enum Entry {
     Skipped(SkippedItem),
 }
 
-fn classify(root: &Path, path: PathBuf, kind: FileType) -> Entry {
+fn classify(base: &StatBase, root: &Path, path: PathBuf, kind: FileType) -> Entry {
     if kind.is_dir() {
-        folder_or_skipped(path)
+        folder_or_skipped(base, path)
     } else if kind.is_symlink() {
         match follow_symlink(root, &path) {
-            Ok(()) => folder_or_skipped(path),
+            Ok(()) => folder_or_skipped(base, path),
             Err(reason) => Entry::Skipped(skip(&path, reason)),
         }
     } else if kind.is_file() {
@@ -82,8 +88,8 @@ fn classify(root: &Path, path: PathBuf, kind: FileType) -> Entry {
 }
 
 /// A folder without `<dir>.json` is not a sequence: skipped, saying so.
-fn folder_or_skipped(path: PathBuf) -> Entry {
-    if is_sequence_folder(&path) {
+fn folder_or_skipped(base: &StatBase, path: PathBuf) -> Entry {
+    if base.has_own_json(&path) {
         Entry::Folder(path)
     } else {
         let name = display_name(&path);

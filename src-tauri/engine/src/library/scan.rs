@@ -13,7 +13,7 @@ use super::record::FolderRead;
 use super::roots::{describe_root, Root};
 use super::summary::{sort_newest_first, summary_of};
 use crate::error::EngineError;
-use crate::files::{path_bytes, FolderStamp};
+use crate::files::{path_bytes, FolderStamp, StatBase};
 use crate::model::{LibraryRoot, LibraryScan, SequenceSummary};
 use crate::store::Store;
 
@@ -29,12 +29,21 @@ pub struct ScanOutcome {
 pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, EngineError> {
     let (described, folders, seen) = candidates_of(roots);
     let rows = cache::all_cached(store)?;
+    // Each sequence's files are stat'ed relative to its library folder.
+    let bases: Vec<StatBase> = roots
+        .iter()
+        .map(|root| StatBase::open(&root.path))
+        .collect();
+    let stamp_of = |folder: &PathBuf| match bases.iter().find(|base| base.holds(folder)) {
+        Some(base) => base.stamp(folder),
+        None => FolderStamp::of(folder),
+    };
     // Stat, compare with the cache and summarise in parallel: a rescan of thousands of
     // unchanged sequences opens no file and makes no further query.
     let stamped: Vec<(PathBuf, FolderStamp, Option<SequenceSummary>)> = folders
         .into_par_iter()
         .map(|folder| {
-            let stamp = FolderStamp::of(&folder);
+            let stamp = stamp_of(&folder);
             let summary = cache::fresh_record(&rows, &folder, &stamp)
                 .map(|record| summary_of(&folder, &record));
             (folder, stamp, summary)

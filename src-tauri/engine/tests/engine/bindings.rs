@@ -8,7 +8,7 @@ use mtp_engine::accounts::{
 };
 use mtp_engine::ipc::{
     self, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, ProviderArgs, RemoveRootArgs,
-    SequenceDetailArgs, SignInFailed, SignInStarted, SubscribeEventsArgs,
+    ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted, SubscribeEventsArgs,
 };
 use mtp_engine::settings::{
     EffectiveSettings, Provider, RedirectMode, SecretSource, SettingValue, SettingsUpdate,
@@ -53,6 +53,7 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<ErrorCode>(&cfg, &mut files);
     render::<UserError>(&cfg, &mut files);
     render::<DropHover>(&cfg, &mut files);
+    render::<ScanLibraryArgs>(&cfg, &mut files);
     render::<AddPathsArgs>(&cfg, &mut files);
     render::<RemoveRootArgs>(&cfg, &mut files);
     render::<SequenceDetailArgs>(&cfg, &mut files);

@@ -29,7 +29,7 @@ describe("the Tauri backend", () => {
     await tauriBackend.call("add_paths", { paths: ["/a", "/b"] });
     await tauriBackend.call("remove_root", { path: "/a" });
     await tauriBackend.call("sequence_detail", { id: "2f61" });
-    await tauriBackend.call("scan_library", null);
+    await tauriBackend.call("scan_library", { first: 100, restOf: null });
     await tauriBackend.call("start_sign_in", { provider: "strava" });
     await tauriBackend.call("set_strava_client_secret", { secret: "typed" });
     await tauriBackend.call("accounts_status", null);
@@ -37,7 +37,7 @@ describe("the Tauri backend", () => {
       ["add_paths", { args: { paths: ["/a", "/b"] } }],
       ["remove_root", { args: { path: "/a" } }],
       ["sequence_detail", { args: { id: "2f61" } }],
-      ["scan_library", {}],
+      ["scan_library", { args: { first: 100, restOf: null } }],
       ["start_sign_in", { args: { provider: "strava" } }],
       ["set_strava_client_secret", { args: { secret: "typed" } }],
       ["accounts_status", {}],

@@ -4,14 +4,27 @@ import type { StravaEligibility } from "./StravaEligibility";
 import type { SummaryRow } from "./SummaryRow";
 
 /**
- * [`LibraryScan`] as the `scan_library` command answers it.
+ * [`LibraryScan`] as the `scan_library` command answers it: all of its rows, or a part.
  */
 export type LibraryList = { roots: Array<LibraryRoot>, 
 /**
- * Every distinct Strava eligibility of the rows (a row holds its index here).
+ * Every distinct Strava eligibility of these rows (a row holds its index here).
  */
 eligibility: Array<StravaEligibility>, 
 /**
- * Newest first, as in [`LibraryScan::sequences`].
+ * Newest first, as in [`LibraryScan::sequences`], from position `offset` on.
  */
-rows: Array<SummaryRow>, readCount: number, pendingTracks: number, };
+rows: Array<SummaryRow>, readCount: number, pendingTracks: number, 
+/**
+ * The position of the first of `rows` in the whole list: 0, or where the held-back rest
+ * of a first page starts.
+ */
+offset: number, 
+/**
+ * How many sequences the whole list has (more than `rows` for a first page).
+ */
+total: number, 
+/**
+ * The scan's number, which the rest of a first page is asked for by (`restOf`).
+ */
+scan: number, };

@@ -31,6 +31,7 @@ export type { QueueSnapshot } from "./QueueSnapshot";
 export type { RedirectMode } from "./RedirectMode";
 export type { RemoveRootArgs } from "./RemoveRootArgs";
 export type { RunSummary } from "./RunSummary";
+export type { ScanLibraryArgs } from "./ScanLibraryArgs";
 export type { SecretSource } from "./SecretSource";
 export type { SequenceDetail } from "./SequenceDetail";
 export type { SequenceDetailArgs } from "./SequenceDetailArgs";

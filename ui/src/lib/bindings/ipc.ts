@@ -1,9 +1,9 @@
 // Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.
-import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
+import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, ScanLibraryArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
 
 /** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */
 export interface Commands {
-  "scan_library": { args: null; result: LibraryList };
+  "scan_library": { args: ScanLibraryArgs; result: LibraryList };
   "add_paths": { args: AddPathsArgs; result: DropOutcome };
   "remove_root": { args: RemoveRootArgs; result: null };
   "sequence_detail": { args: SequenceDetailArgs; result: SequenceDetail };

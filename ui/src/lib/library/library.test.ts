@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Library } from "./library.svelte";
+import { FIRST_PAGE, Library, REST_PART } from "./library.svelte";
+import { LibrarySelection } from "./librarySelection.svelte";
+import { searchLibrary } from "./search";
 import { FakeBackend } from "../backend/fakeBackend";
+import type { LibraryList } from "../bindings/LibraryList";
 import { Notices } from "../shell/notices.svelte";
-import { encodeList, sequence } from "../testing/fixtures";
+import { UploadQueue } from "../uploads/queue.svelte";
+import { encodeList, pagedScans, sequence } from "../testing/fixtures";
 
 function scanOf(...names: string[]) {
   const sequences = names.map((n) => sequence(n, { status: "checking" }));
@@ -87,5 +91,118 @@ describe("library store", () => {
     const library = new Library(backend, new Notices());
     await library.removeFolder("/old");
     expect(backend.commandNames()).toEqual(["remove_root", "scan_library"]);
+  });
+
+  describe("a start with 10,000 sequences", () => {
+    /** 10,000 sequences, newest first; every fourth is not eligible, the last one is on the last row. */
+    const library10k = () => ({
+      roots: [],
+      sequences: Array.from({ length: 10_000 }, (_, i) =>
+        i % 4 === 3
+          ? sequence(`walk ${i}`, { status: "notEligible", strava: { eligible: false, activityType: null, reason: "not for Strava" } })
+          : sequence(`ride ${i}`),
+      ),
+      readCount: 0,
+      pendingTracks: 0,
+    });
+
+    /** The first page answers at once; the rest waits until `release()`. */
+    function setUp() {
+      const pages = pagedScans(library10k);
+      let release = () => {};
+      const restHeld = new Promise<void>((resolve) => (release = resolve));
+      const backend = new FakeBackend().answer("scan_library", async (args) => {
+        const answer = pages(args);
+        if (answer.offset > 0) await restHeld;
+        return answer;
+      });
+      const library = new Library(backend, new Notices());
+      const selection = new LibrarySelection(new UploadQueue(backend));
+      return { backend, library, selection, release };
+    }
+
+    /** Until the first page is shown (the refresh goes on with the rest). */
+    async function firstPageShown(library: Library): Promise<void> {
+      while (library.sequences.length === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+
+    it("shows the first page first, then the rest of the same scan", async () => {
+      const { backend, library, release } = setUp();
+      const refreshed = library.refresh();
+      await firstPageShown(library);
+      expect(library.sequences).toHaveLength(FIRST_PAGE);
+      expect([library.total, library.complete, library.loading]).toEqual([10_000, false, false]);
+      release();
+      await refreshed;
+      expect(library.complete).toBe(true);
+      expect(library.sequences.map((s) => s.name)).toEqual(library10k().sequences.map((s) => s.name));
+      const asked = backend.calls.map((c) => c.args as { first: number | null; restOf: number | null });
+      // The rest of the same scan (number 1), part by part.
+      expect(asked).toEqual([{ first: FIRST_PAGE, restOf: null }, ...Array(Math.ceil((10_000 - FIRST_PAGE) / REST_PART)).fill({ first: REST_PART, restOf: 1 })]);
+      // A rescan of a listed library asks for everything at once: what is shown stays whole.
+      await library.refresh();
+      expect(backend.calls.at(-1)?.args).toEqual({ first: null, restOf: null });
+      expect(library.complete).toBe(true);
+    });
+
+    it("runs a search and Select all ready over all 10,000, not the first page", async () => {
+      const { library, selection, release } = setUp();
+      const refreshed = library.refresh();
+      await firstPageShown(library);
+      // Ctrl-clicked on the first page, then Select all ready while the rest is on its way.
+      expect(searchLibrary(library, "ride 9998")).toBeNull();
+      expect(searchLibrary(library, "  ")).toHaveLength(FIRST_PAGE);
+      let selected = false;
+      const selecting = selection.selectAllReadyWhenComplete(library, () => searchLibrary(library, "") ?? []).then(() => (selected = true));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(selected).toBe(false);
+      expect(selection.count).toBe(0);
+      release();
+      await Promise.all([refreshed, selecting]);
+      expect(selection.count).toBe(7_500);
+      expect(selection.has("ride 9998")).toBe(true);
+      expect(selection.has("walk 9999")).toBe(false);
+      expect(searchLibrary(library, "ride 9998")?.map((s) => s.id)).toEqual(["ride 9998"]);
+      expect(searchLibrary(library, "walk")).toHaveLength(2_500);
+      // Select all ready over a search: only its matches, from the whole library.
+      await selection.selectAllReadyWhenComplete(library, () => searchLibrary(library, "ride 999") ?? []);
+      const matches = library10k().sequences.filter((s) => s.status === "ready" && s.name.includes("999"));
+      expect(matches.length).toBe(7);
+      expect([...selection.current.ids].sort()).toEqual(matches.map((s) => s.id).sort());
+    });
+
+    it("keeps summaries checked while the rest was on its way, on both parts", async () => {
+      const { backend, library, release } = setUp();
+      await library.listen();
+      const refreshed = library.refresh();
+      await firstPageShown(library);
+      backend.emit("tracks-checked", [sequence("ride 0", { status: "invalid" }), sequence("ride 9000", { status: "invalid" })]);
+      release();
+      await refreshed;
+      const status = (id: string) => library.sequences.find((s) => s.id === id)?.status;
+      expect([status("ride 0"), status("ride 9000"), status("ride 9001")]).toEqual(["invalid", "invalid", "ready"]);
+    });
+
+    it("takes a whole new list when the rest was no longer held, and drops an older refresh's answers", async () => {
+      const whole = encodeList(library10k());
+      const backend = new FakeBackend().answer("scan_library", ({ first, restOf }): LibraryList => {
+        if (restOf != null) return { ...whole, scan: 7 };
+        return first == null ? whole : { ...whole, rows: whole.rows.slice(0, first), scan: 3 };
+      });
+      const library = new Library(backend, new Notices());
+      await library.refresh();
+      expect([library.sequences.length, library.complete]).toEqual([10_000, true]);
+
+      let answerFirst = (_: LibraryList) => {};
+      const slow = new FakeBackend().answer("scan_library", () => new Promise<LibraryList>((resolve) => (answerFirst = resolve)));
+      const racing = new Library(slow, new Notices());
+      const first = racing.refresh();
+      slow.answer("scan_library", () => encodeList({ roots: [], sequences: [sequence("new")], readCount: 0, pendingTracks: 0 }));
+      await racing.refresh();
+      answerFirst(encodeList(library10k()));
+      await first;
+      expect(racing.sequences.map((s) => s.id)).toEqual(["new"]);
+      expect([racing.complete, racing.scanning]).toEqual([true, false]);
+    });
   });
 });

@@ -2,6 +2,7 @@
 
 import type { SequenceSummary } from "../bindings/SequenceSummary";
 import type { UploadQueue } from "../uploads/queue.svelte";
+import type { Library } from "./library.svelte";
 import { clickSelect, EMPTY_SELECTION, selectAllReady, type ClickModifiers, type Selection } from "./selection";
 import { keepExisting, uploadPlan, type UploadPlan } from "../uploads/uploadPlan";
 
@@ -27,6 +28,15 @@ export class LibrarySelection {
   /** Selects what the chips call Ready among `shown` (the library after the search). */
   selectAllReady(shown: readonly SequenceSummary[]): void {
     this.current = selectAllReady(shown, (id) => this.#queue.stateOf(id));
+  }
+
+  /**
+   * "Select all ready" over the library as `shown` gives it (after the search), once the whole
+   * library is in: a start lists its first page first, and the rest must not be left out.
+   */
+  async selectAllReadyWhenComplete(library: Library, shown: () => readonly SequenceSummary[]): Promise<void> {
+    await library.whenComplete();
+    this.selectAllReady(shown());
   }
 
   clear(): void {

@@ -56,6 +56,15 @@ export function prepareSearch(sequences: readonly SequenceSummary[]): void {
   textsOf(sequences);
 }
 
+/**
+ * The library's sequences matching `query`, or `null` while only its first page is in and the
+ * query has words: a search waits for the whole library rather than miss what is not in yet.
+ */
+export function searchLibrary(library: { sequences: SequenceSummary[]; complete: boolean }, query: string): SequenceSummary[] | null {
+  if (!library.complete && query.trim() !== "") return null;
+  return filterSequences(library.sequences, query);
+}
+
 /** The last search: a keystroke that only adds to its query filters its result, not the library. */
 let last: { sequences: SequenceSummary[]; folded: string; result: SequenceSummary[] } | null = null;
 

@@ -66,5 +66,24 @@ export function encodeList(scan: LibraryScan): LibraryList {
     if (index < 0) index = eligibility.push(s.strava) - 1;
     return [s.id, s.path, s.dirName, s.name, s.description, s.transportType, s.transportMethod, s.tags, s.captureDate, s.durationSec, s.distanceKm, s.mtpwUuid, index, s.desktopUploader, s.status, s.problems];
   });
-  return { roots: scan.roots, eligibility, rows, readCount: scan.readCount, pendingTracks: scan.pendingTracks };
+  return { roots: scan.roots, eligibility, rows, readCount: scan.readCount, pendingTracks: scan.pendingTracks, offset: 0, total: rows.length, scan: 1 };
+}
+
+/**
+ * A `scan_library` answer over `scan` that pages as the engine does (`ListPages`): a call with
+ * `first` answers that many rows and holds the rest of that scan for `restOf`, which answers
+ * the next `first` of them (all when `first` is null).
+ */
+export function pagedScans(scan: () => LibraryScan): (args: { first: number | null; restOf: number | null }) => LibraryList {
+  let number = 0;
+  let held: LibraryList | null = null;
+  const take = (list: LibraryList, first: number | null): LibraryList => {
+    held = first == null || first >= list.rows.length ? null : { ...list, rows: list.rows.slice(first), offset: list.offset + first };
+    return held == null ? list : { ...list, rows: list.rows.slice(0, first ?? undefined) };
+  };
+  return ({ first, restOf }) => {
+    if (held != null && restOf === held.scan) return take(held, first);
+    number += 1;
+    return take({ ...encodeList(scan()), scan: number }, first);
+  };
 }

@@ -7,6 +7,7 @@ import { IN_FLIGHT } from "./uploads";
 
 /** Keeps only ids still in the library (after a rescan). */
 export function keepExisting(selection: Selection, sequences: readonly SequenceSummary[]): Selection {
+  if (selection.ids.size === 0) return selection;
   const existing = new Set(sequences.map((s) => s.id));
   const ids = new Set([...selection.ids].filter((id) => existing.has(id)));
   if (ids.size === selection.ids.size) return selection;
