@@ -23,7 +23,7 @@ pub mod tokens;
 pub mod uploads;
 
 pub use config::EngineConfig;
-pub use engine::Engine;
+pub use engine::{Engine, LibraryWatch, WatchOptions, WatchReport};
 pub use error::{EngineError, ErrorCode, UserError};
 pub use model::*;
 pub use store::{set_aside_damaged, SetAside};

@@ -28,7 +28,8 @@ impl Engine {
 
     /// The listing of every root, as [`Engine::scan`] and a scan ahead make it.
     pub(super) fn scan_outcome(&self) -> Result<ScanOutcome, EngineError> {
-        library::scan_library(&self.store, &self.library_roots()?)
+        let being_written = lock(&self.being_written).folders().cloned().collect();
+        library::scan_library(&self.store, &self.library_roots()?, &being_written)
     }
 
     /// Checks the GPX track of every sequence the last scan left `Checking` (in parallel),

@@ -6,13 +6,16 @@ mod library;
 mod mtpw_links;
 mod roots;
 mod scan_ahead;
+mod watching;
+
+pub use watching::{LibraryWatch, WatchOptions, WatchReport};
 
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::config::EngineConfig;
 use crate::error::EngineError;
-use crate::library::ScanOutcome;
+use crate::library::{ScanOutcome, Settling};
 use crate::store::Store;
 use crate::{secrets, settings};
 
@@ -26,6 +29,9 @@ pub struct Engine {
     scan_ahead: Mutex<Option<ScanAheadAnswer>>,
     /// Sign-in, accounts and the token source (`accounts()`).
     accounts: crate::accounts::Accounts,
+    /// The folders the library watch saw changing that are not complete yet: a scan leaves
+    /// them out ([`Engine::watch_library`]).
+    being_written: Mutex<Settling>,
 }
 
 impl Engine {
@@ -53,6 +59,7 @@ impl Engine {
             pending_tracks: Mutex::new(Vec::new()),
             scan_ahead: Mutex::new(None),
             accounts,
+            being_written: Mutex::new(Settling::default()),
         })
     }
 

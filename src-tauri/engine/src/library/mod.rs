@@ -1,4 +1,5 @@
-//! The sequence library: roots, the sequence folders under them, what each one holds, and drops.
+//! The sequence library: roots, the sequence folders under them, what each one holds, drops,
+//! and watching it.
 
 mod cache;
 mod candidates;
@@ -13,8 +14,10 @@ mod record;
 mod roots;
 mod scan;
 pub mod sequence_json;
+mod settle;
 mod summary;
 pub mod transport;
+mod watch;
 
 pub use candidates::{is_sequence_folder, list_candidates, Candidates};
 pub use check::{check_folder, check_folders};
@@ -25,7 +28,9 @@ pub use read::{list_sequence, read_sequence, Listing};
 pub use record::{FolderRead, SequenceRecord, READER_VERSION};
 pub use roots::{describe_root, Root};
 pub use scan::{scan_library, ScanOutcome};
+pub use settle::Settling;
 pub use summary::{sort_newest_first, summary_of};
+pub use watch::{Changes, FolderWatch, WatchMode};
 
 use std::path::Path;
 

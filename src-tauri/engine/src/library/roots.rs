@@ -28,7 +28,11 @@ fn root_problem(path: &Path, is_default: bool) -> Option<String> {
         Err(err) if err.kind() == ErrorKind::NotFound && is_default => {
             Some("folder does not exist yet".into())
         }
-        Err(err) if err.kind() == ErrorKind::NotFound => Some("folder does not exist".into()),
+        Err(err) if err.kind() == ErrorKind::NotFound => Some(
+            "not available (moved, or on a drive that is not connected): its sequences show \
+             again when it is back"
+                .into(),
+        ),
         Err(err) => Some(format!("folder cannot be read: {err}")),
         Ok(meta) if !meta.is_dir() => Some("this is a file, not a folder".into()),
         Ok(_) => std::fs::read_dir(path)

@@ -26,8 +26,15 @@ pub struct ScanOutcome {
 
 /// Lists every sequence under `roots` without parsing any GPX; only folders whose files
 /// changed since they were last checked are read, and only their JSON and status file.
-pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, EngineError> {
-    let (described, folders, seen) = candidates_of(roots);
+/// Folders in `being_written` are left out until they are complete; the cached sequences of a
+/// library folder that is not there right now (an unplugged drive) are kept for its return.
+pub fn scan_library(
+    store: &Store,
+    roots: &[Root],
+    being_written: &HashSet<PathBuf>,
+) -> Result<ScanOutcome, EngineError> {
+    let (described, mut folders, mut seen) = candidates_of(roots);
+    folders.retain(|folder| !being_written.contains(folder));
     let rows = cache::all_cached(store)?;
     // Each sequence's files are stat'ed relative to its library folder.
     let bases: Vec<StatBase> = roots
@@ -79,7 +86,13 @@ pub fn scan_library(store: &Store, roots: &[Root]) -> Result<ScanOutcome, Engine
         .map(|(folder, stamp, read)| (folder.as_path(), stamp, read))
         .collect();
     cache::save(store, &to_save)?;
-    store.prune_cache(&seen)?;
+    seen.extend(being_written.iter().map(|folder| path_bytes(folder)));
+    let away: Vec<Vec<u8>> = roots
+        .iter()
+        .filter(|root| !root.path.is_dir())
+        .map(|root| path_bytes(&root.path))
+        .collect();
+    store.prune_cache(&seen, &away)?;
 
     sequences.extend(
         finished

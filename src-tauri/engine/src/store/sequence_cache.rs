@@ -152,8 +152,18 @@ impl Store {
         Ok(())
     }
 
-    /// Drops the rows of folders that are no longer in the library (`keep`: their path bytes).
-    pub fn prune_cache(&self, keep: &HashSet<Vec<u8>>) -> Result<(), EngineError> {
+    /// Drops the rows of folders that are no longer in the library (`keep`: their path bytes),
+    /// except those right under a folder in `away` (a library folder not there right now).
+    pub fn prune_cache(
+        &self,
+        keep: &HashSet<Vec<u8>>,
+        away: &[Vec<u8>],
+    ) -> Result<(), EngineError> {
+        let is_away = |folder: &[u8]| {
+            away.iter().any(|root| {
+                folder.len() > root.len() && folder.starts_with(root) && folder[root.len()] == b'/'
+            })
+        };
         let mut conn = self.conn()?;
         let tx = conn.transaction().map_err(|e| self.fail(e))?;
         let stale: Vec<Vec<u8>> = {
@@ -164,7 +174,7 @@ impl Store {
                 .query_map([], |row| row.get::<_, Vec<u8>>(0))
                 .map_err(|e| self.fail(e))?;
             rows.filter_map(Result::ok)
-                .filter(|folder| !keep.contains(folder))
+                .filter(|folder| !keep.contains(folder) && !is_away(folder))
                 .collect()
         };
         for folder in stale {
@@ -271,7 +281,7 @@ mod tests {
             None
         );
 
-        store.prune_cache(&HashSet::new()).unwrap();
+        store.prune_cache(&HashSet::new(), &[]).unwrap();
         assert_eq!(
             store.cached_record(folder, &stamp(10), 3, true).unwrap(),
             None

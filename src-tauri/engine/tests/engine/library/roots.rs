@@ -140,7 +140,9 @@ fn a_root_that_disappears_is_listed_with_its_problem() {
     let scan = engine.scan().unwrap();
     assert_eq!(
         scan.roots[1].problem.as_deref(),
-        Some("folder does not exist")
+        Some(
+            "not available (moved, or on a drive that is not connected): its sequences show again when it is back"
+        )
     );
     assert!(scan.sequences.is_empty());
 }
