@@ -13,6 +13,7 @@ mod diagnostics;
 mod drop;
 mod engine_state;
 mod events;
+mod library_watch;
 mod logging;
 mod notifications;
 mod store_repair;
@@ -38,6 +39,7 @@ fn main() {
         .manage(engine)
         .manage(uploads::UploadsState::default())
         .manage(events::EventChannel::default())
+        .manage(library_watch::LibraryWatchState::default())
         .invoke_handler(commands::command_handlers![
             commands::scan_library,
             commands::add_paths,
@@ -72,6 +74,7 @@ fn main() {
             app.state::<EngineState>().scan_ahead();
             deep_link::setup(app.handle());
             uploads::resume_at_launch(app.handle());
+            library_watch::start(app.handle());
             accounts::check_keyring_at_startup(app.handle());
             Ok(())
         })

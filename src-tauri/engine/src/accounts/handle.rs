@@ -143,6 +143,11 @@ impl Accounts {
         Ok(self.effective(SecretSource::Unknown)?.debug_log)
     }
 
+    /// When automatic upload was switched on (Unix seconds); `None` when it is off.
+    pub fn auto_upload_since(&self) -> Result<Option<u32>, SettingsError> {
+        Ok(self.effective(SecretSource::Unknown)?.auto_upload_since)
+    }
+
     /// Saves the Accounts view's changes (validated; nothing is saved when one is refused).
     pub async fn save_settings(
         &self,

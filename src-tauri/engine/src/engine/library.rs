@@ -85,6 +85,15 @@ impl Engine {
         Ok(detail)
     }
 
+    /// Every sequence folder of the library, without reading any (what a scan would list).
+    pub fn sequence_folders(&self) -> Result<Vec<std::path::PathBuf>, EngineError> {
+        Ok(self
+            .library_roots()?
+            .iter()
+            .flat_map(|root| list_candidates(&root.path).folders)
+            .collect())
+    }
+
     /// True when `folder` is one of the sequences the scan would list.
     fn is_in_library(&self, folder: &Path) -> Result<bool, EngineError> {
         let roots = self.library_roots()?;

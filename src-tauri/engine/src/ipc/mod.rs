@@ -23,8 +23,8 @@ use crate::uploads::{
 pub use ascii_json::ascii_json;
 use compact_list::LibraryList;
 pub use model::{
-    AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, LinkMtpwArgs, ProviderArgs,
-    RemoveRootArgs, ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted,
+    AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, LibraryChanged, LinkMtpwArgs,
+    ProviderArgs, RemoveRootArgs, ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted,
     SubscribeEventsArgs, UploadArgs, UploadSequencesArgs, UploadTargetArgs,
 };
 
@@ -178,6 +178,9 @@ events! {
     DROP_FAILED = "drop-failed": UserError;
     /// Final summaries of sequences whose GPX track was just checked (in batches).
     TRACKS_CHECKED = "tracks-checked": Vec<SequenceSummary>;
+    /// The library watch saw sequences appear, change or go, or a library folder come or go:
+    /// the list is read again.
+    LIBRARY_CHANGED = "library-changed": LibraryChanged;
     /// Progress of one upload (state, bytes, retry), or the rate-limit pause; at most about
     /// ten a second per upload.
     UPLOAD_PROGRESS = "upload-progress": UploadEvent;

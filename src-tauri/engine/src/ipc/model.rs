@@ -123,6 +123,18 @@ pub struct SignInFailed {
     pub error: UserError,
 }
 
+/// Payload of [`LIBRARY_CHANGED`]: the library watch saw a change the list should show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LibraryChanged {
+    /// How many sequence folders are complete now (new or changed), or were removed.
+    pub changed: u32,
+    /// A library folder went away or came back.
+    pub roots_changed: bool,
+    /// Said once: the system allows no more folder watches, and what to do about it.
+    pub notice: Option<String>,
+}
+
 /// Payload of [`DROP_HOVER`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -1,20 +1,23 @@
 //! Which folders of the library are watched and what a change there means: each library folder
-//! and each sequence folder in it, one level each (notify, with its debouncer); past the OS's
-//! limit on watches, a look at every sequence's stamps now and then instead.
+//! and each sequence folder in it, one level each (notify); past the OS's limit on watches, a
+//! look at every sequence's stamps now and then instead. The events are gathered by folder and
+//! [`super::Settling`] waits for each folder to be quiet: that is the debouncing.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::{self, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::candidates::{is_sequence_folder, list_candidates};
 use crate::files::FolderStamp;
 
-/// How long the debouncer gathers a path's events before handing them on.
-const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long the events that follow a first one are gathered with it.
+const GATHER: Duration = Duration::from_millis(50);
+
+/// What the watcher sends: one event (its kind and paths), or a problem.
+type WatchEvent = notify::Result<notify::Event>;
 
 /// How the watch ended up: with the OS's events, or looking now and then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +47,8 @@ pub struct FolderWatch {
 enum Source {
     Events {
         // Kept for its watches: dropping it stops them.
-        debouncer: Debouncer<RecommendedWatcher>,
-        events: Receiver<DebounceEventResult>,
+        watcher: RecommendedWatcher,
+        events: Receiver<WatchEvent>,
         watched: HashSet<PathBuf>,
         limit: Option<usize>,
     },
@@ -88,13 +91,13 @@ impl FolderWatch {
     pub fn wait(&mut self, timeout: Duration, poll_every: Duration) -> Changes {
         let outcome = match &mut self.source {
             Source::Events {
-                debouncer,
+                watcher,
                 events,
                 watched,
                 limit,
             } => {
                 let mut watches = Watches {
-                    debouncer,
+                    watcher,
                     watched,
                     limit: *limit,
                 };
@@ -120,26 +123,27 @@ impl FolderWatch {
     }
 
     fn with_events(roots: &[PathBuf], limit: Option<usize>) -> Result<Self, LimitReached> {
-        let (sender, events) = mpsc::channel();
-        let debouncer = new_debouncer(DEBOUNCE, sender).map_err(|err| {
+        let (sender, events) = mpsc::channel::<WatchEvent>();
+        let config = notify::Config::default();
+        let watcher = RecommendedWatcher::new(sender, config).map_err(|err| {
             log::warn!("library watch: the OS gave no watcher ({err}); looking now and then");
             LimitReached
         })?;
         let mut source = Source::Events {
-            debouncer,
+            watcher,
             events,
             watched: HashSet::new(),
             limit,
         };
         if let Source::Events {
-            debouncer,
+            watcher,
             watched,
             limit,
             ..
         } = &mut source
         {
             let mut watches = Watches {
-                debouncer,
+                watcher,
                 watched,
                 limit: *limit,
             };
@@ -170,9 +174,9 @@ impl FolderWatch {
     }
 }
 
-/// The debouncer's watcher with the paths it watches, held to the limit.
+/// The watcher with the paths it watches, held to the limit.
 struct Watches<'a> {
-    debouncer: &'a mut Debouncer<RecommendedWatcher>,
+    watcher: &'a mut RecommendedWatcher,
     watched: &'a mut HashSet<PathBuf>,
     limit: Option<usize>,
 }
@@ -186,8 +190,7 @@ impl Watches<'_> {
         if self.limit.is_some_and(|limit| self.watched.len() >= limit) {
             return Err(LimitReached);
         }
-        let watcher = self.debouncer.watcher();
-        match watcher.watch(folder, RecursiveMode::NonRecursive) {
+        match self.watcher.watch(folder, RecursiveMode::NonRecursive) {
             Ok(()) => {
                 self.watched.insert(folder.to_path_buf());
                 Ok(())
@@ -203,33 +206,37 @@ impl Watches<'_> {
     fn forget(&mut self, folder: &Path) {
         if self.watched.remove(folder) {
             // the OS has dropped the watch of a removed folder already
-            let _ = self.debouncer.watcher().unwatch(folder);
+            let _ = self.watcher.unwatch(folder);
         }
     }
 }
 
-/// The changes the events of the next `timeout` carry; new sequence folders get watched.
+/// The changes the events of the next `timeout` carry (and of the moment after the first, so
+/// one write's events come as one); new sequence folders get watched. Reading a folder or a
+/// file (ours too: a scan, a detail) opens it, which is no change.
 fn next_events(
     roots: &[PathBuf],
-    events: &Receiver<DebounceEventResult>,
+    events: &Receiver<WatchEvent>,
     watches: &mut Watches<'_>,
     timeout: Duration,
 ) -> Result<Changes, LimitReached> {
     let mut changes = Changes::default();
     let mut batch = match events.recv_timeout(timeout) {
-        Ok(batch) => vec![batch],
+        Ok(event) => vec![event],
         Err(RecvTimeoutError::Timeout) => return Ok(changes),
         Err(RecvTimeoutError::Disconnected) => {
             changes.roots = true;
             return Ok(changes);
         }
     };
+    std::thread::sleep(GATHER);
     batch.extend(events.try_iter());
     for result in batch {
         match result {
-            Ok(events) => {
-                for event in events {
-                    note_path(roots, &event.path, &mut changes);
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
+            Ok(event) => {
+                for path in &event.paths {
+                    note_path(roots, path, &mut changes);
                 }
             }
             Err(err) if matches!(err.kind, notify::ErrorKind::MaxFilesWatch) => {
@@ -341,7 +348,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let root = root.path().to_path_buf();
         sequence(&root, "old");
-        let mut watch = FolderWatch::start(&[root.clone()], None, POLL);
+        let mut watch = FolderWatch::start(std::slice::from_ref(&root), None, POLL);
         assert_eq!(watch.mode(), WatchMode::Events);
         let new = sequence(&root, "new");
         assert!(sees(&mut watch, &new));
@@ -367,7 +374,7 @@ mod tests {
         let root = root.path().to_path_buf();
         sequence(&root, "a");
         sequence(&root, "b");
-        let mut watch = FolderWatch::start(&[root.clone()], Some(2), POLL);
+        let mut watch = FolderWatch::start(std::slice::from_ref(&root), Some(2), POLL);
         assert_eq!(watch.mode(), WatchMode::Polling { every: POLL });
         let c = sequence(&root, "c");
         assert!(sees(&mut watch, &c));
@@ -380,7 +387,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let root = root.path().to_path_buf();
         sequence(&root, "a");
-        let mut watch = FolderWatch::start(&[root.clone()], Some(2), POLL);
+        let mut watch = FolderWatch::start(std::slice::from_ref(&root), Some(2), POLL);
         assert_eq!(watch.mode(), WatchMode::Events);
         let b = sequence(&root, "b");
         let c = sequence(&root, "c");
@@ -399,7 +406,7 @@ mod tests {
         let parent = tempfile::tempdir().unwrap();
         let root = parent.path().join("drive");
         sequence(&root, "a");
-        let mut watch = FolderWatch::start(&[root.clone()], None, POLL);
+        let mut watch = FolderWatch::start(std::slice::from_ref(&root), None, POLL);
         fs::remove_dir_all(&root).unwrap();
         let until = Instant::now() + Duration::from_secs(5);
         let mut roots = false;

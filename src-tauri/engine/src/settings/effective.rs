@@ -50,6 +50,9 @@ pub struct EffectiveSettings {
     pub mtpw_redirect_uri: SettingValue,
     /// The log file takes debug lines too (requests, waits, each step), not only info and up.
     pub debug_log: bool,
+    /// "Upload new sequences automatically": the Unix time (seconds) it was switched on at;
+    /// `null` when it is off. Sequences that appear after it are queued by themselves.
+    pub auto_upload_since: Option<u32>,
 }
 
 impl EffectiveSettings {
@@ -79,6 +82,9 @@ impl EffectiveSettings {
             .get(SettingKey::DebugLog.store_key())
             .map(String::as_str)
             == Some("on");
+        let auto_upload_since = stored
+            .get(SettingKey::AutoUpload.store_key())
+            .and_then(|since| since.parse().ok());
         Self {
             strava_client_id: value(SettingKey::StravaClientId),
             strava_client_secret: secret,
@@ -90,6 +96,7 @@ impl EffectiveSettings {
             mtpw_client_id: value(SettingKey::MtpwClientId),
             mtpw_redirect_uri: value(SettingKey::MtpwRedirectUri),
             debug_log,
+            auto_upload_since,
         }
     }
 }
@@ -110,6 +117,8 @@ pub struct SettingsUpdate {
     pub mtpw_client_id: Option<String>,
     pub mtpw_redirect_uri: Option<String>,
     pub debug_log: Option<bool>,
+    /// Switches automatic upload on (from now) or off.
+    pub auto_upload: Option<bool>,
 }
 
 /// The Strava scopes the app knows; `activity:write` is required to upload.
@@ -159,8 +168,19 @@ impl SettingsUpdate {
             let key = SettingKey::DebugLog.store_key().to_string();
             changes.push((key, debug.then(|| "on".to_string())));
         }
+        if let Some(on) = self.auto_upload {
+            let key = SettingKey::AutoUpload.store_key().to_string();
+            changes.push((key, on.then(|| unix_now().to_string())));
+        }
         Ok(changes)
     }
+}
+
+/// Seconds since 1970 (0 if the clock is before it).
+fn unix_now() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
 }
 
 fn validate(key: SettingKey, value: &str) -> Result<String, SettingsError> {
@@ -197,7 +217,9 @@ fn validate(key: SettingKey, value: &str) -> Result<String, SettingsError> {
             }
             Ok(value.to_string())
         }
-        SettingKey::RedirectMode | SettingKey::DebugLog => Ok(value.to_string()),
+        SettingKey::RedirectMode | SettingKey::DebugLog | SettingKey::AutoUpload => {
+            Ok(value.to_string())
+        }
     }
 }
 

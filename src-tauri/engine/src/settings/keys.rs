@@ -12,13 +12,14 @@ pub enum SettingKey {
     MtpwClientId,
     MtpwRedirectUri,
     DebugLog,
+    AutoUpload,
 }
 
 /// The default deep link Map the Paths sends the token to.
 pub const MTPW_DEEP_LINK: &str = "mtp-strava-uploader://localhost/mtpw/callback";
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 9] = [
+    pub const ALL: [SettingKey; 10] = [
         SettingKey::StravaClientId,
         SettingKey::StravaApiBase,
         SettingKey::StravaOauthBase,
@@ -28,6 +29,7 @@ impl SettingKey {
         SettingKey::MtpwClientId,
         SettingKey::MtpwRedirectUri,
         SettingKey::DebugLog,
+        SettingKey::AutoUpload,
     ];
 
     /// The key in the store's `settings` table.
@@ -42,13 +44,18 @@ impl SettingKey {
             SettingKey::MtpwClientId => "mtpw.client_id",
             SettingKey::MtpwRedirectUri => "mtpw.redirect_uri",
             SettingKey::DebugLog => "log.debug",
+            // when on: the Unix time it was switched on at
+            SettingKey::AutoUpload => "uploads.auto_since",
         }
     }
 
     /// The value when nothing is stored and nothing is set in the environment.
     pub fn default_value(self) -> &'static str {
         match self {
-            SettingKey::StravaClientId | SettingKey::MtpwClientId | SettingKey::DebugLog => "",
+            SettingKey::StravaClientId
+            | SettingKey::MtpwClientId
+            | SettingKey::DebugLog
+            | SettingKey::AutoUpload => "",
             SettingKey::StravaApiBase => "https://www.strava.com/api/v3",
             SettingKey::StravaOauthBase => "https://www.strava.com",
             // activity:read_all: before an upload whose answer was lost is sent again, the app
@@ -70,7 +77,10 @@ impl SettingKey {
             SettingKey::MtpwClientId => Some("MTPW_CLIENT_ID"),
             SettingKey::MtpwRedirectUri => Some("MTPW_REDIRECT_URI"),
             // RUST_LOG raises the log level too, but it is read by the shell's logger, not here.
-            SettingKey::StravaScopes | SettingKey::RedirectMode | SettingKey::DebugLog => None,
+            SettingKey::StravaScopes
+            | SettingKey::RedirectMode
+            | SettingKey::DebugLog
+            | SettingKey::AutoUpload => None,
         }
     }
 
@@ -94,6 +104,7 @@ impl SettingKey {
             SettingKey::MtpwClientId => "Map the Paths client id",
             SettingKey::MtpwRedirectUri => "Map the Paths redirect URI",
             SettingKey::DebugLog => "Detailed log",
+            SettingKey::AutoUpload => "Upload new sequences automatically",
         }
     }
 }

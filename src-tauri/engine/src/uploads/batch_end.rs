@@ -52,8 +52,40 @@ pub struct BatchEndNotice {
 
 /// The notification for a batch that ended with `counts`; `None` for an empty batch.
 ///
+/// The notification for the batch of `rows`: its counts, and the names of what was uploaded.
+pub fn batch_end_notice_of(rows: &[QueueRow]) -> Option<BatchEndNotice> {
+    let uploaded: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.record.state == UploadState::Done)
+        .map(|row| row.record.sequence_name.as_str())
+        .collect();
+    let mut notice = batch_end_notice(BatchCounts::of(rows))?;
+    if let Some(names) = some_names(&uploaded) {
+        notice.body = format!("Uploaded {names}. {}", notice.body);
+    }
+    Some(notice)
+}
+
+/// "Morning walk", "Morning walk and Dune" or "Morning walk, Dune and 6 more".
+fn some_names(names: &[&str]) -> Option<String> {
+    const SHOWN: usize = 2;
+    match names {
+        [] => None,
+        [one] => Some(format!("‘{one}’")),
+        [a, b] => Some(format!("‘{a}’ and ‘{b}’")),
+        [a, b, rest @ ..] if rest.len() == 1 => Some(format!("‘{a}’, ‘{b}’ and ‘{}’", rest[0])),
+        _ => Some(format!(
+            "‘{}’, ‘{}’ and {} more",
+            names[0],
+            names[1],
+            names.len() - SHOWN
+        )),
+    }
+}
+
 /// "Uploads finished: 9 done, 2 failed, 1 needs attention" with a body that says where to
-/// look. Only counts: no names, paths or messages leave the app this way.
+/// look; [`batch_end_notice_of`] puts the names of what was uploaded in front. No paths or
+/// messages leave the app this way.
 pub fn batch_end_notice(counts: BatchCounts) -> Option<BatchEndNotice> {
     if counts.total() == 0 {
         return None;
@@ -178,6 +210,56 @@ mod tests {
             "{}",
             notice.body
         );
+    }
+
+    #[test]
+    fn the_notice_names_what_was_uploaded() {
+        use super::super::model::UploadRecord;
+        let row = |name: &str, state| QueueRow {
+            record: UploadRecord {
+                id: 1,
+                sequence_id: String::new(),
+                sequence_name: name.into(),
+                folder: String::new(),
+                mtpw_uuid: None,
+                gpx_sha256: String::new(),
+                state,
+                detail: None,
+                strava_upload_id: None,
+                activity_id: None,
+                sport_type: None,
+                created_at: String::new(),
+                updated_at: String::new(),
+                attempts: Vec::new(),
+            },
+            bytes: None,
+            attempt: None,
+        };
+        let notice = batch_end_notice_of(&[
+            row("Morning walk", UploadState::Done),
+            row("Dune", UploadState::Failed),
+        ])
+        .expect("a notice");
+        assert!(
+            notice
+                .body
+                .starts_with("Uploaded ‘Morning walk’. Open Uploads"),
+            "{}",
+            notice.body
+        );
+        let many: Vec<QueueRow> = ["A", "B", "C", "D"]
+            .iter()
+            .map(|name| row(name, UploadState::Done))
+            .collect();
+        let notice = batch_end_notice_of(&many).expect("a notice");
+        assert!(
+            notice
+                .body
+                .starts_with("Uploaded ‘A’, ‘B’ and 2 more. 4 sequences are on Strava"),
+            "{}",
+            notice.body
+        );
+        assert_eq!(some_names(&["A", "B", "C"]).unwrap(), "‘A’, ‘B’ and ‘C’");
     }
 
     #[test]

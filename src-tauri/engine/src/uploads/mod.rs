@@ -6,6 +6,7 @@
 //! owed work (also those a killed process left behind) and reports [`UploadEvent`]s. Started in
 //! the background ([`Uploads::start`]), a queue runs by itself whenever something is queued.
 
+mod automatic;
 pub mod batch_end;
 pub mod config;
 mod control;
@@ -30,7 +31,7 @@ mod steps;
 
 use crate::error::EngineError;
 
-pub use batch_end::{batch_end_notice, BatchCounts, BatchEndNotice};
+pub use batch_end::{batch_end_notice, batch_end_notice_of, BatchCounts, BatchEndNotice};
 pub use config::{MtpwStravaValue, PipelineConfig, Timings};
 pub use links::{link_url, LinkTarget};
 pub use model::*;

@@ -7,8 +7,9 @@ use mtp_engine::accounts::{
     AccountsStatus, DisconnectOutcome, KeyringStatus, MtpwStatus, StravaStatus,
 };
 use mtp_engine::ipc::{
-    self, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, ProviderArgs, RemoveRootArgs,
-    ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted, SubscribeEventsArgs,
+    self, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DropHover, LibraryChanged, ProviderArgs,
+    RemoveRootArgs, ScanLibraryArgs, SequenceDetailArgs, SignInFailed, SignInStarted,
+    SubscribeEventsArgs,
 };
 use mtp_engine::settings::{
     EffectiveSettings, Provider, RedirectMode, SecretSource, SettingValue, SettingsUpdate,
@@ -53,6 +54,7 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<ErrorCode>(&cfg, &mut files);
     render::<UserError>(&cfg, &mut files);
     render::<DropHover>(&cfg, &mut files);
+    render::<LibraryChanged>(&cfg, &mut files);
     render::<ScanLibraryArgs>(&cfg, &mut files);
     render::<AddPathsArgs>(&cfg, &mut files);
     render::<RemoveRootArgs>(&cfg, &mut files);

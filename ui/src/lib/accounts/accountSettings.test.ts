@@ -32,6 +32,7 @@ function settings(overrides: Partial<EffectiveSettings> = {}): EffectiveSettings
     mtpwClientId: stored("", "MTPW_CLIENT_ID"),
     mtpwRedirectUri: stored("mtp-strava-uploader://localhost/mtpw/callback", "MTPW_REDIRECT_URI"),
     debugLog: false,
+    autoUploadSince: null,
     ...overrides,
   };
 }

@@ -117,6 +117,7 @@ export function settingsUpdate(form: SettingsForm, settings: EffectiveSettings):
     mtpwClientId: null,
     mtpwRedirectUri: null,
     debugLog: null,
+    autoUpload: null,
   };
   let changed = false;
   const text = (typed: string, current: SettingValue): string | null => {

@@ -35,6 +35,7 @@ const NO_CHANGE: SettingsUpdate = {
   mtpwClientId: null,
   mtpwRedirectUri: null,
   debugLog: null,
+  autoUpload: null,
 };
 
 export class Accounts {
@@ -129,6 +130,11 @@ export class Accounts {
   /** Turns the detailed (debug) log on or off at once; answers the error text, or null. */
   async setDetailedLog(on: boolean): Promise<string | null> {
     return this.save({ ...NO_CHANGE, debugLog: on }, null);
+  }
+
+  /** "Upload new sequences automatically" on (from now) or off; answers the error text, or null. */
+  async setAutoUpload(on: boolean): Promise<string | null> {
+    return this.save({ ...NO_CHANGE, autoUpload: on }, null);
   }
 
   /**

@@ -36,6 +36,7 @@ describe("commands", () => {
         mtpwClientId: null,
         mtpwRedirectUri: null,
         debugLog: null,
+        autoUpload: null,
       },
       "typed",
     );

@@ -10,4 +10,9 @@ export type EffectiveSettings = { stravaClientId: SettingValue, stravaClientSecr
 /**
  * The log file takes debug lines too (requests, waits, each step), not only info and up.
  */
-debugLog: boolean, };
+debugLog: boolean, 
+/**
+ * "Upload new sequences automatically": the Unix time (seconds) it was switched on at;
+ * `null` when it is off. Sequences that appear after it are queued by themselves.
+ */
+autoUploadSince: number | null, };

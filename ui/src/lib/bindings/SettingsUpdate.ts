@@ -6,4 +6,8 @@ import type { RedirectMode } from "./RedirectMode";
  * to its default. Settings overridden by the environment can still be stored; the
  * environment keeps winning for this run.
  */
-export type SettingsUpdate = { stravaClientId: string | null, stravaApiBase: string | null, stravaOauthBase: string | null, stravaScopes: string | null, redirectMode: RedirectMode | null, mtpwBase: string | null, mtpwClientId: string | null, mtpwRedirectUri: string | null, debugLog: boolean | null, };
+export type SettingsUpdate = { stravaClientId: string | null, stravaApiBase: string | null, stravaOauthBase: string | null, stravaScopes: string | null, redirectMode: RedirectMode | null, mtpwBase: string | null, mtpwClientId: string | null, mtpwRedirectUri: string | null, debugLog: boolean | null, 
+/**
+ * Switches automatic upload on (from now) or off.
+ */
+autoUpload: boolean | null, };

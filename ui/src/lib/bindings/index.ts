@@ -17,6 +17,7 @@ export type { ErrorCode } from "./ErrorCode";
 export type { HistoryPage } from "./HistoryPage";
 export type { HistoryQuery } from "./HistoryQuery";
 export type { KeyringStatus } from "./KeyringStatus";
+export type { LibraryChanged } from "./LibraryChanged";
 export type { LibraryList } from "./LibraryList";
 export type { LibraryRoot } from "./LibraryRoot";
 export type { LibraryScan } from "./LibraryScan";

@@ -1,5 +1,5 @@
 // Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.
-import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, ScanLibraryArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
+import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryChanged, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, ScanLibraryArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
 
 /** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */
 export interface Commands {
@@ -35,6 +35,7 @@ export interface Events {
   "drop-outcome": DropOutcome;
   "drop-failed": UserError;
   "tracks-checked": Array<SequenceSummary>;
+  "library-changed": LibraryChanged;
   "upload-progress": UploadEvent;
   "upload-queue-idle": QueueSnapshot;
   "accounts-changed": AccountsStatus;
@@ -42,4 +43,4 @@ export interface Events {
 }
 
 export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "link_mtpw", "create_on_mtpw", "open_link", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect", "copy_diagnostics", "subscribe_events"] as const;
-export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "upload-progress", "upload-queue-idle", "accounts-changed", "sign-in-failed"] as const;
+export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "library-changed", "upload-progress", "upload-queue-idle", "accounts-changed", "sign-in-failed"] as const;

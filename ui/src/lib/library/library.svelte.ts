@@ -3,6 +3,7 @@
 import type { Backend } from "../backend/backend";
 import { decodeList } from "./compactList";
 import type { DropOutcome } from "../bindings/DropOutcome";
+import type { LibraryChanged } from "../bindings/LibraryChanged";
 import type { LibraryRoot } from "../bindings/LibraryRoot";
 import type { SequenceDetail } from "../bindings/SequenceDetail";
 import type { SequenceSummary } from "../bindings/SequenceSummary";
@@ -64,6 +65,8 @@ export class Library {
   #generation = 0;
   /** Who waits for the whole library. */
   #waiting: Array<() => void> = [];
+  /** A watched change came while a scan ran: one more follows it. */
+  #rescanAfter = false;
 
   constructor(backend: Backend, notices: Notices) {
     this.#backend = backend;
@@ -143,9 +146,29 @@ export class Library {
     return early.size === 0 ? sequences : sequences.map((s) => early.get(s.id) ?? s);
   }
 
-  /** Follows the final summaries the engine sends after a scan; the returned function stops. */
-  listen(): Promise<() => void> {
-    return this.#backend.on("tracks-checked", (summaries) => this.applyChecked(summaries));
+  /**
+   * Follows the final summaries the engine sends after a scan, and the library watch's
+   * changes (the list is read again); the returned function stops both.
+   */
+  async listen(): Promise<() => void> {
+    const stops = await Promise.all([
+      this.#backend.on("tracks-checked", (summaries) => this.applyChecked(summaries)),
+      this.#backend.on("library-changed", (change) => void this.applyChange(change)),
+    ]);
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** A change the library watch saw: says its notice once, and reads the list again (one more
+   * time after a scan that is running, never two at once). */
+  async applyChange(change: LibraryChanged): Promise<void> {
+    if (change.notice) this.#notices.show([{ tone: "info", text: change.notice }]);
+    if (this.#rescanAfter) return;
+    if (this.scanning) {
+      this.#rescanAfter = true;
+      while (this.scanning) await new Promise((resolve) => setTimeout(resolve, 50));
+      this.#rescanAfter = false;
+    }
+    await this.refresh();
   }
 
   /** One sequence with its track preview and photo count. */

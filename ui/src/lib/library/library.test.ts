@@ -39,6 +39,41 @@ describe("library store", () => {
     expect(library.sequences.map((s) => `${s.id}:${s.status}`)).toEqual(["a:checking", "b:ready"]);
   });
 
+  it("reads the list again when the library watch sees a change, and says its notice once", async () => {
+    let names = ["a"];
+    const backend = new FakeBackend().answer("scan_library", () => scanOf(...names));
+    const notices = new Notices();
+    const library = new Library(backend, notices);
+    await library.listen();
+    await library.refresh();
+    names = ["a", "new"];
+    await library.applyChange({ changed: 1, rootsChanged: false, notice: null });
+    expect(library.sequences.map((s) => s.id)).toEqual(["a", "new"]);
+    expect(notices.items).toHaveLength(0);
+    await library.applyChange({ changed: 0, rootsChanged: false, notice: "The system allows no more folder watches" });
+    expect(notices.items.map((n) => n.text)).toEqual(["The system allows no more folder watches"]);
+  });
+
+  it("follows a change seen during a scan with one more scan, never two at once", async () => {
+    let scans = 0;
+    let running = 0;
+    let most = 0;
+    const backend = new FakeBackend().answer("scan_library", async () => {
+      scans += 1;
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return scanOf("a");
+    });
+    const library = new Library(backend, new Notices());
+    const first = library.refresh();
+    const changes = [1, 2, 3].map(() => library.applyChange({ changed: 1, rootsChanged: false, notice: null }));
+    await Promise.all([first, ...changes]);
+    expect(scans).toBe(2);
+    expect(most).toBe(1);
+  });
+
   it("keeps the last list and says why when a scan fails", async () => {
     let fail = false;
     const backend = new FakeBackend().answer("scan_library", () => {

@@ -8,3 +8,4 @@ mod regular_files;
 mod roots;
 mod scan_ahead;
 mod two_phase;
+mod watch;

@@ -1,6 +1,7 @@
 //! The upload pipeline and queue: steps, retries, the lookup of a lost answer, the upload's
 //! timeouts, rate limits, control, real accounts.
 
+mod automatic;
 mod lookup;
 mod pipeline;
 mod queue;

@@ -18,7 +18,7 @@ use mtp_testkit::fake::{
 use mtp_testkit::fixtures::{write_sequence, SequenceSpec};
 
 /// Both fakes, an engine whose Accounts point at them (as a user sets them), signed in to both.
-async fn signed_in() -> (FakeServices, Arc<Engine>, tempfile::TempDir) {
+pub(super) async fn signed_in() -> (FakeServices, Arc<Engine>, tempfile::TempDir) {
     let services = FakeServices::start(ServicesConfig {
         strava: StravaConfig::for_tests(),
         mtpw: mtpw_for_deep_links(),
@@ -51,7 +51,7 @@ async fn signed_in() -> (FakeServices, Arc<Engine>, tempfile::TempDir) {
 }
 
 /// A sequence written into the library whose MTPW sequence exists on the fake; its id.
-async fn add_sequence(services: &FakeServices, root: &Path, i: usize) -> String {
+pub(super) async fn add_sequence(services: &FakeServices, root: &Path, i: usize) -> String {
     let token = services.mtpw.issue_token(services.mtpw.user().id);
     let mtpw = MtpwClient::new(reqwest::Client::new(), &services.mtpw.base_url());
     let new = NewSequence {
