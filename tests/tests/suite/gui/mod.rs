@@ -50,6 +50,7 @@ mod restart;
 mod screens;
 mod support;
 mod uploads;
+mod watch;
 
 // ---------------------------------------------------------------------------------------------
 // The tests
