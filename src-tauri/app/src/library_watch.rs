@@ -12,6 +12,10 @@ use crate::engine_state::EngineState;
 use crate::events::emit;
 use crate::uploads::UploadsState;
 
+/// The watches are made once the first list is shown (they cost a stat and a watch for each
+/// sequence folder).
+const WATCH_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The running watch (stopped when the app exits).
 #[derive(Default)]
 pub struct LibraryWatchState(Mutex<Option<LibraryWatch>>);
@@ -23,9 +27,11 @@ pub fn start(app: &AppHandle) {
         log::info!("library watch: off (MTP_LIBRARY_WATCH=off)");
     } else if let Ok(engine) = app.state::<EngineState>().engine() {
         let events = app.clone();
-        match engine.watch_library(WatchOptions::default(), move |report| {
-            on_change(&events, report)
-        }) {
+        let options = WatchOptions {
+            start_after: WATCH_AFTER,
+            ..WatchOptions::default()
+        };
+        match engine.watch_library(options, move |report| on_change(&events, report)) {
             Ok(watch) => {
                 let state = app.state::<LibraryWatchState>();
                 *state.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(watch);

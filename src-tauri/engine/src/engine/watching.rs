@@ -23,6 +23,10 @@ pub struct WatchOptions {
     pub limit: Option<usize>,
     /// How often the library is looked at when the OS allows no more watches.
     pub poll_every: Duration,
+    /// How long to wait before the watches are made (10,000 of them cost a stat and a watch
+    /// each): at launch, the first list is shown first. What changed meanwhile is caught by
+    /// one report that asks for the list again.
+    pub start_after: Duration,
 }
 
 impl Default for WatchOptions {
@@ -30,6 +34,7 @@ impl Default for WatchOptions {
         Self {
             limit: None,
             poll_every: Duration::from_secs(30),
+            start_after: Duration::ZERO,
         }
     }
 }
@@ -105,6 +110,13 @@ impl Engine {
         let mut told_limit = false;
         let mut next_roots = Instant::now() + ROOTS_EVERY;
         log::info!(folders = roots.len(), mode = format!("{:?}", watch.mode()).as_str(); "library watch started");
+        if !options.start_after.is_zero() {
+            // what changed before the watches were made
+            on_change(WatchReport {
+                roots_changed: true,
+                ..WatchReport::default()
+            });
+        }
         while !stop.load(Ordering::Relaxed) {
             let writing = !lock(&self.being_written).is_empty();
             let timeout = if writing { SETTLE_EVERY } else { ROOTS_EVERY };
