@@ -6,6 +6,7 @@ mod library;
 mod mtpw_links;
 mod roots;
 mod scan_ahead;
+mod upload_prefs;
 
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};

@@ -12,6 +12,7 @@ use mtp_engine::ipc::{
 };
 use mtp_engine::settings::{
     EffectiveSettings, Provider, RedirectMode, SecretSource, SettingValue, SettingsUpdate,
+    UploadPreferences, UploadPreferencesUpdate,
 };
 use mtp_engine::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, RunSummary, UploadAttempt, UploadEvent,
@@ -83,6 +84,8 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<SettingValue>(&cfg, &mut files);
     render::<EffectiveSettings>(&cfg, &mut files);
     render::<SettingsUpdate>(&cfg, &mut files);
+    render::<UploadPreferences>(&cfg, &mut files);
+    render::<UploadPreferencesUpdate>(&cfg, &mut files);
     render::<KeyringStatus>(&cfg, &mut files);
     render::<StravaStatus>(&cfg, &mut files);
     render::<MtpwStatus>(&cfg, &mut files);
