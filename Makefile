@@ -69,12 +69,13 @@ bindings: ## Regenerate ui/src/lib/bindings/ from the Rust types
 # `make bench BENCH_PROFILE=debug` reuses the everyday build.
 BENCH_PROFILE ?= release
 
-bench: ui ## Benchmarks: scan, the app on an empty vs a 10,000-sequence library, UI filter/select, uploads
+bench: ui ## Benchmarks: scan, the app on an empty vs a 10,000-sequence library, UI filter/select, uploads, read limits
 	$(CARGO) bench -p mtp-engine --bench scan
 	$(CARGO) build --workspace --bins $(if $(filter release,$(BENCH_PROFILE)),--release)
 	bash tests/e2e/run-library-bench.sh $(TARGET_DIR)/$(BENCH_PROFILE)/mtp-strava-uploader --screenshots target/screenshots
 	cd ui && npx vitest bench --run
 	$(CARGO) bench --workspace --bench upload --profile dev
+	$(CARGO) bench --workspace --bench read_limits --profile dev
 
 # Each target in turn, at the lowest CPU priority; the corpus grows in fuzz/corpus/<target>/
 # (only the seed-* files are committed), crashes land in fuzz/artifacts/<target>/. Not in CI.

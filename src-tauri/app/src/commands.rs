@@ -31,6 +31,7 @@ pub(crate) use command_handlers;
 const _: ipc::args::UPLOAD_QUEUE = ();
 const _: ipc::args::ACCOUNTS_STATUS = ();
 const _: ipc::args::ACCOUNTS_SETTINGS = ();
+const _: ipc::args::UPLOAD_PREFERENCES = ();
 
 /// Every sequence under every library folder, newest first (no track previews, in the compact
 /// form of `LibraryList`: the list stays light), or its first rows with the rest of the same
@@ -141,7 +142,7 @@ pub async fn upload_sequences(
     args: ipc::args::UPLOAD_SEQUENCES,
 ) -> Result<ipc::answer::UPLOAD_SEQUENCES, UserError> {
     let queue = uploads.queue(&app).await?;
-    blocking(move || queue.enqueue(&args.sequence_ids, args.insist)).await
+    blocking(move || queue.enqueue_with(&args.sequence_ids, &args.options())).await
 }
 
 /// The current (or last) batch with live progress.
@@ -218,6 +219,36 @@ pub async fn upload_record(
 ) -> Result<ipc::answer::UPLOAD_RECORD, UserError> {
     let queue = uploads.queue(&app).await?;
     blocking(move || queue.record(args.upload)).await
+}
+
+/// The newest upload of a library sequence, if it was ever queued (the detail's links).
+#[tauri::command]
+pub async fn sequence_upload(
+    app: AppHandle,
+    uploads: State<'_, UploadsState>,
+    args: ipc::args::SEQUENCE_UPLOAD,
+) -> Result<ipc::answer::SEQUENCE_UPLOAD, UserError> {
+    let queue = uploads.queue(&app).await?;
+    blocking(move || queue.latest_of(&args.id)).await
+}
+
+/// The upload preferences (home-feed choices).
+#[tauri::command]
+pub async fn upload_preferences(
+    engine: State<'_, EngineState>,
+) -> Result<ipc::answer::UPLOAD_PREFERENCES, UserError> {
+    engine.run(|engine| engine.upload_preferences()).await
+}
+
+/// Saves the upload preferences the update names.
+#[tauri::command]
+pub async fn save_upload_preferences(
+    engine: State<'_, EngineState>,
+    args: ipc::args::SAVE_UPLOAD_PREFERENCES,
+) -> Result<ipc::answer::SAVE_UPLOAD_PREFERENCES, UserError> {
+    engine
+        .run(move |engine| engine.save_upload_preferences(&args))
+        .await
 }
 
 /// Opens a Strava activity or MTPW sequence page in the system browser, never in the window.

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mtp_engine::settings::Provider;
+use mtp_engine::uploads::EnqueueOptions;
 use mtp_engine::{Engine, EngineConfig, EngineError};
 
 /// Headless MTP Strava Uploader.
@@ -54,6 +55,10 @@ enum Command {
         /// Also upload sequences MTP Desktop Uploader already uploaded.
         #[arg(long)]
         force: bool,
+        /// Keep the activities off your followers' home feeds (Strava's hide_from_home), as
+        /// for a backfill of old sequences.
+        #[arg(long)]
+        hide_from_home: bool,
     },
     /// Past uploads, newest first.
     History {
@@ -125,7 +130,14 @@ async fn run(command: Command) -> Result<ExitCode, EngineError> {
             paths,
             all_pending,
             force,
-        } => upload::run(open_engine()?, &paths, all_pending, force).await,
+            hide_from_home,
+        } => {
+            let options = EnqueueOptions {
+                insist: force,
+                hide_from_home,
+            };
+            upload::run(open_engine()?, &paths, all_pending, options).await
+        }
         Command::ResetStore => reset_store(),
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use mtp_engine::files::sequence_id;
 use mtp_engine::library::{is_sequence_folder, list_candidates};
 use mtp_engine::uploads::{
-    EnqueueOutcome, EventSink, UploadEvent, UploadRecord, UploadState, Uploads,
+    EnqueueOptions, EnqueueOutcome, EventSink, UploadEvent, UploadRecord, UploadState, Uploads,
 };
 use mtp_engine::{Engine, EngineError};
 
@@ -19,22 +19,25 @@ pub async fn run(
     engine: Engine,
     paths: &[PathBuf],
     all_pending: bool,
-    force: bool,
+    options: EnqueueOptions,
 ) -> Result<ExitCode, EngineError> {
     let engine = Arc::new(engine);
     let tokens = Arc::new(CliTokens::new(engine.accounts().clone()));
     let mut uploader = Uploads::open(engine.clone()).await?;
     uploader.set_tokens(tokens);
     let outcomes = if all_pending {
-        uploader.enqueue_all_pending()?
+        uploader.enqueue_all_pending_with(&options)?
     } else {
         let ids = sequence_ids(&engine, paths)?;
-        uploader.enqueue(&ids, force)?
+        uploader.enqueue_with(&ids, &options)?
     };
     for outcome in &outcomes {
         report_queued(outcome);
     }
     let summary = uploader.run(printer()).await?;
+    if let Some(held) = &summary.held {
+        eprintln!("The queue stopped: {}", held.message);
+    }
     // What this run worked on, and every upload it queued as it is now: another process (the
     // app, another CLI run) may have worked them while this run waited for its turn.
     let mut records: BTreeMap<i64, UploadRecord> =

@@ -1,6 +1,6 @@
 //! Upload pipeline figures against the in-process fakes (`cargo bench --bench upload`):
-//! Strava requests per successful upload, rate-limit window efficiency, and bytes sent as a
-//! share of the raw GPX.
+//! Strava requests per successful upload and bytes sent as a share of the raw GPX (rate-limit
+//! window efficiency: `read_limits.rs`).
 
 #[path = "../tests/engine/support/pipeline.rs"]
 mod pipeline_support;
@@ -18,8 +18,6 @@ const SPEEDUP: f64 = 10.0;
 struct Outcome {
     done: usize,
     strava_requests: usize,
-    reads: usize,
-    windows_used: usize,
     raw_bytes: u64,
     sent_bytes: u64,
 }
@@ -54,10 +52,7 @@ async fn run(
     };
     let uploader = h.uploader_with(config);
     uploader.enqueue(&ids, false).expect("enqueue");
-    let clock = h.services.strava.clock();
-    let started = clock.now_secs_f64();
     let summary = uploader.run(h.sink()).await.expect("run");
-    let ended = clock.now_secs_f64();
     let api: Vec<_> = h
         .services
         .strava
@@ -65,10 +60,6 @@ async fn run(
         .into_iter()
         .filter(|r| r.path.starts_with("/api/v3") && !r.path.ends_with("/oauth/token"))
         .collect();
-    let reads = api
-        .iter()
-        .filter(|r| !(r.method == "POST" && r.path == "/api/v3/uploads"))
-        .count();
     let state = h.services.strava.state_json();
     let sent_bytes = state["uploads"].as_array().map_or(0, |u| {
         u.iter().map(|u| u["file_size"].as_u64().unwrap_or(0)).sum()
@@ -87,8 +78,6 @@ async fn run(
             .filter(|r| r.state == UploadState::Done)
             .count(),
         strava_requests: api.len(),
-        reads,
-        windows_used: ((ended / 900.0).floor() - (started / 900.0).floor()) as usize + 1,
         raw_bytes,
         sent_bytes,
     }
@@ -136,38 +125,5 @@ async fn main() {
             );
         }
     }
-    let limits = RateLimits {
-        overall_15min: 100,
-        overall_daily: 1_000_000,
-        read_15min: 50,
-        read_daily: 1_000_000,
-    };
-    let sequences = 300;
-    let o = run(
-        sequences,
-        StravaConfig {
-            limits,
-            time_scale: 300.0, // a 15-minute window lasts three real seconds
-            start_epoch_secs: Some(1_767_225_600.0),
-            ..processing_2s_scaled()
-        },
-        true,
-        8,
-    )
-    .await;
-    let overall = o.strava_requests;
-    let minimum_for_these = overall.div_ceil(100).max(o.reads.div_ceil(50));
-    let floor = (3 * sequences)
-        .div_ceil(100)
-        .max((2 * sequences).div_ceil(50));
-    println!(
-        "  rate limits 100/50 per window, {sequences} sequences: {}/{sequences} done, {overall} requests ({} reads), zero 429s",
-        o.done, o.reads
-    );
-    println!(
-        "    windows used {}; minimum for these requests {minimum_for_these} (efficiency {:.2}); floor at 3 requests per upload {floor} ({:.2})",
-        o.windows_used,
-        minimum_for_these as f64 / o.windows_used as f64,
-        floor as f64 / o.windows_used as f64
-    );
+    // The 300 uploads under small rate limits are `benches/read_limits.rs`.
 }

@@ -59,6 +59,9 @@ pub enum TokenError {
         old: String,
         new: String,
     },
+    /// Strava refuses the API application itself (inactive, or its athlete cap reached).
+    #[error("{}", crate::error::refusal_text(*.0))]
+    AppRefused(mtp_services::strava::api::AppRefusal),
     #[error("cannot get the {service} sign-in: {reason}")]
     Failed {
         service: &'static str,

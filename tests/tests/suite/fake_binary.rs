@@ -144,11 +144,103 @@ fn binary_refuses_unknown_flags() {
         ["--mtpw-allow-scheme", "http://"],
         ["--duplicate-text", "loud"],
         ["--server-error-body", "xml"],
+        ["--strava-refuse", "everything"],
+        ["--strava-fault", "{\"route\": 1}"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_fake-services"))
             .args(bad)
             .output()
             .expect("run");
         assert_eq!(output.status.code(), Some(2), "{bad:?}");
+    }
+}
+
+/// Starts the binary with `args`; its endpoints line, and the child (kill it when done).
+fn start(args: &[&str]) -> (Value, std::process::Child) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-services"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn fake-services");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(line) => (serde_json::from_str(&line).unwrap_or(Value::Null), child),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("no endpoints line within 20 s");
+        }
+    }
+}
+
+#[test]
+fn binary_starts_refusing_the_application_as_strava_s_rules_say() {
+    let cases: [(&[&str], &str, &str); 3] = [
+        (
+            &["--strava-refuse", "inactive-application"],
+            "GET",
+            "/athlete",
+        ),
+        (
+            &["--strava-refuse", "athlete-limit"],
+            "POST",
+            "/oauth/token",
+        ),
+        (
+            &[
+                "--strava-fault",
+                r#"{"route": "GET /api/v3/athlete", "kind": "inactive_application", "count": 1}"#,
+            ],
+            "GET",
+            "/athlete",
+        ),
+    ];
+    for (args, method, path) in cases {
+        let (endpoints, mut child) = start(args);
+        let result = std::panic::catch_unwind(|| {
+            // `strava_oauth_base` ends in `/oauth`, `strava_api_base` in `/api/v3`.
+            let url = match path {
+                "/oauth/token" => format!(
+                    "{}/token",
+                    endpoints["strava_oauth_base"].as_str().unwrap_or_default()
+                ),
+                _ => format!(
+                    "{}{path}",
+                    endpoints["strava_api_base"].as_str().unwrap_or_default()
+                ),
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let (status, body) = runtime.block_on(async {
+                let http = reqwest::Client::new();
+                let request = match method {
+                    "POST" => http.post(&url).form(&[("grant_type", "refresh_token")]),
+                    _ => http.get(&url).bearer_auth("any"),
+                };
+                let response = request.send().await.expect("request");
+                let status = response.status();
+                (status, response.text().await.unwrap_or_default())
+            });
+            assert_eq!(status, reqwest::StatusCode::FORBIDDEN, "{args:?}: {body}");
+            let expected = if args.contains(&"athlete-limit") {
+                "Limit of connected athletes exceeded"
+            } else {
+                "Inactive"
+            };
+            assert!(body.contains(expected), "{args:?}: {body}");
+        });
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Err(panic) = result {
+            std::panic::resume_unwind(panic);
+        }
     }
 }

@@ -1,11 +1,12 @@
 //! The errors of sign-in and of the token source; each message is for the user and never holds a secret.
 
-use crate::error::{ErrorCode, UserError};
+use crate::error::{refusal_code, refusal_text, ErrorCode, UserError};
 use crate::os::browser::BrowserError;
 use crate::secrets::SecretsError;
 use crate::settings::{Provider, SettingsError};
 use mtp_services::net::Blocked;
 use mtp_services::oauth::CallbackError;
+use mtp_services::strava::api::AppRefusal;
 use mtp_services::strava::auth::StravaAuthError;
 
 /// What went wrong signing in, out, or getting a token.
@@ -44,6 +45,9 @@ pub enum AuthError {
     BadClientCredentials,
     #[error("Strava refused the sign-in code (it expired or was already used): connect again")]
     CodeRefused,
+    /// The API application itself is refused (inactive, or its athlete cap reached).
+    #[error("{}", refusal_text(*.0))]
+    StravaAppRefused(AppRefusal),
     #[error("{}'s rate limit is reached: try again after the next quarter hour", provider.name())]
     RateLimited { provider: Provider },
     #[error("could not {action} on {}: {reason}", provider.name())]
@@ -107,6 +111,8 @@ impl AuthError {
             AuthError::StravaSignedOut => "signed_out",
             AuthError::BadClientCredentials => "bad_client_credentials",
             AuthError::CodeRefused => "code_refused",
+            AuthError::StravaAppRefused(AppRefusal::Inactive) => "app_inactive",
+            AuthError::StravaAppRefused(AppRefusal::AthleteLimit) => "athlete_limit",
             AuthError::RateLimited { .. } => "rate_limited",
             AuthError::Network { .. } => "network",
             AuthError::Refused { .. } => "refused",
@@ -126,6 +132,7 @@ impl From<StravaAuthError> for AuthError {
             StravaAuthError::SignedOut => AuthError::StravaSignedOut,
             StravaAuthError::BadClientCredentials => AuthError::BadClientCredentials,
             StravaAuthError::CodeRefused => AuthError::CodeRefused,
+            StravaAuthError::AppRefused(refusal) => AuthError::StravaAppRefused(refusal),
             StravaAuthError::Unauthorized => AuthError::Unauthorized { provider },
             StravaAuthError::RateLimited => AuthError::RateLimited { provider },
             StravaAuthError::Network { action, reason } => AuthError::Network {
@@ -174,6 +181,7 @@ impl AuthError {
             | AuthError::NotRevoked { .. }
             | AuthError::Unauthorized { .. }
             | AuthError::StravaSignedOut => ErrorCode::NotConnected,
+            AuthError::StravaAppRefused(refusal) => refusal_code(*refusal),
             AuthError::RateLimited { .. } => ErrorCode::RateLimited,
             AuthError::Network { .. } => ErrorCode::Network,
             AuthError::Refused { .. }

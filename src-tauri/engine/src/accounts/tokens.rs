@@ -221,6 +221,7 @@ fn token_error(service: &'static str, err: AuthError) -> TokenError {
         AuthError::BaseChanged { old, new, .. } => {
             TokenError::SignedInElsewhere { service, old, new }
         }
+        AuthError::StravaAppRefused(refusal) => TokenError::AppRefused(refusal),
         other => TokenError::Failed {
             service,
             reason: other.to_string(),

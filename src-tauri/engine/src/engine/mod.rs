@@ -6,6 +6,7 @@ mod library;
 mod mtpw_links;
 mod roots;
 mod scan_ahead;
+mod upload_prefs;
 mod watching;
 
 pub use watching::{LibraryWatch, WatchOptions, WatchReport};

@@ -2,7 +2,9 @@
 //! about) and the code and sentence the UI receives for them.
 
 mod engine;
+mod strava_app;
 mod user;
 
 pub use engine::EngineError;
+pub use strava_app::{refusal_code, refusal_text};
 pub use user::{ErrorCode, UserError};

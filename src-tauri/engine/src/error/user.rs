@@ -36,6 +36,12 @@ pub enum ErrorCode {
     SignInRefused,
     /// The OS keyring (Secret Service, Keychain, Credential Manager) is not available.
     KeyringUnavailable,
+    /// Strava made the API application inactive (its owner has no subscription): subscribe,
+    /// or use another API application.
+    StravaAppInactive,
+    /// The API application admits no more athletes until Strava reviews it: ask for a review,
+    /// or use another API application.
+    StravaAthleteLimit,
     /// The service asked us to slow down; try again later.
     RateLimited,
     /// The service could not be reached (offline, DNS, TLS, timeout).

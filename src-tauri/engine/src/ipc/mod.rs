@@ -16,7 +16,9 @@ use ts_rs::{Config, TS};
 use crate::accounts::{AccountsStatus, DisconnectOutcome};
 use crate::error::UserError;
 use crate::model::{DropOutcome, SequenceDetail, SequenceSummary};
-use crate::settings::{EffectiveSettings, SettingsUpdate};
+use crate::settings::{
+    EffectiveSettings, SettingsUpdate, UploadPreferences, UploadPreferencesUpdate,
+};
 use crate::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, LinkTarget, QueueSnapshot, UploadEvent, UploadRecord,
 };
@@ -139,6 +141,14 @@ commands! {
     UPLOAD_HISTORY = "upload_history": HistoryQuery => HistoryPage;
     /// One upload record with every attempt.
     UPLOAD_RECORD = "upload_record": UploadArgs => Option<UploadRecord>;
+    /// The newest upload of a library sequence (its Strava activity once done), if it was ever
+    /// queued; without attempts.
+    SEQUENCE_UPLOAD = "sequence_upload": SequenceDetailArgs => Option<UploadRecord>;
+    /// The upload preferences: the confirm dialog's remembered home-feed choices and the
+    /// setting automatic uploads follow.
+    UPLOAD_PREFERENCES = "upload_preferences": () => UploadPreferences;
+    /// Saves the preferences the update names; answers them all.
+    SAVE_UPLOAD_PREFERENCES = "save_upload_preferences": UploadPreferencesUpdate => UploadPreferences;
     /// Links a sequence without an MTPW id to the one in a pasted link or UUID (remembered in
     /// the app's store); answers the refreshed detail.
     LINK_MTPW = "link_mtpw": LinkMtpwArgs => SequenceDetail;

@@ -60,6 +60,20 @@ pub struct UploadSequencesArgs {
     pub sequence_ids: Vec<String>,
     /// Also sequences MTP Desktop Uploader already uploaded.
     pub insist: bool,
+    /// Keep the batch's activities off the followers' home feeds (Strava's `hide_from_home`);
+    /// absent: shown.
+    #[serde(default)]
+    pub hide_from_home: bool,
+}
+
+impl UploadSequencesArgs {
+    /// The batch's options for [`crate::uploads::Uploads::enqueue_with`].
+    pub fn options(&self) -> crate::uploads::EnqueueOptions {
+        crate::uploads::EnqueueOptions {
+            insist: self.insist,
+            hide_from_home: self.hide_from_home,
+        }
+    }
 }
 
 /// Arguments of [`PAUSE_UPLOADS`], [`RESUME_UPLOADS`] and [`CANCEL_UPLOADS`].

@@ -22,6 +22,9 @@ pub const MIGRATIONS: &[&[&str]] = &[
     &[UPLOADS_V4],
     // 5 (lookup): what a try found out, beside its error (a lookup: the activity or none).
     &[ATTEMPT_NOTES_V5],
+    // 6 (feed): whether an upload keeps its activity off the followers' home feeds (asked with
+    // the batch), and whether Strava confirmed it.
+    &[HIDE_FROM_HOME_V6, HIDDEN_FROM_HOME_V6],
 ];
 
 /// The schema version this build of the engine knows.
@@ -68,3 +71,10 @@ const UPLOADS_V4: &str = "CREATE TABLE uploads (
 
 /// Migration 5: an attempt's note (`crate::uploads::records`).
 const ATTEMPT_NOTES_V5: &str = "ALTER TABLE upload_attempts ADD COLUMN note TEXT;";
+
+/// Migration 6: the batch's choice, sent as `hide_from_home` in the activity's PUT.
+const HIDE_FROM_HOME_V6: &str =
+    "ALTER TABLE uploads ADD COLUMN hide_from_home INTEGER NOT NULL DEFAULT 0;";
+/// Migration 6: 1 once Strava's answer to that PUT said the activity is off the home feeds.
+const HIDDEN_FROM_HOME_V6: &str =
+    "ALTER TABLE uploads ADD COLUMN hidden_from_home INTEGER NOT NULL DEFAULT 0;";

@@ -72,6 +72,34 @@ impl SettingsStore for SettingsTable {
     }
 }
 
+/// The library's own reads and writes of single settings (the upload preferences), on the
+/// store's connection.
+impl super::Store {
+    /// The stored value of `key`, if any.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, crate::error::EngineError> {
+        use rusqlite::OptionalExtension;
+        let conn = self.conn()?;
+        conn.query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            params![key],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|e| self.fail(e))
+    }
+
+    /// Stores `value` under `key` (committed at once).
+    pub fn save_setting(&self, key: &str, value: &str) -> Result<(), crate::error::EngineError> {
+        let conn = self.conn()?;
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )
+        .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+}
+
 fn fail(path: &Path, error: rusqlite::Error) -> SettingsError {
     SettingsError::Store {
         reason: format!("{}: {error}", path.display()),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::model::EnqueueOutcome;
+use super::model::{EnqueueOptions, EnqueueOutcome};
 use super::queue::Uploads;
 use crate::error::EngineError;
 use crate::files::{own_file, sequence_id};
@@ -14,7 +14,8 @@ impl Uploads {
     /// Queues the sequences among `folders` (new or changed, as the library watch reports
     /// them) that appeared after automatic upload was switched on, are ready, and were never
     /// queued; nothing when it is off or an account is not connected. Queued like any other
-    /// upload: the same budget, pause, cancel, retries and queue.
+    /// upload (the same budget, pause, cancel, retries and queue), kept off the followers'
+    /// feeds when the automatic uploads' own setting says so.
     pub async fn enqueue_appeared(
         &self,
         folders: &[PathBuf],
@@ -32,9 +33,13 @@ impl Uploads {
             log::info!(sequences = ids.len(); "automatic upload: waiting, an account is not connected");
             return Ok(Vec::new());
         }
-        log::info!(sequences = ids.len(); "automatic upload: queueing new sequences");
-        let outcomes = self.enqueue(&ids, false)?;
-        Ok(outcomes)
+        let options = EnqueueOptions {
+            insist: false,
+            // automatic uploads follow a setting of their own
+            hide_from_home: self.engine.auto_hide_from_home()?,
+        };
+        log::info!(sequences = ids.len(), hide_from_home = options.hide_from_home; "automatic upload: queueing new sequences");
+        self.enqueue_with(&ids, &options)
     }
 
     /// At launch: the sequences of the whole library that appeared while the app was closed.

@@ -228,6 +228,8 @@ mod tests {
                 strava_upload_id: None,
                 activity_id: None,
                 sport_type: None,
+                hide_from_home: false,
+                hidden_from_home: false,
                 created_at: String::new(),
                 updated_at: String::new(),
                 attempts: Vec::new(),

@@ -1,4 +1,5 @@
-//! Pause, resume and cancel, for the whole queue or one upload; jobs look at it before each step.
+//! Pause, resume and cancel, for the whole queue or one upload, and the hold when Strava refuses
+//! the API application; jobs look at it before each step.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,12 +11,16 @@ use std::time::Duration;
 pub(super) enum Gate {
     Go,
     Cancel,
+    /// The queue holds (Strava refuses the API application): stop where it stands, owed work
+    /// waits for the next run.
+    Hold,
 }
 
 /// The queue's switches; shared by every job of a run.
 #[derive(Debug, Default)]
 pub(super) struct Control {
     paused_all: AtomicBool,
+    held: AtomicBool,
     paused: Mutex<HashSet<i64>>,
     cancelled: Mutex<HashSet<i64>>,
 }
@@ -46,6 +51,16 @@ impl Control {
         }
     }
 
+    /// Holds the whole queue: every job stops at its next gate (until [`Control::release`]).
+    pub(super) fn hold(&self) {
+        self.held.store(true, Ordering::SeqCst);
+    }
+
+    /// Ends a hold; true when there was one.
+    pub(super) fn release(&self) -> bool {
+        self.held.swap(false, Ordering::SeqCst)
+    }
+
     /// Cancels these uploads: each job stops at its next gate. A cancellation lasts until the
     /// upload is queued again (`uncancel`), so a run starting at the same moment cannot lose it.
     pub(super) fn cancel(&self, uploads: impl IntoIterator<Item = i64>) {
@@ -72,6 +87,9 @@ impl Control {
             if cancellable && self.is_cancelled(upload) {
                 return Gate::Cancel;
             }
+            if self.held.load(Ordering::SeqCst) {
+                return Gate::Hold;
+            }
             if !self.is_paused(upload) {
                 return Gate::Go;
             }
@@ -96,6 +114,18 @@ mod tests {
         control.uncancel(1);
         assert_eq!(control.gate(1, true).await, Gate::Go);
         assert_eq!(control.gate(2, true).await, Gate::Cancel);
+    }
+
+    #[tokio::test]
+    async fn a_hold_stops_every_job_even_a_paused_one_until_released() {
+        let control = Control::default();
+        control.pause(Some(3));
+        control.hold();
+        assert_eq!(control.gate(3, true).await, Gate::Hold);
+        assert_eq!(control.gate(4, false).await, Gate::Hold);
+        assert!(control.release());
+        assert!(!control.release(), "released once");
+        assert_eq!(control.gate(4, false).await, Gate::Go);
     }
 
     #[tokio::test]

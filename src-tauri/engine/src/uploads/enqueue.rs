@@ -1,7 +1,7 @@
 //! Putting sequences in the queue and history records back in it (Retry), at the step each must redo.
 
 use super::gpx_bytes::read_gpx;
-use super::model::{upload_key, EnqueueOutcome, UploadRecord, UploadState};
+use super::model::{upload_key, EnqueueOptions, EnqueueOutcome, UploadRecord, UploadState};
 use super::queue::Uploads;
 use super::records::NewUploadRecord;
 use crate::error::EngineError;
@@ -18,9 +18,24 @@ impl Uploads {
         sequence_ids: &[String],
         insist: bool,
     ) -> Result<Vec<EnqueueOutcome>, EngineError> {
+        let options = EnqueueOptions {
+            insist,
+            ..EnqueueOptions::default()
+        };
+        self.enqueue_with(sequence_ids, &options)
+    }
+
+    /// [`Uploads::enqueue`] with the batch's options: also whether its activities are kept
+    /// off the followers' home feeds (the confirm dialog's choice, or for automatic uploads
+    /// [`crate::Engine::auto_hide_from_home`]). A record queued again takes the new choice.
+    pub fn enqueue_with(
+        &self,
+        sequence_ids: &[String],
+        options: &EnqueueOptions,
+    ) -> Result<Vec<EnqueueOutcome>, EngineError> {
         let outcomes = sequence_ids
             .iter()
-            .map(|id| self.enqueue_one(id, insist))
+            .map(|id| self.enqueue_one(id, options))
             .collect::<Result<Vec<_>, _>>()?;
         let queued: Vec<i64> = outcomes
             .iter()
@@ -33,6 +48,14 @@ impl Uploads {
 
     /// Queues every sequence in the library that is ready and not uploaded yet.
     pub fn enqueue_all_pending(&self) -> Result<Vec<EnqueueOutcome>, EngineError> {
+        self.enqueue_all_pending_with(&EnqueueOptions::default())
+    }
+
+    /// [`Uploads::enqueue_all_pending`] with the batch's options.
+    pub fn enqueue_all_pending_with(
+        &self,
+        options: &EnqueueOptions,
+    ) -> Result<Vec<EnqueueOutcome>, EngineError> {
         let scan = self.engine.scan_and_check()?;
         let ids: Vec<String> = scan
             .sequences
@@ -40,7 +63,7 @@ impl Uploads {
             .filter(|s| s.status == SequenceStatus::Ready)
             .map(|s| s.id)
             .collect();
-        self.enqueue(&ids, false)
+        self.enqueue_with(&ids, options)
     }
 
     /// Queues one history record again (the Retry action). It resumes where it stopped: a
@@ -61,7 +84,11 @@ impl Uploads {
         Ok(Some(record))
     }
 
-    fn enqueue_one(&self, id: &str, insist: bool) -> Result<EnqueueOutcome, EngineError> {
+    fn enqueue_one(
+        &self,
+        id: &str,
+        options: &EnqueueOptions,
+    ) -> Result<EnqueueOutcome, EngineError> {
         let summary = match self.engine.sequence_detail(id) {
             Ok(detail) => detail.summary,
             Err(err @ (EngineError::UnknownSequence { .. } | EngineError::SequenceGone { .. })) => {
@@ -80,7 +107,7 @@ impl Uploads {
             upload,
             skipped,
         };
-        if summary.status == SequenceStatus::UploadedByDesktop && !insist {
+        if summary.status == SequenceStatus::UploadedByDesktop && !options.insist {
             let text = "MTP Desktop Uploader already uploaded this sequence to Strava (upload it anyway to override)";
             return Ok(outcome(None, Some(text.into())));
         }
@@ -111,6 +138,7 @@ impl Uploads {
                 record.sequence_id = id.into();
                 record.sequence_name = summary.name.clone();
                 record.folder = summary.path.clone();
+                record.hide_from_home = options.hide_from_home;
                 requeue(&mut record);
                 store.save_upload(&record)?;
                 record.id
@@ -123,6 +151,7 @@ impl Uploads {
                 mtpw_uuid: uuid.as_deref(),
                 gpx_sha256: &sha,
                 sport_type: summary.strava.activity_type.as_deref(),
+                hide_from_home: options.hide_from_home,
             })?,
         };
         self.control.uncancel(upload);
@@ -137,6 +166,7 @@ fn requeue(record: &mut UploadRecord) {
         (UploadState::ActivityDeleted, _, _) => {
             record.activity_id = None;
             record.strava_upload_id = None;
+            record.hidden_from_home = false;
             UploadState::Queued
         }
         (UploadState::OnStravaMtpwNotUpdated, Some(_), _) => UploadState::SyncingMtpw,

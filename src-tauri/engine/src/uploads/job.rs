@@ -7,7 +7,8 @@ use super::messages::{self, describe_failure};
 use super::model::{UploadEvent, UploadRecord, UploadState};
 use super::queue::{Clients, EventSink, Uploads};
 use super::retry::{StepFailure, Tries};
-use crate::error::EngineError;
+use crate::error::{refusal_code, EngineError, UserError};
+use mtp_services::strava::api::AppRefusal;
 
 /// Whether the job goes on to its next state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +58,10 @@ impl<'a> Job<'a> {
     /// Runs the record from its current state until it stops (done, failed, needs attention...).
     pub(super) async fn process(mut self) -> Result<UploadRecord, EngineError> {
         for _ in 0..32 {
-            if self.gate().await == Gate::Cancel {
-                return self.cancelled();
+            match self.gate().await {
+                Gate::Cancel => return self.cancelled(),
+                Gate::Hold => return self.stand_held(),
+                Gate::Go => {}
             }
             let flow = match self.record.state {
                 UploadState::Queued | UploadState::Validating => self.prepare().await?,
@@ -91,6 +94,36 @@ impl<'a> Job<'a> {
             self.set(UploadState::Cancelled)?;
         }
         Ok(self.record)
+    }
+
+    /// Stops for the queue's hold where it stands; an upload prepared in this run but not sent
+    /// goes back to the queue (nothing of it reached Strava).
+    fn stand_held(mut self) -> Result<UploadRecord, EngineError> {
+        let unsent = self.prepared.is_some() && self.record.strava_upload_id.is_none();
+        if self.record.state == UploadState::Uploading && unsent {
+            self.set(UploadState::Queued)?;
+        }
+        Ok(self.record)
+    }
+
+    /// Strava refuses the API application: this record waits where it can go on (an upload
+    /// Strava refused goes back to the queue, so it is not looked up as if its answer had been
+    /// lost), and the whole queue holds, saying what the photographer can do.
+    pub(super) fn hold(&mut self, refusal: AppRefusal, what: &str) -> Result<Flow, EngineError> {
+        let text = messages::held_text(refusal, what);
+        self.up
+            .hold(UserError::new(refusal_code(refusal), text.clone()));
+        self.record.detail = Some(text);
+        let state = match self.record.state {
+            UploadState::Validating | UploadState::Uploading
+                if self.record.strava_upload_id.is_none() =>
+            {
+                UploadState::Queued
+            }
+            other => other,
+        };
+        self.set(state)?;
+        Ok(Flow::Stop)
     }
 
     /// Commits the new state (keeping the detail) and tells the listener.
@@ -143,6 +176,7 @@ impl<'a> Job<'a> {
         };
         let (state, text) = match failure {
             StepFailure::Store(err) => return Err(err),
+            StepFailure::AppRefused { refusal, .. } => return self.hold(refusal, what),
             StepFailure::NotSignedIn(reason) if !on_strava => (
                 UploadState::NotSignedIn,
                 format!("{what} failed: {reason}. Sign in again, then Retry."),

@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use super::retry::{CallError, Class, StepFailure};
+use crate::error::refusal_text;
+use mtp_services::strava::api::AppRefusal;
 
 /// The detail of an upload cancelled before Strava had it.
 pub const CANCELLED: &str = "Cancelled; queue it again to upload it.";
@@ -35,8 +37,17 @@ pub(super) fn describe_failure(failure: &StepFailure, what: &str) -> String {
             format!("{what} failed: {}.{advice}", err.message)
         }
         StepFailure::NotSignedIn(reason) => format!("{what} failed: {reason}. Sign in again."),
+        StepFailure::AppRefused { refusal, .. } => held_text(*refusal, what),
         StepFailure::Store(err) => err.to_string(),
     }
+}
+
+/// The detail of an upload the queue holds because Strava refuses the API application.
+pub(super) fn held_text(refusal: AppRefusal, what: &str) -> String {
+    format!(
+        "{what} waits: {}. The queue is paused; nothing more is sent until you resume it.",
+        refusal_text(refusal)
+    )
 }
 
 pub(super) fn failure_text(failure: &StepFailure) -> String {
@@ -44,6 +55,7 @@ pub(super) fn failure_text(failure: &StepFailure) -> String {
         StepFailure::GaveUp { tries, last } => format!("{} after {tries} tries", last.message),
         StepFailure::Permanent(err) => err.message.clone(),
         StepFailure::NotSignedIn(reason) => reason.clone(),
+        StepFailure::AppRefused { message, .. } => message.clone(),
         StepFailure::Store(err) => err.to_string(),
     }
 }

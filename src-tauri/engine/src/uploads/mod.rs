@@ -13,6 +13,7 @@ mod control;
 mod enqueue;
 mod gpx_bytes;
 mod history;
+mod hold;
 mod job;
 pub mod links;
 mod messages;
@@ -51,11 +52,17 @@ impl Uploads {
     }
 
     /// Lets the whole queue (`None`, which also resumes every single upload) or one upload go on.
+    /// A queue held because Strava refused the API application runs again (in the background).
     pub fn resume(&self, upload: Option<i64>) {
         if upload.is_none() {
             self.lock().paused = false;
         }
         self.control.resume(upload);
+        if upload.is_none() && self.release_hold() {
+            if let Err(err) = self.resume_owed() {
+                log::error!("the upload queue could not be read to resume it: {err}");
+            }
+        }
     }
 
     /// Cancels the queue (`None`: every queued upload, and the running ones at their next

@@ -177,7 +177,7 @@ impl UploadStep {
             Self::Upload => "uploading to Strava",
             Self::Lookup => "looking for the activity on Strava",
             Self::Poll => "checking the upload on Strava",
-            Self::SportType => "setting the sport type on Strava",
+            Self::SportType => "updating the activity on Strava (sport type, home feed)",
             Self::SyncMtpw => "updating Map the Paths",
         }
     }
@@ -222,6 +222,11 @@ pub struct UploadRecord {
     pub activity_id: Option<u64>,
     /// The Strava sport type to set (from the transport mapping).
     pub sport_type: Option<String>,
+    /// The batch asked to keep the activity off the followers' home feeds (Strava's
+    /// `hide_from_home`, sent in the same PUT as the sport type).
+    pub hide_from_home: bool,
+    /// Strava confirmed it: the activity is off the followers' home feeds.
+    pub hidden_from_home: bool,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
@@ -310,6 +315,17 @@ pub struct RunSummary {
     pub records: Vec<UploadRecord>,
     /// True when every one of them is done.
     pub all_done: bool,
+    /// Why the run stopped with work still owed: Strava refuses the API application.
+    pub held: Option<UserError>,
+}
+
+/// How a batch is queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EnqueueOptions {
+    /// Also sequences MTP Desktop Uploader already uploaded.
+    pub insist: bool,
+    /// Keep the batch's activities off the followers' home feeds (Strava's `hide_from_home`).
+    pub hide_from_home: bool,
 }
 
 /// What happened to one sequence asked to be queued.
@@ -371,6 +387,10 @@ pub struct QueueSnapshot {
     pub waiting_for: Option<String>,
     /// Why the last run stopped early (the store could not be used), for the user.
     pub error: Option<UserError>,
+    /// Strava refuses the API application (inactive, athlete cap): the queue holds, nothing
+    /// is sent until it is resumed; what the photographer can do (code `stravaAppInactive` or
+    /// `stravaAthleteLimit`).
+    pub held: Option<UserError>,
 }
 
 /// What the queue tells its listener (the app turns these into IPC events).

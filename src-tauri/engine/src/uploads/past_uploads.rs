@@ -62,6 +62,7 @@ pub fn record_past_upload(engine: &Engine, upload: &PastUpload) -> Result<i64, E
         mtpw_uuid: upload.mtpw_uuid.as_deref(),
         gpx_sha256: &upload.gpx_sha256,
         sport_type: upload.sport_type.as_deref(),
+        hide_from_home: false,
     })?;
     for attempt in &upload.attempts {
         store.add_attempt(

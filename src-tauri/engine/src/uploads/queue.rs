@@ -75,6 +75,8 @@ pub(super) struct QueueState {
     pub(super) paused_until: Option<String>,
     pub(super) waiting_for: Option<String>,
     pub(super) error: Option<UserError>,
+    /// Strava refuses the API application: the queue holds until resumed ([`super::hold`]).
+    pub(super) held: Option<UserError>,
     pub(super) batch: Vec<i64>,
     pub(super) progress: ProgressBook,
     pub(super) throttle: Throttle,

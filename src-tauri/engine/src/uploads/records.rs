@@ -18,6 +18,8 @@ pub struct NewUploadRecord<'a> {
     pub mtpw_uuid: Option<&'a str>,
     pub gpx_sha256: &'a str,
     pub sport_type: Option<&'a str>,
+    /// Keep the activity off the followers' home feeds.
+    pub hide_from_home: bool,
 }
 
 /// One stored attempt, as a step asks about the latest of its own.
@@ -29,7 +31,7 @@ pub struct LastAttempt {
     pub error: Option<String>,
 }
 
-const COLUMNS: &str = "id, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, detail, strava_upload_id, activity_id, sport_type, created_at, updated_at";
+const COLUMNS: &str = "id, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, detail, strava_upload_id, activity_id, sport_type, created_at, updated_at, hide_from_home, hidden_from_home";
 
 /// RFC 3339 (UTC) of epoch milliseconds.
 pub fn rfc3339_ms(ms: i64) -> String {
@@ -60,6 +62,8 @@ fn record_from(row: &Row<'_>) -> rusqlite::Result<UploadRecord> {
         sport_type: row.get(10)?,
         created_at: rfc3339_ms(row.get(11)?),
         updated_at: rfc3339_ms(row.get(12)?),
+        hide_from_home: row.get(13)?,
+        hidden_from_home: row.get(14)?,
         attempts: Vec::new(),
     })
 }
@@ -141,8 +145,8 @@ impl Store {
         let conn = self.conn()?;
         let now = now_ms();
         conn.execute(
-            "INSERT OR IGNORE INTO uploads (upload_key, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, sport_type, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            "INSERT OR IGNORE INTO uploads (upload_key, sequence_id, sequence_name, folder, mtpw_uuid, gpx_sha256, state, sport_type, created_at, updated_at, hide_from_home)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
             params![
                 new.key,
                 new.sequence_id,
@@ -152,7 +156,8 @@ impl Store {
                 new.gpx_sha256,
                 UploadState::Queued.as_str(),
                 new.sport_type,
-                now
+                now,
+                new.hide_from_home
             ],
         )
         .map_err(|e| self.fail(e))?;
@@ -169,7 +174,8 @@ impl Store {
         let conn = self.conn()?;
         conn.execute(
             "UPDATE uploads SET sequence_id = ?2, sequence_name = ?3, folder = ?4, state = ?5, detail = ?6,
-                 strava_upload_id = ?7, activity_id = ?8, sport_type = ?9, updated_at = ?10, mtpw_uuid = ?11
+                 strava_upload_id = ?7, activity_id = ?8, sport_type = ?9, updated_at = ?10, mtpw_uuid = ?11,
+                 hide_from_home = ?12, hidden_from_home = ?13
              WHERE id = ?1",
             params![
                 record.id,
@@ -182,7 +188,9 @@ impl Store {
                 record.activity_id.map(|v| v.to_string()),
                 record.sport_type,
                 now_ms(),
-                record.mtpw_uuid
+                record.mtpw_uuid,
+                record.hide_from_home,
+                record.hidden_from_home
             ],
         )
         .map_err(|e| self.fail(e))?;
@@ -406,6 +414,7 @@ mod tests {
             mtpw_uuid: Some("0c1f"),
             gpx_sha256: "hash",
             sport_type: Some("Ride"),
+            hide_from_home: false,
         }
     }
 
@@ -438,6 +447,7 @@ mod tests {
             .unwrap();
         let back = store.upload(id).unwrap().unwrap();
         assert_eq!(back.state, UploadState::Done);
+        assert!(!back.hide_from_home && !back.hidden_from_home);
         assert_eq!(back.activity_id, Some(12_000_000_001));
         assert_eq!(back.attempts.len(), 3);
         assert_eq!(back.attempts[0].http_status, Some(503));
@@ -449,6 +459,26 @@ mod tests {
             .unwrap();
         assert_eq!((last.http_status, last.error), (Some(201), None));
         assert_eq!(store.last_attempt_of(id, UploadStep::Poll).unwrap(), None);
+    }
+
+    #[test]
+    fn the_feed_choice_and_strava_s_confirmation_are_kept_per_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let id = store
+            .insert_upload(&NewUploadRecord {
+                hide_from_home: true,
+                ..new_record("k1", "Old ride")
+            })
+            .unwrap();
+        let mut record = store.upload(id).unwrap().unwrap();
+        assert!(record.hide_from_home && !record.hidden_from_home);
+        record.hidden_from_home = true;
+        store.save_upload(&record).unwrap();
+        let back = store.upload_by_key("k1").unwrap().unwrap();
+        assert!(back.hide_from_home && back.hidden_from_home);
+        let page = store.upload_history(&HistoryQuery::default()).unwrap();
+        assert!(page.records[0].hidden_from_home, "history rows carry it");
     }
 
     /// A history of 10,000 uploads: every page is the right one, and the timings (printed, not

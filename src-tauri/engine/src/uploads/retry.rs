@@ -11,7 +11,7 @@ use super::queue::{Clients, EventSink, Uploads};
 use crate::error::EngineError;
 use crate::tokens::{AccessToken, TokenError};
 use mtp_services::mtpw::api::MtpwError;
-use mtp_services::strava::api::StravaError;
+use mtp_services::strava::api::{AppRefusal, StravaError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Service {
@@ -22,10 +22,31 @@ pub(super) enum Service {
 /// Why a step gave up.
 #[derive(Debug)]
 pub(super) enum StepFailure {
-    GaveUp { tries: u32, last: CallError },
+    GaveUp {
+        tries: u32,
+        last: CallError,
+    },
     Permanent(CallError),
     NotSignedIn(String),
+    /// Strava refuses the API application itself: every upload would fail the same way, so
+    /// the queue holds (no retries) until the photographer acts.
+    AppRefused {
+        refusal: AppRefusal,
+        message: String,
+    },
     Store(EngineError),
+}
+
+impl StepFailure {
+    fn from_token(err: TokenError) -> Self {
+        match err {
+            TokenError::AppRefused(refusal) => StepFailure::AppRefused {
+                refusal,
+                message: err.to_string(),
+            },
+            other => StepFailure::NotSignedIn(other.to_string()),
+        }
+    }
 }
 
 /// One first try plus three retries.
@@ -44,6 +65,8 @@ pub enum Class {
     NotSignedIn,
     /// 400, 403, 404 and the like: trying again cannot help.
     Permanent,
+    /// 403 for the API application itself (inactive, athlete cap): hold the whole queue.
+    AppRefused(AppRefusal),
 }
 
 /// A failed call as the pipeline sees it.
@@ -62,6 +85,7 @@ impl From<StravaError> for CallError {
             StravaError::RateLimited => Class::RateLimited,
             StravaError::Unauthorized { .. } => Class::Unauthorized,
             StravaError::NotSignedIn => Class::NotSignedIn,
+            StravaError::AppRefused(refusal) => Class::AppRefused(*refusal),
             StravaError::Forbidden { .. }
             | StravaError::NotFound { .. }
             | StravaError::Rejected { .. }
@@ -159,10 +183,7 @@ impl Tries<'_> {
         C: FnMut(CallError) -> CFut,
         CFut: Future<Output = Result<Option<T>, StepFailure>>,
     {
-        let mut token = self
-            .token(service)
-            .await
-            .map_err(|e| StepFailure::NotSignedIn(e.to_string()))?;
+        let mut token = self.token(service).await.map_err(StepFailure::from_token)?;
         let timings = self.up.config.timings;
         let store = &self.up.engine.store;
         let mut refreshed = false;
@@ -194,7 +215,7 @@ impl Tries<'_> {
                 .add_attempt(self.upload, step, err.http_status, Some(&err.message))
                 .map_err(StepFailure::Store)?;
             let tried_again = match err.class {
-                Class::Permanent | Class::NotSignedIn => false,
+                Class::Permanent | Class::NotSignedIn | Class::AppRefused(_) => false,
                 Class::Unauthorized => !refreshed && service == Service::Strava,
                 Class::RateLimited | Class::Transient => true,
             };
@@ -214,6 +235,12 @@ impl Tries<'_> {
             }
             match err.class {
                 Class::Permanent => return Err(StepFailure::Permanent(err)),
+                Class::AppRefused(refusal) => {
+                    return Err(StepFailure::AppRefused {
+                        refusal,
+                        message: err.message,
+                    })
+                }
                 Class::NotSignedIn => return Err(StepFailure::NotSignedIn(err.message)),
                 Class::Unauthorized if refreshed || service == Service::Mtpw => {
                     return Err(StepFailure::NotSignedIn(err.message))
@@ -243,7 +270,7 @@ impl Tries<'_> {
                             ))
                             .await;
                         }
-                        Err(error) => return Err(StepFailure::NotSignedIn(error.to_string())),
+                        Err(error) => return Err(StepFailure::from_token(error)),
                     }
                 }
                 // Strava: the budget now knows the window is full; the next try waits for it.
@@ -317,6 +344,10 @@ mod tests {
             Class::Unauthorized
         );
         assert_eq!(class(StravaError::RateLimited), Class::RateLimited);
+        assert_eq!(
+            class(StravaError::AppRefused(AppRefusal::Inactive)),
+            Class::AppRefused(AppRefusal::Inactive)
+        );
         let redirect = mtp_services::net::Blocked::Redirect {
             status: 307,
             location: "https://elsewhere.example/".into(),

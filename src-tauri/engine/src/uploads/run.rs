@@ -41,6 +41,8 @@ impl Uploads {
     /// still owed. Never returns an error for a failed upload (that is a record's state), only
     /// when the store cannot be used.
     pub async fn run(&self, events: EventSink) -> Result<RunSummary, EngineError> {
+        // A new run tries again: a refused application may have been fixed meanwhile.
+        self.release_hold();
         let pause_events = events.clone();
         self.budget
             .set_pause_listener(Some(Arc::new(move |until: i64| {
@@ -108,6 +110,7 @@ impl Uploads {
         Ok(RunSummary {
             records: finished,
             all_done,
+            held: self.held(),
         })
     }
 
@@ -172,7 +175,7 @@ impl Uploads {
             if let Err(err) = result {
                 state.error = Some(err.to_user());
             }
-            if state.again && state.error.is_none() {
+            if state.again && state.error.is_none() && state.held.is_none() {
                 state.again = false;
                 continue;
             }

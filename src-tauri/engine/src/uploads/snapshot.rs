@@ -7,7 +7,7 @@ use crate::error::EngineError;
 impl Uploads {
     /// The batch with each row's stored record and live progress.
     pub fn snapshot(&self) -> Result<QueueSnapshot, EngineError> {
-        let (ids, running, paused, paused_until, waiting_for, error) = {
+        let (ids, running, paused, paused_until, waiting_for, error, held) = {
             let state = self.lock();
             (
                 state.batch.clone(),
@@ -16,6 +16,7 @@ impl Uploads {
                 state.paused_until.clone(),
                 state.waiting_for.clone(),
                 state.error.clone(),
+                state.held.clone(),
             )
         };
         let mut records = self.engine.store.uploads_by_id(&ids)?;
@@ -39,6 +40,7 @@ impl Uploads {
             paused_until,
             waiting_for,
             error,
+            held,
         })
     }
 }

@@ -13,6 +13,7 @@ use mtp_engine::ipc::{
 };
 use mtp_engine::settings::{
     EffectiveSettings, Provider, RedirectMode, SecretSource, SettingValue, SettingsUpdate,
+    UploadPreferences, UploadPreferencesUpdate,
 };
 use mtp_engine::uploads::{
     EnqueueOutcome, HistoryPage, HistoryQuery, RunSummary, UploadAttempt, UploadEvent,
@@ -86,6 +87,8 @@ fn expected_files() -> BTreeMap<String, String> {
     render::<SettingValue>(&cfg, &mut files);
     render::<EffectiveSettings>(&cfg, &mut files);
     render::<SettingsUpdate>(&cfg, &mut files);
+    render::<UploadPreferences>(&cfg, &mut files);
+    render::<UploadPreferencesUpdate>(&cfg, &mut files);
     render::<KeyringStatus>(&cfg, &mut files);
     render::<StravaStatus>(&cfg, &mut files);
     render::<MtpwStatus>(&cfg, &mut files);
@@ -166,4 +169,25 @@ fn every_command_and_event_type_is_generated() {
         .filter(|name| !files.contains_key(&format!("{name}.ts")))
         .collect();
     assert!(missing.is_empty(), "not generated: {missing:?}");
+}
+
+/// The window may call every declared command: one missing from the app's capabilities file
+/// is refused at run time (the UI gets an error), which no compile-time check sees.
+#[test]
+fn the_app_s_capabilities_allow_every_declared_command() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/capabilities/main.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let file: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let allowed: Vec<&str> = file["permissions"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p.as_str()).collect())
+        .unwrap_or_default();
+    for name in ipc::COMMAND_NAMES {
+        let permission = format!("allow-{}", name.replace('_', "-"));
+        assert!(
+            allowed.contains(&permission.as_str()),
+            "{path} lacks {permission}"
+        );
+    }
 }

@@ -1,8 +1,10 @@
-//! The athlete's activities in a window of start times (`GET /athlete/activities`, a read
-//! request): how the app asks whether an upload whose answer was lost became an activity.
+//! Activities: the athlete's in a window of start times (`GET /athlete/activities`, how the
+//! app asks whether an upload whose answer was lost became an activity), and the one update
+//! of an uploaded activity (`PUT /activities/{id}`: sport type and `hide_from_home` at once).
+//! Both are read ("non-upload") requests.
 
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::api::{error_for, StravaClient, StravaError};
 use super::limits::RequestKind;
@@ -29,7 +31,53 @@ pub struct ActivitySummary {
     pub sport_type: Option<String>,
 }
 
+/// The fields of an UpdatableActivity the app sets; the ones left `None` are not sent, so
+/// Strava keeps them as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActivityUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sport_type: Option<String>,
+    /// Keeps the activity off the followers' home feeds (it stays on the athlete's profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_from_home: Option<bool>,
+}
+
+impl ActivityUpdate {
+    /// True when there is nothing to send (no request is made then).
+    pub fn is_empty(&self) -> bool {
+        self.sport_type.is_none() && self.hide_from_home.is_none()
+    }
+}
+
+/// What the DetailedActivity of the PUT's answer says about the fields the app set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ActivityUpdated {
+    #[serde(default)]
+    pub sport_type: Option<String>,
+    #[serde(default)]
+    pub hide_from_home: Option<bool>,
+}
+
 impl StravaClient {
+    /// `PUT /activities/{id}` with the fields of `update` as one JSON UpdatableActivity (one
+    /// request, whatever it holds). Needs `activity:write`. An answer that is not a
+    /// DetailedActivity still counts as done (Strava took the update), with nothing known.
+    pub async fn update_activity(
+        &self,
+        token: &str,
+        activity_id: u64,
+        update: &ActivityUpdate,
+    ) -> Result<ActivityUpdated, StravaError> {
+        let request = self
+            .request(Method::PUT, &format!("/activities/{activity_id}"), token)
+            .json(update);
+        let reply = self.send(RequestKind::Read, request).await?;
+        if !reply.status.is_success() {
+            return Err(error_for(reply.status, &reply.body, "activity"));
+        }
+        Ok(serde_json::from_slice(&reply.body).unwrap_or_default())
+    }
+
     /// `GET /athlete/activities?after=..&before=..&page=..&per_page=..`: one page of the
     /// signed-in athlete's activities that started between `after` and `before` (epoch
     /// seconds). Needs `activity:read` (private ones `activity:read_all`).
@@ -84,6 +132,32 @@ impl StravaClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_sends_only_what_it_sets() {
+        let both = ActivityUpdate {
+            sport_type: Some("Walk".into()),
+            hide_from_home: Some(true),
+        };
+        assert_eq!(
+            serde_json::to_value(&both).unwrap(),
+            serde_json::json!({"sport_type": "Walk", "hide_from_home": true})
+        );
+        let hide_only = ActivityUpdate {
+            hide_from_home: Some(true),
+            ..ActivityUpdate::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&hide_only).unwrap(),
+            serde_json::json!({"hide_from_home": true})
+        );
+        assert!(ActivityUpdate::default().is_empty());
+        let answer: ActivityUpdated = serde_json::from_str(
+            r#"{"id":1,"sport_type":"Walk","hide_from_home":true,"name":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(answer.hide_from_home, Some(true));
+    }
 
     #[test]
     fn the_swagger_example_reads_as_summaries() {

@@ -19,6 +19,10 @@ pub enum StravaError {
     Unauthorized { detail: String },
     #[error("Strava refused the request (HTTP 403: {detail})")]
     Forbidden { detail: String },
+    /// A 403 that refuses the API application itself (inactive, or its athlete cap reached):
+    /// every request of this application fails the same way until someone acts.
+    #[error("Strava refused the request: {0} (HTTP 403)")]
+    AppRefused(AppRefusal),
     #[error("Strava does not know this {what} (HTTP 404)")]
     NotFound { what: String },
     #[error("Strava's rate limit was reached (HTTP 429)")]
@@ -49,7 +53,7 @@ impl StravaError {
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Self::Unauthorized { .. } => Some(401),
-            Self::Forbidden { .. } => Some(403),
+            Self::Forbidden { .. } | Self::AppRefused(_) => Some(403),
             Self::NotFound { .. } => Some(404),
             Self::RateLimited => Some(429),
             Self::Server { status, .. } | Self::Rejected { status, .. } => Some(*status),
@@ -116,8 +120,51 @@ fn describe_whole_body(body: &[u8]) -> String {
     }
 }
 
+/// Why Strava refuses the API application as a whole (HTTP 403), as Strava's current rules say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AppRefusal {
+    /// `{"resource":"Application","field":"Status","code":"Inactive"}`: since 30 June 2026 an
+    /// application whose owner has no Strava subscription is inactive.
+    #[error("the Strava API application is inactive")]
+    Inactive,
+    /// "Limit of connected athletes exceeded": an application Strava has not reviewed admits
+    /// only a few athletes.
+    #[error("the Strava API application has reached its limit of connected athletes")]
+    AthleteLimit,
+}
+
+impl AppRefusal {
+    /// The refusal a 403 body states, if it is one of these.
+    pub fn of_reply(status: u16, body: &[u8]) -> Option<Self> {
+        if status != 403 {
+            return None;
+        }
+        let fault = serde_json::from_slice::<Fault>(body).ok();
+        let inactive = fault.as_ref().is_some_and(|f| {
+            f.errors.iter().any(|e| {
+                e.resource.eq_ignore_ascii_case("Application")
+                    && e.field.eq_ignore_ascii_case("Status")
+                    && e.code.eq_ignore_ascii_case("Inactive")
+            })
+        });
+        if inactive {
+            return Some(Self::Inactive);
+        }
+        // The message (or a plain body) names the cap; matched in any case.
+        let text = match &fault {
+            Some(f) => f.message.to_ascii_lowercase(),
+            None => String::from_utf8_lossy(body).to_ascii_lowercase(),
+        };
+        text.contains("limit of connected athletes")
+            .then_some(Self::AthleteLimit)
+    }
+}
+
 /// The error for a non-success reply.
 pub fn error_for(status: StatusCode, body: &[u8], what: &str) -> StravaError {
+    if let Some(refusal) = AppRefusal::of_reply(status.as_u16(), body) {
+        return StravaError::AppRefused(refusal);
+    }
     let detail = describe_body(body);
     match status.as_u16() {
         401 => StravaError::Unauthorized { detail },
@@ -319,6 +366,36 @@ mod tests {
             "{err:?}"
         );
         assert!(hits.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_inactive_application_and_the_athlete_cap_are_told_apart_from_other_403s() {
+        let forbidden = StatusCode::FORBIDDEN;
+        let inactive = br#"{"message":"Forbidden","errors":[{"resource":"Application","field":"Status","code":"Inactive"}]}"#;
+        assert_eq!(
+            error_for(forbidden, inactive, "upload"),
+            StravaError::AppRefused(AppRefusal::Inactive)
+        );
+        let cap = br#"{"message":"Limit of connected athletes exceeded","errors":[]}"#;
+        assert_eq!(
+            error_for(forbidden, cap, "upload"),
+            StravaError::AppRefused(AppRefusal::AthleteLimit)
+        );
+        assert_eq!(
+            AppRefusal::of_reply(403, b"limit of connected athletes exceeded"),
+            Some(AppRefusal::AthleteLimit)
+        );
+        // The same bodies with another status, and another 403, stay what they were.
+        assert_eq!(AppRefusal::of_reply(400, inactive), None);
+        let other = br#"{"message":"Forbidden","errors":[{"resource":"Activity","field":"","code":"forbidden"}]}"#;
+        assert!(matches!(
+            error_for(forbidden, other, "activity"),
+            StravaError::Forbidden { .. }
+        ));
+        assert_eq!(
+            StravaError::AppRefused(AppRefusal::Inactive).http_status(),
+            Some(403)
+        );
     }
 
     #[test]

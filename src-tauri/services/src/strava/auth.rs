@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::api::AppRefusal;
 use crate::net::{read_reply, Blocked, ReadError, Reply, MAX_JSON_REPLY};
 use crate::Secret;
 
@@ -21,6 +22,9 @@ pub enum StravaAuthError {
     Unauthorized,
     #[error("Strava's rate limit is reached")]
     RateLimited,
+    /// The API application itself is refused (inactive, or its athlete cap reached).
+    #[error("Strava refused the sign-in: {0} (HTTP 403)")]
+    AppRefused(AppRefusal),
     #[error("could not {action} on Strava: {reason}")]
     Network {
         action: &'static str,
@@ -314,6 +318,9 @@ struct FaultError {
 
 /// What a refused token request means for the user.
 fn token_error(status: u16, body: &[u8], action: &'static str) -> StravaAuthError {
+    if let Some(refusal) = AppRefusal::of_reply(status, body) {
+        return StravaAuthError::AppRefused(refusal);
+    }
     let fault: Fault = serde_json::from_slice(body).unwrap_or_default();
     let is = |resource: &str| fault.errors.iter().any(|e| e.resource == resource);
     if is("RefreshToken") {
@@ -336,6 +343,9 @@ fn token_error(status: u16, body: &[u8], action: &'static str) -> StravaAuthErro
 fn refused(status: u16, body: &[u8], action: &'static str) -> StravaAuthError {
     if status == 429 {
         return StravaAuthError::RateLimited;
+    }
+    if let Some(refusal) = AppRefusal::of_reply(status, body) {
+        return StravaAuthError::AppRefused(refusal);
     }
     let fault: Fault = serde_json::from_slice(body).unwrap_or_default();
     let detail = fault

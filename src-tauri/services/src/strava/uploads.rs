@@ -1,5 +1,5 @@
 //! Strava uploads: the multipart POST with byte progress (its timeouts in `upload_pace.rs`),
-//! polling, duplicates, and the sport-type PUT.
+//! polling and duplicates (the activity's PUT is in `activities.rs`).
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -229,24 +229,6 @@ impl StravaClient {
             return Err(error_for(reply.status, &reply.body, "upload"));
         }
         parse_upload(&reply).map(|(_, status)| status)
-    }
-
-    /// `PUT /activities/{id}` with `sport_type`.
-    pub async fn set_sport_type(
-        &self,
-        token: &str,
-        activity_id: u64,
-        sport_type: &str,
-    ) -> Result<(), StravaError> {
-        let request = self
-            .request(Method::PUT, &format!("/activities/{activity_id}"), token)
-            .json(&serde_json::json!({ "sport_type": sport_type }));
-        let reply = self.send(RequestKind::Read, request).await?;
-        if reply.status.is_success() {
-            Ok(())
-        } else {
-            Err(error_for(reply.status, &reply.body, "activity"))
-        }
     }
 }
 

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::errors::StravaError;
 use super::resources::{activity_detailed, activity_summary};
+use super::routes::UPDATABLE_ACTIVITY_FIELDS;
 use super::state::{Activity, StravaState, UploadOutcome};
 use super::tokens::Caller;
 use crate::fake::http::Incoming;
@@ -192,7 +193,26 @@ struct Update {
 }
 
 impl Update {
+    /// Reads the fields; a JSON body that is not an object, or a field UpdatableActivity does
+    /// not have, is refused (400 `Activity/<field>/invalid`): stricter than Strava is known to
+    /// be, so a misspelt field fails a test instead of being ignored.
     fn read(req: &Incoming) -> Result<Update, StravaError> {
+        let named: Vec<String> = match (&req.json, &req.form) {
+            (Some(Value::Object(object)), _) => object.keys().cloned().collect(),
+            (Some(_), _) => return Err(StravaError::bad_request("Activity", "body", "invalid")),
+            (None, Some(form)) => form.keys().cloned().collect(),
+            (None, None) => Vec::new(),
+        };
+        if let Some(unknown) = named
+            .iter()
+            .find(|name| !UPDATABLE_ACTIVITY_FIELDS.contains(&name.as_str()))
+        {
+            return Err(StravaError::bad_request_named(
+                "Activity",
+                unknown.clone(),
+                "invalid",
+            ));
+        }
         let text = |name: &str| -> Option<String> {
             match req.json.as_ref().and_then(|j| j.get(name)) {
                 Some(Value::String(s)) => Some(s.clone()),

@@ -19,7 +19,7 @@ pub enum StravaError {
     #[error("bad request: {resource}.{field} {code}")]
     BadRequest {
         resource: &'static str,
-        field: &'static str,
+        field: std::borrow::Cow<'static, str>,
         code: &'static str,
     },
     #[error("invalid client credentials")]
@@ -44,7 +44,16 @@ impl StravaError {
     pub fn bad_request(resource: &'static str, field: &'static str, code: &'static str) -> Self {
         Self::BadRequest {
             resource,
-            field,
+            field: field.into(),
+            code,
+        }
+    }
+
+    /// [`StravaError::bad_request`] naming a field the request made up (an unknown field).
+    pub fn bad_request_named(resource: &'static str, field: String, code: &'static str) -> Self {
+        Self::BadRequest {
+            resource,
+            field: field.into(),
             code,
         }
     }
@@ -84,7 +93,7 @@ impl StravaError {
                 resource,
                 field,
                 code,
-            } => fault("Bad Request", resource, field, code),
+            } => fault("Bad Request", resource, field.as_ref(), code),
             Self::BadClientSecret => fault("Authorization Error", "Application", "", "invalid"),
             Self::NotFound(resource) => fault("Resource Not Found", resource, "", "not found"),
             Self::RateLimited => fault(

@@ -20,6 +20,8 @@ pub struct Budget {
     pub overall_daily: u64,
     pub read_15min: u64,
     pub read_daily: u64,
+    /// Requests answered 429 because they went over a limit (since start or reset).
+    pub refused: u64,
 }
 
 impl Budget {
@@ -51,7 +53,9 @@ impl Budget {
         let overall_over =
             self.overall_15min > limits.overall_15min || self.overall_daily > limits.overall_daily;
         let read_over = self.read_15min > limits.read_15min || self.read_daily > limits.read_daily;
-        overall_over || (!is_upload && read_over)
+        let over = overall_over || (!is_upload && read_over);
+        self.refused += u64::from(over);
+        over
     }
 
     /// The four rate-limit headers for the current windows.

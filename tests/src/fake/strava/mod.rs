@@ -189,6 +189,11 @@ impl FakeStrava {
         self.shared.lock().faults.add(rule);
     }
 
+    /// Drops every fault rule (what `DELETE /__fake/faults` does).
+    pub fn reset_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     /// Every request received.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.requests()

@@ -101,6 +101,79 @@ async fn put_activity_sets_the_sport_type_seen_by_get_and_state() {
     );
 }
 
+#[tokio::test]
+async fn put_activity_records_the_feed_and_flags_fields_and_refuses_unknown_ones() {
+    let fake = start(StravaConfig::for_tests()).await;
+    let token = write_token(&fake);
+    let done = upload_and_poll(&fake, &token, upload_form(GPX.into(), "a.gpx", "gpx", "b")).await;
+    let id = done["activity_id"].as_u64().expect("activity id");
+    let url = format!("{}/activities/{id}", fake.api_base());
+    let put = |body: serde_json::Value| {
+        let (url, token) = (url.clone(), token.clone());
+        async move {
+            http()
+                .put(&url)
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .expect("PUT")
+        }
+    };
+    // UpdatableActivity's flags, as JSON and as a form: each is recorded on the activity.
+    let updated = put(json!({"hide_from_home": true, "commute": true, "trainer": false})).await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    let updated = json_of(updated).await;
+    assert_eq!(
+        (
+            updated["hide_from_home"].clone(),
+            updated["commute"].clone(),
+            updated["trainer"].clone()
+        ),
+        (json!(true), json!(true), json!(false))
+    );
+    let form = http()
+        .put(&url)
+        .bearer_auth(&token)
+        .form(&[("trainer", "true"), ("hide_from_home", "false")])
+        .send()
+        .await
+        .expect("PUT form");
+    assert_eq!(form.status(), StatusCode::OK);
+    let stored = fake.activity(id).expect("stored");
+    assert!(stored.trainer && stored.commute && !stored.hide_from_home);
+    let state = inspect(&fake.base_url(), "/__fake/state").await;
+    assert_eq!(state["activities"][0]["trainer"], true);
+    // The request log keeps each body as sent.
+    let puts: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(puts[0].json.as_ref().expect("json")["hide_from_home"], true);
+    assert_eq!(puts[1].form.as_ref().expect("form")["trainer"], "true");
+
+    // A field UpdatableActivity does not have, a flag that is not one, a body that is not an
+    // object: 400 naming the field, and nothing changes.
+    for (body, field) in [
+        (json!({"hide_from_feed": true}), "hide_from_feed"),
+        (json!({"sport_type": "Walk", "private": true}), "private"),
+        (json!({"commute": "often"}), "commute"),
+        (json!(["hide_from_home"]), "body"),
+    ] {
+        let refused = put(body.clone()).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{body}");
+        let fault = json_of(refused).await;
+        assert_eq!(fault["errors"][0]["field"], field, "{body}");
+        assert_eq!(fault["errors"][0]["resource"], "Activity", "{body}");
+    }
+    assert_eq!(
+        fake.activity(id).expect("stored").sport_type,
+        "Ride",
+        "unchanged"
+    );
+}
+
 /// `GET /athlete/activities?<query>` with `token`.
 async fn list(fake: &mtp_testkit::fake::FakeStrava, token: &str, query: &str) -> reqwest::Response {
     http()

@@ -1,7 +1,8 @@
 //! GUI: an upload through the fake services, after connecting both accounts in the Accounts
 //! view. The sequence's MTPW id is not known to the fake MTPW, so Strava gets the activity and
 //! Map the Paths answers with an error: the queue and History must say "on Strava, Map the
-//! Paths not updated", link to the activity, and offer Retry.
+//! Paths not updated", link to the activity, and offer Retry. The batch is kept off the
+//! followers' home feeds: History says so, and the sequence's detail links its activity.
 
 use std::time::{Duration, Instant};
 
@@ -12,9 +13,9 @@ use time::macros::datetime;
 
 use super::support::{
     add_root, click_testid, connect_by_clicking, disconnect_both, home, invoke, library_dir,
-    remove_root, screenshot, sequence_folder_count, sequence_id_of, session_binary, text_of,
-    use_redirect_mode, wait_for_count, wait_for_js, with_app_binary, write_known, TestResult,
-    UI_TIMEOUT,
+    open_sequence, remove_root, screenshot, sequence_folder_count, sequence_id_of, session_binary,
+    text_of, use_redirect_mode, wait_for_count, wait_for_js, with_app_binary, write_known,
+    TestResult, UI_TIMEOUT,
 };
 
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
@@ -51,7 +52,7 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
         let queued = invoke(
             &app,
             "upload_sequences",
-            json!({ "args": { "sequenceIds": [id], "insist": false } }),
+            json!({ "args": { "sequenceIds": [id], "insist": false, "hideFromHome": true } }),
         )
         .await?;
         click_testid(&app, "nav-queue").await?;
@@ -92,7 +93,30 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
             .wait_for(Locator::Css("[data-testid=activity-link]"), UI_TIMEOUT)
             .await?;
         let href = link.attr("href").await?.unwrap_or_default();
+        let feed = app
+            .find(Locator::Css("[data-testid=history-feed]"))
+            .await?
+            .attr("data-hidden")
+            .await?
+            .unwrap_or_default();
         screenshot("upload-history-activity")?;
+
+        // The sequence's detail links the same activity and its Map the Paths page.
+        click_testid(&app, "nav-library").await?;
+        open_sequence(&app, RIDE.name).await?;
+        let detail_link = app
+            .wait_for(
+                Locator::Css("[data-testid=detail-activity-link]"),
+                UI_TIMEOUT,
+            )
+            .await?;
+        let detail_activity = detail_link.attr("data-activity").await?.unwrap_or_default();
+        let mtpw_link = app
+            .find(Locator::Css("[data-testid=detail-mtpw-link]"))
+            .await
+            .is_ok();
+        screenshot("upload-detail-links")?;
+        click_testid(&app, "back-button").await?;
 
         remove_root(&app, &root).await?;
         assert!(queued[0]["skipped"].is_null(), "{queued}");
@@ -105,6 +129,9 @@ fn an_upload_reaches_strava_and_history_links_the_activity() -> TestResult {
             href,
             format!("https://www.strava.com/activities/{activity}")
         );
+        assert_eq!(feed, "true", "History says it was kept off the home feeds");
+        assert_eq!(detail_activity, activity);
+        assert!(mtpw_link, "the detail links the Map the Paths page");
         Ok(app)
     })
 }

@@ -1,7 +1,9 @@
 //! GUI: the library watch and automatic upload. A sequence written into a watched library
 //! folder while the app runs is listed within 2 s of being complete (never as broken while it
 //! is half written); with "Upload new sequences automatically" on, it is then uploaded by
-//! itself and shown in History, while the sequence that was already there is not.
+//! itself, kept off the followers' home feeds as the automatic uploads' own setting says (in
+//! the same PUT as the sport type), and shown in History, while the sequence that was already
+//! there is not.
 
 use std::fs;
 use std::path::Path;
@@ -12,7 +14,7 @@ use mtp_testkit::webdriver::{Client, Locator};
 use serde_json::json;
 use time::macros::datetime;
 
-use super::fakes::seed_mtpw_sequences;
+use super::fakes::{fake_json, seed_mtpw_sequences, strava_root};
 use super::support::{
     add_root, click_testid, connect_by_clicking, home, invoke, leave_as_found, library_dir,
     screenshot, sequence_folder_count, session_binary, text_of, use_redirect_mode, wait_for_count,
@@ -61,6 +63,12 @@ fn a_sequence_written_while_the_app_runs_is_listed_at_once_and_uploaded_by_itsel
         add_root(&app, &watched).await?;
         let outcome = steps(&app, &watched, total).await;
         let left = switch_automatic(&app, false).await;
+        invoke(
+            &app,
+            "save_upload_preferences",
+            json!({ "args": { "autoHideFromHome": false } }),
+        )
+        .await?;
         leave_as_found(&app, &watched).await?;
         outcome?;
         left?;
@@ -72,6 +80,17 @@ async fn steps(app: &Client, watched: &Path, total: usize) -> TestResult {
     click_testid(app, "nav-library").await?;
     wait_for_count(app, total + 1).await?;
     switch_automatic(app, true).await?;
+    let hide = "return document.querySelector('[data-testid=auto-hide-toggle]').checked;";
+    if app.execute(hide, vec![]).await? != json!(true) {
+        click_testid(app, "auto-hide-toggle").await?;
+    }
+    wait_for_js(app, "automatic uploads kept off the feeds", hide).await?;
+    let preferences = invoke(app, "upload_preferences", json!({})).await?;
+    assert_eq!(
+        preferences["autoHideFromHome"],
+        json!(true),
+        "{preferences}"
+    );
     screenshot("watch-automatic-on")?;
     // the switch-on time is kept in whole seconds: what appears from the next one on is new
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -148,11 +167,35 @@ async fn steps(app: &Client, watched: &Path, total: usize) -> TestResult {
 
     click_testid(app, "nav-history").await?;
     let in_history = format!(
-        "return [...document.querySelectorAll('[data-testid=history-row]')].some((r) => r.textContent.includes('{}') && r.dataset.state === 'done' && r.dataset.activity);",
+        "return [...document.querySelectorAll('[data-testid=history-row]')].some((r) => r.textContent.includes('{}') && r.dataset.state === 'done' && r.dataset.activity && r.dataset.hiddenFromHome === 'true');",
         NEW.name
     );
-    wait_for_js(app, "the automatic upload in History", &in_history).await?;
+    wait_for_js(
+        app,
+        "the automatic upload in History, kept off the feed",
+        &in_history,
+    )
+    .await?;
     screenshot("watch-history")?;
+
+    // one PUT per activity carried hide_from_home (with the sport type)
+    let requests = fake_json(&strava_root()?, "/__fake/requests").await?;
+    let puts: Vec<&serde_json::Value> = requests
+        .as_array()
+        .ok_or("no request list")?
+        .iter()
+        .filter(|r| {
+            r["method"] == "PUT"
+                && r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("/activities/"))
+        })
+        .collect();
+    let hiding = puts
+        .iter()
+        .filter(|r| r.to_string().contains("hide_from_home"))
+        .count();
+    assert!(hiding >= 1, "a PUT carries hide_from_home: {puts:?}");
     Ok(())
 }
 

@@ -17,6 +17,9 @@ describe("commands", () => {
     await linker.link("2f61");
     await linker.create("2f61");
     await queue.upload(["2f61"]);
+    await queue.preferences();
+    await queue.remember({ hideBackfills: true, hideRecent: null, autoHideFromHome: null });
+    await queue.latestOf("2f61");
     await queue.pause();
     await queue.resume();
     await queue.cancel();

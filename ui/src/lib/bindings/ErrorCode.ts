@@ -3,4 +3,4 @@
 /**
  * The kind of an error, for screens to branch on.
  */
-export type ErrorCode = "dataFolder" | "store" | "storeTooNew" | "storeCorrupt" | "engineUnavailable" | "defaultRootIsPermanent" | "unknownRoot" | "unknownSequence" | "sequenceGone" | "notConnected" | "signInRefused" | "keyringUnavailable" | "rateLimited" | "network" | "service" | "invalidSetting" | "invalidInput" | "internal";
+export type ErrorCode = "dataFolder" | "store" | "storeTooNew" | "storeCorrupt" | "engineUnavailable" | "defaultRootIsPermanent" | "unknownRoot" | "unknownSequence" | "sequenceGone" | "notConnected" | "signInRefused" | "keyringUnavailable" | "stravaAppInactive" | "stravaAthleteLimit" | "rateLimited" | "network" | "service" | "invalidSetting" | "invalidInput" | "internal";

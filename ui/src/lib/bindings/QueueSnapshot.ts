@@ -29,4 +29,10 @@ waitingFor: string | null,
 /**
  * Why the last run stopped early (the store could not be used), for the user.
  */
-error: UserError | null, };
+error: UserError | null, 
+/**
+ * Strava refuses the API application (inactive, athlete cap): the queue holds, nothing
+ * is sent until it is resumed; what the photographer can do (code `stravaAppInactive` or
+ * `stravaAthleteLimit`).
+ */
+held: UserError | null, };

@@ -23,6 +23,15 @@ detail: string | null, stravaUploadId: string | null, activityId: string | null,
  */
 sportType: string | null, 
 /**
+ * The batch asked to keep the activity off the followers' home feeds (Strava's
+ * `hide_from_home`, sent in the same PUT as the sport type).
+ */
+hideFromHome: boolean, 
+/**
+ * Strava confirmed it: the activity is off the followers' home feeds.
+ */
+hiddenFromHome: boolean, 
+/**
  * RFC 3339.
  */
 createdAt: string, 

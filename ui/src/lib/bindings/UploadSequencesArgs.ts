@@ -11,4 +11,9 @@ sequenceIds: Array<string>,
 /**
  * Also sequences MTP Desktop Uploader already uploaded.
  */
-insist: boolean, };
+insist: boolean, 
+/**
+ * Keep the batch's activities off the followers' home feeds (Strava's `hide_from_home`);
+ * absent: shown.
+ */
+hideFromHome: boolean, };

@@ -51,6 +51,8 @@ export type { TrackStats } from "./TrackStats";
 export type { UploadArgs } from "./UploadArgs";
 export type { UploadAttempt } from "./UploadAttempt";
 export type { UploadEvent } from "./UploadEvent";
+export type { UploadPreferences } from "./UploadPreferences";
+export type { UploadPreferencesUpdate } from "./UploadPreferencesUpdate";
 export type { UploadRecord } from "./UploadRecord";
 export type { UploadSequencesArgs } from "./UploadSequencesArgs";
 export type { UploadState } from "./UploadState";

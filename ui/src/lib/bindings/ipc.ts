@@ -1,5 +1,5 @@
 // Generated from mtp_engine::ipc by mtp-engine's bindings test (`make bindings`). Do not edit.
-import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryChanged, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, ScanLibraryArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
+import type { AccountsStatus, AddPathsArgs, ClientSecretArgs, DiagnosticsCopy, DisconnectOutcome, DropHover, DropOutcome, EffectiveSettings, EnqueueOutcome, HistoryPage, HistoryQuery, LibraryChanged, LibraryList, LinkMtpwArgs, LinkTarget, ProviderArgs, QueueSnapshot, RemoveRootArgs, ScanLibraryArgs, SequenceDetail, SequenceDetailArgs, SequenceSummary, SettingsUpdate, SignInFailed, SignInStarted, SubscribeEventsArgs, UploadArgs, UploadEvent, UploadPreferences, UploadPreferencesUpdate, UploadRecord, UploadSequencesArgs, UploadTargetArgs, UserError } from "./index";
 
 /** Every command: what it takes (sent as `{ args }`; `null`: nothing) and what it answers. */
 export interface Commands {
@@ -15,6 +15,9 @@ export interface Commands {
   "retry_upload": { args: UploadArgs; result: UploadRecord | null };
   "upload_history": { args: HistoryQuery; result: HistoryPage };
   "upload_record": { args: UploadArgs; result: UploadRecord | null };
+  "sequence_upload": { args: SequenceDetailArgs; result: UploadRecord | null };
+  "upload_preferences": { args: null; result: UploadPreferences };
+  "save_upload_preferences": { args: UploadPreferencesUpdate; result: UploadPreferences };
   "link_mtpw": { args: LinkMtpwArgs; result: SequenceDetail };
   "create_on_mtpw": { args: SequenceDetailArgs; result: SequenceDetail };
   "open_link": { args: LinkTarget; result: null };
@@ -42,5 +45,5 @@ export interface Events {
   "sign-in-failed": SignInFailed;
 }
 
-export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "link_mtpw", "create_on_mtpw", "open_link", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect", "copy_diagnostics", "subscribe_events"] as const;
+export const COMMAND_NAMES = ["scan_library", "add_paths", "remove_root", "sequence_detail", "upload_sequences", "upload_queue", "pause_uploads", "resume_uploads", "cancel_uploads", "retry_upload", "upload_history", "upload_record", "sequence_upload", "upload_preferences", "save_upload_preferences", "link_mtpw", "create_on_mtpw", "open_link", "accounts_status", "accounts_settings", "save_accounts_settings", "set_strava_client_secret", "start_sign_in", "cancel_sign_in", "disconnect", "copy_diagnostics", "subscribe_events"] as const;
 export const EVENT_NAMES = ["drop-hover", "drop-outcome", "drop-failed", "tracks-checked", "library-changed", "upload-progress", "upload-queue-idle", "accounts-changed", "sign-in-failed"] as const;

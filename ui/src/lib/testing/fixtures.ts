@@ -42,6 +42,8 @@ export function record(id: number, name: string, extra: Partial<UploadRecord> = 
     stravaUploadId: null,
     activityId: null,
     sportType: "Ride",
+    hideFromHome: false,
+    hiddenFromHome: false,
     createdAt: "2026-11-23T10:00:00.000Z",
     updatedAt: "2026-11-23T10:00:00.000Z",
     attempts: [],

@@ -2,13 +2,17 @@
 
 import type { Backend } from "../backend/backend";
 import type { EnqueueOutcome } from "../bindings/EnqueueOutcome";
+import type { LinkTarget } from "../bindings/LinkTarget";
+import type { UploadPreferences } from "../bindings/UploadPreferences";
+import type { UploadPreferencesUpdate } from "../bindings/UploadPreferencesUpdate";
+import type { UploadRecord } from "../bindings/UploadRecord";
 import type { QueueSnapshot } from "../bindings/QueueSnapshot";
 import type { UploadEvent } from "../bindings/UploadEvent";
 import type { UploadState } from "../bindings/UploadState";
 import { userMessage } from "../shell/format";
 import { applyUploadEvent, batchSummary, retryUpload, type BatchSummary } from "./uploads";
 
-const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUntil: null, waitingFor: null, error: null };
+const EMPTY: QueueSnapshot = { rows: [], running: false, paused: false, pausedUntil: null, waitingFor: null, error: null, held: null };
 
 export class UploadQueue {
   snapshot = $state.raw<QueueSnapshot>(EMPTY);
@@ -81,11 +85,45 @@ export class UploadQueue {
     }
   }
 
-  /** Queues sequences; answers what was queued and what was skipped (with the reason). */
-  async upload(sequenceIds: string[], insist = false): Promise<EnqueueOutcome[]> {
-    const outcomes = await this.#backend.call("upload_sequences", { sequenceIds, insist });
+  /** Queues sequences (kept off the followers' home feeds when `hideFromHome`); answers what
+   * was queued and what was skipped (with the reason). */
+  async upload(sequenceIds: string[], insist = false, hideFromHome = false): Promise<EnqueueOutcome[]> {
+    const outcomes = await this.#backend.call("upload_sequences", { sequenceIds, insist, hideFromHome });
     await this.load();
     return outcomes;
+  }
+
+  /** The remembered home-feed choices; null when they cannot be read (the rule decides then). */
+  async preferences(): Promise<UploadPreferences | null> {
+    try {
+      return await this.#backend.call("upload_preferences", null);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Remembers a home-feed choice; a failure only costs the memory, never the upload. */
+  async remember(update: UploadPreferencesUpdate): Promise<void> {
+    try {
+      await this.#backend.call("save_upload_preferences", update);
+    } catch {
+      // The choice applies to this batch anyway.
+    }
+  }
+
+  /** The newest upload of a library sequence (the detail's activity link), if any. */
+  async latestOf(sequenceId: string): Promise<UploadRecord | null> {
+    return this.#backend.call("sequence_upload", { id: sequenceId });
+  }
+
+  /** Opens a Strava activity or Map the Paths sequence in the system browser; the error, if any. */
+  async open(target: LinkTarget): Promise<string | null> {
+    try {
+      await this.#backend.call("open_link", target);
+      return null;
+    } catch (error) {
+      return userMessage(error);
+    }
   }
 
   pause(upload: number | null = null): Promise<void> {

@@ -5,7 +5,7 @@ import { FakeBackend } from "../backend/fakeBackend";
 import { row } from "../testing/fixtures";
 
 function snapshotOf(...rows: ReturnType<typeof row>[]): QueueSnapshot {
-  return { rows, running: rows.length > 0, paused: false, pausedUntil: null, waitingFor: null, error: null };
+  return { rows, running: rows.length > 0, paused: false, pausedUntil: null, waitingFor: null, error: null, held: null };
 }
 
 describe("queue store", () => {
@@ -24,7 +24,7 @@ describe("queue store", () => {
 
     const outcomes = await queue.upload(["a", "b"]);
     expect(outcomes.map((o) => o.upload)).toEqual([1, 2]);
-    expect(backend.calls[0]).toEqual({ command: "upload_sequences", args: { sequenceIds: ["a", "b"], insist: false } });
+    expect(backend.calls[0]).toEqual({ command: "upload_sequences", args: { sequenceIds: ["a", "b"], insist: false, hideFromHome: false } });
     expect(queue.summary).toMatchObject({ waiting: 2, total: 2 });
 
     backend.emit("upload-progress", { kind: "state", upload: 1, sequenceName: "a", state: "uploading", detail: null });
@@ -35,6 +35,22 @@ describe("queue store", () => {
     backend.emit("upload-queue-idle", { ...final, running: false });
     expect(queue.summary).toMatchObject({ done: 1, failed: 1, waiting: 0 });
     expect(ended).toHaveLength(1);
+  });
+
+  it("sends the batch's home-feed choice and remembers it without failing the upload", async () => {
+    const backend = new FakeBackend()
+      .answer("upload_sequences", ({ sequenceIds }) => sequenceIds.map((id, i) => ({ sequenceId: id, sequenceName: id, upload: i + 1, skipped: null })))
+      .answer("upload_queue", () => snapshotOf())
+      .answer("upload_preferences", () => ({ hideBackfills: false, hideRecent: null, autoHideFromHome: false }))
+      .answer("save_upload_preferences", () => {
+        throw { code: "store", message: "The database is busy." };
+      });
+    const queue = new UploadQueue(backend);
+    expect(await queue.preferences()).toEqual({ hideBackfills: false, hideRecent: null, autoHideFromHome: false });
+    await queue.remember({ hideBackfills: true, hideRecent: null, autoHideFromHome: null });
+    await queue.upload(["old"], false, true);
+    expect(backend.calls.find((c) => c.command === "upload_sequences")?.args).toEqual({ sequenceIds: ["old"], insist: false, hideFromHome: true });
+    expect(await new UploadQueue(new FakeBackend()).preferences()).toBeNull();
   });
 
   it("reloads once when an event names an upload it does not know", async () => {

@@ -4,7 +4,7 @@ import { row } from "../testing/fixtures";
 import { applyUploadEvent, attemptWords, batchNotice, batchProgress, batchSummary, isOnStrava, progressOf, stateWords } from "./uploads";
 
 function snapshot(...rows: ReturnType<typeof row>[]): QueueSnapshot {
-  return { rows, running: true, paused: false, pausedUntil: null, waitingFor: null, error: null };
+  return { rows, running: true, paused: false, pausedUntil: null, waitingFor: null, error: null, held: null };
 }
 
 describe("upload rows", () => {

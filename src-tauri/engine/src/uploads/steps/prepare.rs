@@ -4,6 +4,7 @@
 use crate::error::EngineError;
 use crate::files::folder_of_id;
 use crate::library::{read_sequence, summary_of};
+use crate::tokens::TokenError;
 use crate::uploads::gpx_bytes::{read_gpx, validate_bytes};
 use crate::uploads::job::{Flow, Job, Prepared};
 use crate::uploads::model::upload_key;
@@ -82,6 +83,9 @@ impl Job<'_> {
             ),
         ] {
             if let Err(err) = token {
+                if let TokenError::AppRefused(refusal) = err {
+                    return self.hold(refusal, "Uploading to Strava");
+                }
                 let text = format!("{err}. Sign in to {service}, then Retry.");
                 return self.stop(UploadState::NotSignedIn, text);
             }

@@ -76,6 +76,113 @@ fn token_posts(strava: &FakeStrava) -> usize {
         .count()
 }
 
+/// Every token and secret the fakes handed out or know (Strava's grants, old and new, and its
+/// client secret; MTPW's tokens): long runs of letters and digits in their state.
+fn issued_secrets(services: &FakeServices) -> Vec<String> {
+    fn walk(value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(text)
+                if text.len() >= 20 && text.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
+                found.push(text.clone())
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = vec![services.strava.client().secret];
+    walk(&services.strava.state_json()["tokens"], &mut found);
+    walk(&services.mtpw.state_json()["tokens"], &mut found);
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Strava's 2027 rule, checked on everything the app sent: a token travels only in the
+/// `Authorization` header, never in a URL (path or query) or a body, except at the OAuth
+/// endpoints whose body is the token's own business: the code exchange and refresh
+/// (`/oauth/token`: code, refresh token, client secret) and RFC 7009's revoke (`token`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_request_carries_a_token_outside_the_authorization_header() {
+    let (services, engine, tmp) = signed_in().await;
+    let root = tmp.path().join("home/MTP/sequences");
+    let uploader = Uploads::open(engine.clone()).await.unwrap();
+    let ids = vec![
+        add_sequence(&services, &root, 0).await,
+        add_sequence(&services, &root, 1).await,
+    ];
+    // A refresh on the way (the access token revoked at the first POST), polls, the
+    // activity's PUT with hide_from_home, the MTPW marks, then both sign-outs.
+    services.strava.add_fault(FaultRule::next(
+        "POST /api/v3/uploads",
+        FaultKind::RevokeAccessToken,
+        1,
+    ));
+    let options = mtp_engine::uploads::EnqueueOptions {
+        insist: false,
+        hide_from_home: true,
+    };
+    uploader.enqueue_with(&ids, &options).unwrap();
+    let summary = uploader.run(Arc::new(|_| {})).await.unwrap();
+    assert!(summary.all_done, "{:?}", summary.records);
+    engine
+        .accounts()
+        .disconnect(Provider::Strava)
+        .await
+        .unwrap();
+    engine.accounts().disconnect(Provider::Mtpw).await.unwrap();
+
+    let secrets = issued_secrets(&services);
+    assert!(
+        secrets.len() >= 4,
+        "the grants were read: {}",
+        secrets.len()
+    );
+    let oauth_body = |path: &str| {
+        matches!(
+            path,
+            "/oauth/token" | "/api/v3/oauth/token" | "/oauth/revoke"
+        )
+    };
+    let mut checked = 0;
+    for (service, requests) in [
+        ("Strava", services.strava.requests()),
+        ("MTPW", services.mtpw.requests()),
+    ] {
+        for request in requests.iter().filter(|r| !r.path.starts_with("/__fake/")) {
+            checked += 1;
+            let url = format!("{} {:?}", request.path, request.query);
+            let body = format!("{:?} {:?}", request.form, request.json);
+            for secret in &secrets {
+                assert!(
+                    !url.contains(secret.as_str()),
+                    "{service} {} {}: a token in the URL",
+                    request.method,
+                    request.path
+                );
+                assert!(
+                    oauth_body(&request.path) || !body.contains(secret.as_str()),
+                    "{service} {} {}: a token in the body",
+                    request.method,
+                    request.path
+                );
+            }
+            if request.path.starts_with("/api/") {
+                let auth = request.headers.get("authorization").cloned();
+                assert!(
+                    auth.as_deref()
+                        .is_some_and(|a| a.starts_with("Bearer ") || a.starts_with("Basic ")),
+                    "{service} {} {} without an Authorization header",
+                    request.method,
+                    request.path
+                );
+            }
+        }
+    }
+    assert!(checked > 10, "{checked} requests checked");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_engine_uploader_uses_the_signed_in_accounts_and_refreshes_after_a_401() {
     let (services, engine, tmp) = signed_in().await;
