@@ -134,6 +134,10 @@ struct Rest {
     watches: usize,
     /// The tracks still to check by a scan after the window (0: the start was at rest).
     pending_tracks: i64,
+    /// That rescan from the page and the second after it: the CPU of all the processes, and
+    /// of the watch's threads (each folder the scan opens is an event they leave out).
+    rescan_cpu_ms: f64,
+    rescan_watch_cpu_ms: f64,
 }
 
 fn main() -> ExitCode {
@@ -289,7 +293,7 @@ async fn measure(options: &Options, empty: &Case, big: &Case, unwatched: &Case) 
             }
             let rest = start_at_rest(options, case).await?;
             println!(
-                "  run {}: at rest, watch {:<3}  RSS {:>5.1} MB (app {:>5.1} MB), peak {:>5.1} MB, CPU over {} s {:>4.0} ms (app {:>4.0} ms, the watch's threads {:>3.0} ms), inotify watches {} ({} notify thread), {} animations running{}",
+                "  run {}: at rest, watch {:<3}  RSS {:>5.1} MB (app {:>5.1} MB), peak {:>5.1} MB, CPU over {} s {:>4.0} ms (app {:>4.0} ms, the watch's threads {:>3.0} ms), inotify watches {} ({} notify thread), {} animations running; a rescan {:.0} ms CPU (the watch's threads {:.0} ms){}",
                 run + 1,
                 if case.watch { "on" } else { "off" },
                 mb(rest.rss_kb),
@@ -302,6 +306,8 @@ async fn measure(options: &Options, empty: &Case, big: &Case, unwatched: &Case) 
                 rest.watches,
                 rest.watch_threads,
                 rest.animations,
+                rest.rescan_cpu_ms,
+                rest.rescan_watch_cpu_ms,
                 match rest.pending_tracks {
                     0 => String::new(),
                     -1 => ", the scan after the window failed".into(),
@@ -474,6 +480,29 @@ fn report_rest(options: &Options, on: &[Rest], off: &[Rest]) -> Result {
                 verdict(on < WATCH_THREADS_GOAL_MS)
             )
         },
+    );
+    let spread = |rests: &[Rest]| {
+        let cpu = rests.iter().map(|r| r.cpu_ms);
+        let low = cpu.clone().fold(f64::INFINITY, f64::min);
+        format!("{low:.0}–{:.0} ms", cpu.fold(0.0, f64::max))
+    };
+    println!(
+        "{:<36} (from run to run: {} off, {} on)",
+        "",
+        spread(off),
+        spread(on)
+    );
+    line(
+        "rescan from the page + 1 s, all",
+        "ms",
+        &|r| r.rescan_cpu_ms,
+        &none,
+    );
+    line(
+        "rescan + 1 s, the watch's threads",
+        "ms",
+        &|r| r.rescan_watch_cpu_ms,
+        &none,
     );
     line(
         "inotify watches held by the app",
@@ -751,6 +780,8 @@ async fn start_at_rest(options: &Options, case: &Case) -> Result<Rest> {
                 .collect(),
             watches: apps.iter().map(|&pid| inotify_watches(pid)).sum(),
             pending_tracks: 0,
+            rescan_cpu_ms: 0.0,
+            rescan_watch_cpu_ms: 0.0,
         };
         let script = "const done = arguments[0]; \
             window.__TAURI_INTERNALS__.invoke('scan_library', { args: { first: null, restOf: null } }) \
@@ -763,10 +794,32 @@ async fn start_at_rest(options: &Options, case: &Case) -> Result<Rest> {
             .await?
             .as_i64()
             .unwrap_or(-1);
+        let (before, threads_before) = (cpu_ticks(&tree), thread_ticks(&tree));
         let pending_tracks = app.execute_async(script, vec![]).await?.as_i64().unwrap_or(-1);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (after, threads_after) = (cpu_ticks(&tree), thread_ticks(&tree));
+        let rescan_cpu_ms = tree
+            .iter()
+            .filter_map(|pid| Some(after.get(pid)?.saturating_sub(*before.get(pid)?)))
+            .sum::<u64>() as f64
+            * tick_ms;
+        let rescan_watch_cpu_ms = threads_after
+            .iter()
+            .filter(|((pid, _), (name, _))| {
+                apps.contains(pid)
+                    && (name.ends_with("/library-watch") || name.contains("/notify-rs"))
+            })
+            .map(|(key, (_, ticks))| {
+                ticks.saturating_sub(threads_before.get(key).map_or(0, |(_, t)| *t)) as f64
+            })
+            .sum::<f64>()
+            * tick_ms
+            + 0.0;
         Ok::<_, Box<dyn Error + Send + Sync>>(Rest {
             animations,
             pending_tracks,
+            rescan_cpu_ms,
+            rescan_watch_cpu_ms,
             ..rest
         })
     }
