@@ -3,7 +3,9 @@
 # Xvfb, in a D-Bus session with an unlocked gnome-keyring, each library in its own temporary HOME.
 #
 #   tests/e2e/run-library-bench.sh [path/to/mtp-strava-uploader] [library-bench options…]
-#   (options: --sequences N, --runs R, --photos M, --screenshots DIR; see library-bench.rs)
+#   (options: --sequences N, --runs R, --rest-runs R, --photos M, --screenshots DIR; see
+#   library-bench.rs). Besides the empty against the big library, the big one is started at
+#   rest with the library watch on and with MTP_LIBRARY_WATCH=off, alternately (issue 19).
 #
 # Build first (`make build`). The generated 10,000-sequence library is kept in
 # $MTP_BENCH_WORK (default target/library-bench) so later runs skip writing it.
