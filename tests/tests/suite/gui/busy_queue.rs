@@ -74,8 +74,18 @@ async fn busy_queue(app: &Client, folder: &Path) -> TestResult {
         SETTLE_TIMEOUT,
     )
     .await?;
-    click(app, "[data-testid=select-all-ready]").await?;
-    wait_for_selection(app, SEQUENCES).await?;
+    // Rows out of view may still be checking (the library watch's rescan after the folder was
+    // added checks what was not cached yet): Select all ready takes the ready ones, so it is
+    // pressed again until all are.
+    let deadline = std::time::Instant::now() + SETTLE_TIMEOUT;
+    loop {
+        click(app, "[data-testid=select-all-ready]").await?;
+        match wait_for_selection(app, SEQUENCES).await {
+            Ok(()) => break,
+            Err(late) if std::time::Instant::now() > deadline => return Err(late),
+            Err(_) => {}
+        }
+    }
     click(app, "[data-testid=upload-selected]").await?;
     let title = wait_for_title(app).await?;
     assert_eq!(title, format!("Upload {SEQUENCES} sequences to Strava?"));
