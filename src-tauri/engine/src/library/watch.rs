@@ -129,36 +129,29 @@ impl FolderWatch {
             log::warn!("library watch: the OS gave no watcher ({err}); looking now and then");
             LimitReached
         })?;
-        let mut source = Source::Events {
-            watcher,
-            events,
-            watched: HashSet::new(),
+        let mut watcher = watcher;
+        let mut watched = HashSet::new();
+        let mut watches = Watches {
+            watcher: &mut watcher,
+            watched: &mut watched,
             limit,
         };
-        if let Source::Events {
-            watcher,
-            watched,
-            limit,
-            ..
-        } = &mut source
-        {
-            let mut watches = Watches {
-                watcher,
-                watched,
-                limit: *limit,
-            };
-            for root in roots {
-                watches.add(root)?;
-                for folder in list_candidates(root).folders {
-                    if &folder != root {
-                        watches.add(&folder)?;
-                    }
+        for root in roots {
+            watches.add(root)?;
+            for folder in list_candidates(root).folders {
+                if &folder != root {
+                    watches.add(&folder)?;
                 }
             }
         }
         Ok(Self {
             roots: roots.to_vec(),
-            source,
+            source: Source::Events {
+                watcher,
+                events,
+                watched,
+                limit,
+            },
         })
     }
 
